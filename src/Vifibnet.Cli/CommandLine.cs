@@ -1,0 +1,58 @@
+using Vifibnet.Cli.Commands;
+
+namespace Vifibnet.Cli;
+
+/// <summary>The `vifibnet` command table and dispatch.</summary>
+public static class CommandLine
+{
+    public const int Ok = 0, Failed = 1, Usage = 2;
+
+    /// <summary>Each command: name, one-line summary, entry point (args after the name).</summary>
+    public static readonly IReadOnlyList<CliCommand> Commands =
+    [
+        // Commands register here, one line each; their code lives in Commands/.
+    ];
+
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        {
+            PrintHelp(args.Length == 0 ? stderr : stdout);
+            return args.Length == 0 ? Usage : Ok;
+        }
+        var command = Commands.FirstOrDefault(c => c.Name == args[0]);
+        if (command is null)
+        {
+            stderr.WriteLine($"vifibnet: unknown command '{args[0]}'; try 'vifibnet --help'");
+            return Usage;
+        }
+        using var cancel = new CancellationTokenSource();
+        using var sigint = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, c => { c.Cancel = true; cancel.Cancel(); });
+        using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, c => { c.Cancel = true; cancel.Cancel(); });
+        try
+        {
+            return await command.Run(new CommandContext(args[1..], stdout, stderr, cancel.Token));
+        }
+        catch (UsageException e)
+        {
+            stderr.WriteLine($"vifibnet {command.Name}: {e.Message}");
+            return Usage;
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            return Ok;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Core throws named exceptions whose messages say what and where; one line is enough.
+            stderr.WriteLine($"vifibnet {command.Name}: {e.Message}");
+            return Failed;
+        }
+    }
+
+    static void PrintHelp(TextWriter w)
+    {
+        w.WriteLine("usage: vifibnet COMMAND [options]   (vifibnet COMMAND --help for its options)");
+        foreach (var c in Commands) w.WriteLine($"  {c.Name,-14} {c.Summary}");
+    }
+}

@@ -1,0 +1,108 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Vifibnet.Addressing;
+
+namespace Vifibnet.Certificates;
+
+/// <summary>A network's CA: its certificate (the serial carries the network prefix) and its key.</summary>
+public sealed class CertificateAuthority : IDisposable
+{
+    public X509Certificate2 Certificate { get; }
+    public RSA Key { get; }
+    public NetworkPrefix Network { get; }
+
+    CertificateAuthority(X509Certificate2 certificate, RSA key)
+    {
+        Certificate = certificate;
+        Key = key;
+        Network = NetworkPrefixOf(certificate);
+    }
+
+    /// <summary>The network prefix carried by a CA certificate's serial number.</summary>
+    public static NetworkPrefix NetworkPrefixOf(X509Certificate2 ca)
+    {
+        try
+        {
+            return NetworkPrefix.FromSerialHex(ca.SerialNumber);
+        }
+        catch (AddressingException e)
+        {
+            throw new CertificateException($"the CA's serial number 0x{ca.SerialNumber} does not encode a network prefix: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Makes a new self-signed CA for the network (RSA 2048, SHA-256).</summary>
+    public static CertificateAuthority Create(NetworkPrefix network, string commonName = "Vifibnet CA", TimeSpan? validity = null, int keySize = 2048)
+    {
+        var key = RSA.Create(keySize);
+        var request = new CertificateRequest($"CN={commonName}", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
+        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
+        var now = DateTimeOffset.UtcNow.AddMinutes(-5);
+        var generator = X509SignatureGenerator.CreateForRSA(key, RSASignaturePadding.Pkcs1);
+        var certificate = request.Create(request.SubjectName, generator, now, now + (validity ?? TimeSpan.FromDays(3650)), network.ToSerialBytes());
+        return new CertificateAuthority(certificate, key);
+    }
+
+    /// <summary>Loads a CA from its PEM files (ours, or one made by hand with the seed's openssl command).</summary>
+    public static CertificateAuthority Load(string caPath, string keyPath)
+    {
+        var certificate = PemFile.ReadCertificate(caPath, "CA certificate");
+        var key = PemFile.ReadPrivateKey(keyPath, "CA key");
+        using (var publicKey = certificate.GetRSAPublicKey())
+        {
+            if (publicKey is null || !publicKey.ExportSubjectPublicKeyInfo().AsSpan().SequenceEqual(key.ExportSubjectPublicKeyInfo()))
+                throw new CertificateException($"CA key '{keyPath}' does not belong to CA certificate '{caPath}'");
+        }
+        return new CertificateAuthority(certificate, key);
+    }
+
+    /// <summary>Writes the CA certificate and its key (mode 0600).</summary>
+    public void Save(string caPath, string keyPath)
+    {
+        PemFile.WritePrivateKey(keyPath, Key);
+        PemFile.WriteCertificate(caPath, Certificate);
+    }
+
+    /// <summary>
+    /// Signs a node certificate for a CSR (SHA-256): subject CN replaced by the node prefix ("1/16"),
+    /// the CSR's other subject attributes kept.
+    /// </summary>
+    public X509Certificate2 Issue(CertificateRequest csr, NodePrefix prefix, byte[] serial, TimeSpan validity)
+    {
+        var subject = NodeSubject(csr.SubjectName, prefix);
+        var request = new CertificateRequest(subject, csr.PublicKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment | X509KeyUsageFlags.KeyAgreement, true));
+        // openvpn's --remote-cert-tls is not used; both usages let one certificate be client and server.
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(
+            [new Oid("1.3.6.1.5.5.7.3.1"), new Oid("1.3.6.1.5.5.7.3.2")], false));
+        var now = DateTimeOffset.UtcNow.AddMinutes(-5);
+        var notAfter = now + validity;
+        if (notAfter > Certificate.NotAfter) notAfter = Certificate.NotAfter;
+        var generator = X509SignatureGenerator.CreateForRSA(Key, RSASignaturePadding.Pkcs1);
+        return request.Create(Certificate.SubjectName, generator, now, notAfter, serial);
+    }
+
+    /// <summary>The CSR's subject with CN set to the node prefix.</summary>
+    static X500DistinguishedName NodeSubject(X500DistinguishedName requested, NodePrefix prefix)
+    {
+        var builder = new X500DistinguishedNameBuilder();
+        foreach (var rdn in requested.EnumerateRelativeDistinguishedNames(reversed: false))
+        {
+            if (rdn.HasMultipleElements) continue;
+            var oid = rdn.GetSingleElementType();
+            if (oid.Value == "2.5.4.3") continue; // CN: ours to set
+            builder.Add(oid.Value!, rdn.GetSingleElementValue() ?? "");
+        }
+        builder.AddCommonName(prefix.ToCommonName());
+        return builder.Build();
+    }
+
+    public void Dispose()
+    {
+        Certificate.Dispose();
+        Key.Dispose();
+    }
+}

@@ -1,0 +1,65 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace Vifibnet.Certificates;
+
+/// <summary>Reads and writes the PEM files of a network and a node, with clear errors naming the file.</summary>
+public static class PemFile
+{
+    /// <summary>Writes a private key readable by its owner only (mode 0600 from the start, never world-readable).</summary>
+    public static void WritePrivateKey(string path, RSA key)
+    {
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        using (var stream = new FileStream(path, options))
+        using (var writer = new StreamWriter(stream))
+            writer.Write(key.ExportPkcs8PrivateKeyPem());
+        if (!OperatingSystem.IsWindows())
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+    }
+
+    public static void WriteCertificate(string path, X509Certificate2 certificate) =>
+        File.WriteAllText(path, certificate.ExportCertificatePem() + "\n");
+
+    public static X509Certificate2 ReadCertificate(string path, string what)
+    {
+        var text = ReadText(path, what);
+        try
+        {
+            return X509Certificate2.CreateFromPem(text);
+        }
+        catch (CryptographicException e)
+        {
+            throw new CertificateException($"{what} '{path}' is not a PEM certificate: {e.Message}", e);
+        }
+    }
+
+    public static RSA ReadPrivateKey(string path, string what)
+    {
+        var text = ReadText(path, what);
+        var key = RSA.Create();
+        try
+        {
+            key.ImportFromPem(text);
+            return key;
+        }
+        catch (Exception e) when (e is CryptographicException or ArgumentException)
+        {
+            key.Dispose();
+            throw new CertificateException($"{what} '{path}' is not a PEM RSA private key: {e.Message}", e);
+        }
+    }
+
+    static string ReadText(string path, string what)
+    {
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CertificateException($"cannot read {what} '{path}': {e.Message}", e);
+        }
+    }
+}

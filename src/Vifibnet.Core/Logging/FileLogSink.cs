@@ -1,0 +1,24 @@
+namespace Vifibnet.Logging;
+
+/// <summary>Appends log records to a file, one line each; thread-safe.</summary>
+public sealed class FileLogSink : IDisposable
+{
+    readonly StreamWriter writer;
+    readonly object gate = new();
+
+    public FileLogSink(string path)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        writer = new StreamWriter(new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite)) { AutoFlush = true };
+    }
+
+    public void Write(LogRecord record)
+    {
+        lock (gate) writer.WriteLine(record.ToString());
+    }
+
+    public void Dispose()
+    {
+        lock (gate) writer.Dispose();
+    }
+}

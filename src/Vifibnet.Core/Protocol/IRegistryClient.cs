@@ -1,0 +1,47 @@
+using System.Net;
+
+namespace Vifibnet.Protocol;
+
+/// <summary>A peer as the registry hands it out: its node prefix in binary and its addresses ("ip,port,proto;...").</summary>
+public sealed record PeerEntry(string Prefix, string Address);
+
+/// <summary>
+/// Everything the seed's registry offered, as setup and the node daemon use it.
+/// The wire format is in docs/protocol.md. Node requests (private address, bootstrap peer,
+/// declare, peer list) are signed with the node's certificate key.
+/// Failures throw <see cref="RegistryException"/> naming the URL and what went wrong.
+/// </summary>
+public interface IRegistryClient
+{
+    /// <summary>The network's CA certificate, PEM.</summary>
+    Task<string> GetCaAsync(CancellationToken cancel = default);
+
+    /// <summary>Asks the registry to e-mail a registration token to this address.</summary>
+    Task RequestTokenAsync(string email, CancellationToken cancel = default);
+
+    /// <summary>Spends a token on a certificate for this CSR (PEM in, PEM out).</summary>
+    Task<string> RequestCertificateAsync(string token, string csrPem, CancellationToken cancel = default);
+
+    /// <summary>The registry's own node address on the overlay (--private), or null if it has none.</summary>
+    Task<IPAddress?> GetPrivateAddressAsync(CancellationToken cancel = default);
+
+    /// <summary>A peer to start from, decrypted with our key; null when the registry knows no peer.</summary>
+    Task<PeerEntry?> GetBootstrapPeerAsync(CancellationToken cancel = default);
+
+    /// <summary>Declares where our openvpn servers can be reached ("ip,port,proto;..."); our prefix comes from our certificate.</summary>
+    Task DeclareAsync(string address, CancellationToken cancel = default);
+
+    /// <summary>Up to n random peers, other than us.</summary>
+    Task<IReadOnlyList<PeerEntry>> GetPeerListAsync(int n, CancellationToken cancel = default);
+}
+
+/// <summary>A registry request that failed: unreachable, refused, or an error answer.</summary>
+public sealed class RegistryException(string message, string? errorCode = null, int? status = null, Exception? inner = null)
+    : Exception(message, inner)
+{
+    /// <summary>The protocol's error code (docs/protocol.md), when the registry answered with one.</summary>
+    public string? ErrorCode { get; } = errorCode;
+
+    /// <summary>The HTTP status, when the registry answered at all.</summary>
+    public int? Status { get; } = status;
+}
