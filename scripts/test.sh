@@ -9,12 +9,9 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0
 dotnet test tests/Vifibnet.Tests -c Release --no-build -nologo --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log" || status=$?
-# One plain closing line, whatever the runner printed above.
-summary=$(grep -Eo 'Failed: +[0-9]+, Passed: +[0-9]+, Skipped: +[0-9]+' "$log" | tail -1 || true)
-if [ -n "$summary" ]; then
-  failed=$(echo "$summary" | sed -E 's/Failed: +([0-9]+).*/\1/')
-  passed=$(echo "$summary" | sed -E 's/.*Passed: +([0-9]+).*/\1/')
-  skipped=$(echo "$summary" | sed -E 's/.*Skipped: +([0-9]+).*/\1/')
-  echo "tests: $passed passed, $failed failed, $skipped skipped"
+# One plain closing line, whatever the runner printed above (counts from its "Total tests" block).
+count() { grep -E "^ +$1: +[0-9]+" "$log" | tail -1 | grep -Eo '[0-9]+' || echo 0; }
+if grep -q '^Total tests:' "$log"; then
+  echo "tests: $(count Passed) passed, $(count Failed) failed, $(count Skipped) skipped"
 fi
 exit $status
