@@ -52,6 +52,7 @@ sealed class RegistryRoutes(RegistryService service)
         return service.Authenticate(context.Request.Method, context.Request.Path + context.Request.QueryString,
             headers[NodeRequestSignature.CertificateHeader].FirstOrDefault(),
             headers[NodeRequestSignature.TimestampHeader].FirstOrDefault(),
+            headers[NodeRequestSignature.NonceHeader].FirstOrDefault(),
             headers[NodeRequestSignature.SignatureHeader].FirstOrDefault(), body);
     }
 

@@ -101,9 +101,10 @@ public sealed class HttpRegistryClient : IRegistryClient, IDisposable
         {
             if (certificate is null || key is null)
                 throw new InvalidOperationException($"{method} {uri} is a node request: the client needs the node's certificate and key");
-            var (cert, ts, sig) = NodeRequestSignature.Sign(certificate, key, method.Method, uri.PathAndQuery, bytes, clock.GetUtcNow());
+            var (cert, ts, nonce, sig) = NodeRequestSignature.Sign(certificate, key, method.Method, uri.PathAndQuery, bytes, clock.GetUtcNow());
             request.Headers.Add(NodeRequestSignature.CertificateHeader, cert);
             request.Headers.Add(NodeRequestSignature.TimestampHeader, ts);
+            request.Headers.Add(NodeRequestSignature.NonceHeader, nonce);
             request.Headers.Add(NodeRequestSignature.SignatureHeader, sig);
         }
         HttpResponseMessage response;

@@ -19,11 +19,11 @@ public sealed class NodeAuthenticator(X509Certificate2 ca, TimeSpan window, Time
     readonly ConcurrentDictionary<string, long> seen = new();
     long lastPrune;
 
-    public AuthenticatedNode Authenticate(string method, string pathAndQuery, string? certificate, string? timestamp, string? signature, ReadOnlySpan<byte> body)
+    public AuthenticatedNode Authenticate(string method, string pathAndQuery, string? certificate, string? timestamp, string? nonce, string? signature, ReadOnlySpan<byte> body)
     {
-        if (string.IsNullOrEmpty(certificate) || string.IsNullOrEmpty(timestamp) || string.IsNullOrEmpty(signature))
+        if (string.IsNullOrEmpty(certificate) || string.IsNullOrEmpty(timestamp) || string.IsNullOrEmpty(nonce) || string.IsNullOrEmpty(signature))
             throw new RegistryError(RegistryErrorCode.AuthenticationMissing,
-                $"this request must be signed by a node: headers {NodeRequestSignature.CertificateHeader}, {NodeRequestSignature.TimestampHeader} and {NodeRequestSignature.SignatureHeader} are required");
+                $"this request must be signed by a node: headers {NodeRequestSignature.CertificateHeader}, {NodeRequestSignature.TimestampHeader}, {NodeRequestSignature.NonceHeader} and {NodeRequestSignature.SignatureHeader} are required");
         var now = clock.GetUtcNow();
         var node = VerifyCertificate(certificate, now);
 
@@ -34,15 +34,17 @@ public sealed class NodeAuthenticator(X509Certificate2 ca, TimeSpan window, Time
             throw new RegistryError(RegistryErrorCode.TimestampOutOfWindow,
                 $"request timestamp is {skew} s away from the registry's clock (allowed: {window.TotalSeconds} s): check the node's clock");
 
+        if (nonce.Length > 64)
+            throw new RegistryError(RegistryErrorCode.BadRequest, $"{NodeRequestSignature.NonceHeader} is longer than 64 characters");
         byte[] signatureBytes;
         try { signatureBytes = Convert.FromBase64String(signature); }
         catch (FormatException) { throw new RegistryError(RegistryErrorCode.SignatureInvalid, $"{NodeRequestSignature.SignatureHeader} is not base64"); }
         using (var key = node.Certificate.GetRSAPublicKey())
         {
-            var canonical = NodeRequestSignature.Canonical(method, pathAndQuery, ts, body);
+            var canonical = NodeRequestSignature.Canonical(method, pathAndQuery, ts, nonce, body);
             if (key is null || !key.VerifyData(canonical, signatureBytes, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1))
                 throw new RegistryError(RegistryErrorCode.SignatureInvalid,
-                    $"the request signature does not verify with the key of certificate {node.Prefix.ToCommonName()} (method, path, timestamp and body must be signed as sent)");
+                    $"the request signature does not verify with the key of certificate {node.Prefix.ToCommonName()} (method, path, timestamp, nonce and body must be signed as sent)");
         }
 
         var replayKey = Convert.ToBase64String(SHA256.HashData(signatureBytes));

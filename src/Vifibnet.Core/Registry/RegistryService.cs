@@ -81,8 +81,8 @@ public sealed class RegistryService
         return new CertificateResponse(pem, prefix.ToBinary(), subnet.ToString());
     }
 
-    public AuthenticatedNode Authenticate(string method, string pathAndQuery, string? certificate, string? timestamp, string? signature, ReadOnlySpan<byte> body) =>
-        authenticator.Authenticate(method, pathAndQuery, certificate, timestamp, signature, body);
+    public AuthenticatedNode Authenticate(string method, string pathAndQuery, string? certificate, string? timestamp, string? nonce, string? signature, ReadOnlySpan<byte> body) =>
+        authenticator.Authenticate(method, pathAndQuery, certificate, timestamp, nonce, signature, body);
 
     public PrivateAddressResponse GetPrivateAddress(AuthenticatedNode node) => new(Options.PrivateAddress?.ToString());
 
