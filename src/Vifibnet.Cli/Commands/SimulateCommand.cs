@@ -14,7 +14,7 @@ public static class SimulateCommand
     const string Help = """
         usage: vifibnet simulate --nodes N [--connection-count K] [--refresh-rounds R] [--fail RATIO]
                                  [--seed S] [--json] [--refresh-rate X] [--peer-db-size P]
-                                 [--sample-sources S] [--exact-up-to N]
+                                 [--max-incoming M] [--sample-sources S] [--exact-up-to N]
           --nodes N             nodes in the network (required)
           --connection-count K  the daemon's --connection-count; each node opens ceil(K/2) tunnels (default 20)
           --refresh-rounds R    tunnel refresh rounds after the random start (default 10)
@@ -23,6 +23,8 @@ public static class SimulateCommand
           --json                print one JSON document on stdout
           --refresh-rate X      the daemon's --refresh-rate (default 0.05)
           --peer-db-size P      peers per node's peer DB, as the registry hands them out (default 200)
+          --max-incoming M      server-side tunnels a node accepts; 0 = no limit (default 2 K: --max-clients K
+                                on each of the daemon's 2 default servers)
           --sample-sources S    BFS sources per measurement on large networks (default 256)
           --exact-up-to N       measure every pair when nodes <= N (default 2048)
         Progress goes to stderr.
@@ -64,6 +66,7 @@ public static class SimulateCommand
                 case "--refresh-rate": options = options with { RefreshRate = Real(args[i], Value()) }; break;
                 case "--peer-db-size": options = options with { PeerDbSize = Int(args[i], Value()) }; break;
                 case "--sample-sources": options = options with { SampleSources = Int(args[i], Value()) }; break;
+                case "--max-incoming": options = options with { MaxIncoming = Int(args[i], Value()) }; break;
                 case "--exact-up-to": options = options with { ExactUpTo = Int(args[i], Value()) }; break;
                 case "--json": json = true; break;
                 default: throw new UsageException($"unknown option '{args[i]}'; try 'vifibnet simulate --help'");
@@ -95,7 +98,7 @@ public static class SimulateCommand
         {
             ["nodes"] = o.Nodes, ["connectionCount"] = o.ConnectionCount, ["clientTunnels"] = o.ClientTunnels,
             ["refreshRounds"] = o.RefreshRounds, ["refreshRate"] = o.RefreshRate, ["seed"] = o.Seed,
-            ["peerDbSize"] = o.PeerDbSize, ["peerDbRefreshRounds"] = o.PeerDbRefreshRounds,
+            ["peerDbSize"] = o.PeerDbSize, ["maxIncoming"] = o.IncomingLimit, ["peerDbRefreshRounds"] = o.PeerDbRefreshRounds,
             ["sampleSources"] = o.SampleSources, ["exactUpTo"] = o.ExactUpTo,
         };
         if (o.FailRatios.Count > 0) parameters["fail"] = o.FailRatios[0];
@@ -107,6 +110,7 @@ public static class SimulateCommand
                 ["round"] = r.Round, ["averageHops"] = r.Hops.AverageHops, ["maxHops"] = r.Hops.MaxHops,
                 ["hopsExact"] = r.Hops.Exact, ["hopSources"] = r.Hops.Sources, ["unreachablePairs"] = r.Hops.UnreachablePairs,
                 ["degree"] = Degree(r.Degree), ["tunnelsClosed"] = r.TunnelsClosed, ["tunnelsOpened"] = r.TunnelsOpened,
+                ["tunnelsRefused"] = r.TunnelsRefused,
             };
             if (r.Failures.Count > 0)
             {

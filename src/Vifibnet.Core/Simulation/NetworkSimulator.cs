@@ -25,20 +25,20 @@ public sealed class NetworkSimulator(ITunnelPolicy? policy = null)
         var sampling = SeededRandom.For(options.Seed, SeededRandom.Sampling);
         var failures = SeededRandom.For(options.Seed, SeededRandom.Failures);
 
-        var net = new OverlayNetwork(options.Nodes, options.ClientTunnels, options.PeerDbSize);
+        var net = new OverlayNetwork(options.Nodes, options.ClientTunnels, options.PeerDbSize, options.IncomingLimit);
         net.FillPeerDbs(registry);
         var failed = options.FailRatios.Select(r => PickFailed(options.Nodes, r, failures)).ToList();
 
         var rounds = new List<RoundReport>();
-        var (closed, opened) = PolicyRound(net, options, refresh: false, tally: null, decisions, cancel);
-        var (report, tally) = Measure(net, options, 0, closed, opened, failed, sampling, cancel);
+        var counts = PolicyRound(net, options, refresh: false, tally: null, decisions, cancel);
+        var (report, tally) = Measure(net, options, 0, counts, failed, sampling, cancel);
         rounds.Add(report);
         progress?.Report(new SimulationProgress("random start", 0, clock.Elapsed));
         for (var r = 1; r <= options.RefreshRounds; r++)
         {
             if (r % options.PeerDbRefreshRounds == 0) net.FillPeerDbs(registry);
-            (closed, opened) = PolicyRound(net, options, refresh: true, tally, decisions, cancel);
-            (report, tally) = Measure(net, options, r, closed, opened, failed, sampling, cancel);
+            counts = PolicyRound(net, options, refresh: true, tally, decisions, cancel);
+            (report, tally) = Measure(net, options, r, counts, failed, sampling, cancel);
             rounds.Add(report);
             progress?.Report(new SimulationProgress($"refresh round {r}", r, clock.Elapsed));
         }
@@ -53,38 +53,69 @@ public sealed class NetworkSimulator(ITunnelPolicy? policy = null)
         return new SimulationResult(options, rounds, repairs);
     }
 
+    /// <summary>What a round of policy decisions did.</summary>
+    record struct RoundCounts(long Closed, long Opened, long Refused);
+
+    /// <summary>Retries of the quick repair after a refused tunnel, within one node's turn.</summary>
+    const int RefusalRetries = 3;
+
     /// <summary>Every surviving node, in order, builds its PolicyInput and applies the policy's decision.</summary>
-    (long Closed, long Opened) PolicyRound(OverlayNetwork net, SimulationOptions options, bool refresh, RouteTally? tally,
+    RoundCounts PolicyRound(OverlayNetwork net, SimulationOptions options, bool refresh, RouteTally? tally,
         Random random, CancellationToken cancel)
     {
-        long closed = 0, opened = 0;
+        var counts = new RoundCounts();
         var tunnels = new List<TunnelView>(net.PerNode);
         var candidates = new List<string>(net.PeerDbSize);
+        var refused = new List<string>();
         for (var u = 0; u < net.NodeCount; u++)
         {
             if ((u & 1023) == 0) cancel.ThrowIfCancellationRequested();
             if (net.Failed[u]) continue;
-            tunnels.Clear();
-            for (var s = 0; s < net.PerNode; s++)
-            {
-                var v = net.Tunnel(u, s);
-                if (v < 0) continue;
-                var id = u * net.PerNode + s;
-                tunnels.Add(new TunnelView(net.Name(v), !net.Failed[v], tally?.RoutesCarried(id) ?? 0, tally?.TrafficOf(id) ?? 0));
-            }
-            net.Candidates(u, candidates);
-            var decision = Policy.Decide(
-                new PolicyInput(tunnels.ToArray(), candidates.ToArray(), options.ConnectionCount, options.RefreshRate, refresh), random);
-            foreach (var peer in decision.Close) net.Close(u, peer);
-            foreach (var peer in decision.Flag) net.Flag(u, peer);
-            foreach (var peer in decision.Open) net.Open(u, peer);
-            closed += decision.Close.Count;
-            opened += decision.Open.Count;
+            refused.Clear();
+            Decide(net, options, u, refresh, tally, random, tunnels, candidates, refused, ref counts);
+            // A peer whose servers are full refuses the tunnel; the opener sees it die at once and runs the
+            // daemon's quick repair (Refresh = false) with it as a dead tunnel: closed, flagged, replaced.
+            for (var retry = 0; retry < RefusalRetries && refused.Count > 0; retry++)
+                Decide(net, options, u, refresh: false, tally, random, tunnels, candidates, refused, ref counts);
         }
-        return (closed, opened);
+        return counts;
     }
 
-    static (RoundReport, RouteTally) Measure(OverlayNetwork net, SimulationOptions options, int round, long closed, long opened,
+    void Decide(OverlayNetwork net, SimulationOptions options, int u, bool refresh, RouteTally? tally, Random random,
+        List<TunnelView> tunnels, List<string> candidates, List<string> refused, ref RoundCounts counts)
+    {
+        tunnels.Clear();
+        for (var s = 0; s < net.PerNode; s++)
+        {
+            var v = net.Tunnel(u, s);
+            if (v < 0) continue;
+            var id = u * net.PerNode + s;
+            tunnels.Add(new TunnelView(net.Name(v), !net.Failed[v], tally?.RoutesCarried(id) ?? 0, tally?.TrafficOf(id) ?? 0));
+        }
+        foreach (var peer in refused) tunnels.Add(new TunnelView(peer, false, 0, 0));
+        net.Candidates(u, candidates);
+        var decision = Policy.Decide(
+            new PolicyInput(tunnels.ToArray(), candidates.ToArray(), options.ConnectionCount, options.RefreshRate, refresh), random);
+        foreach (var peer in decision.Close)
+        {
+            if (refused.Contains(peer)) continue;
+            net.Close(u, peer);
+            counts.Closed++;
+        }
+        foreach (var peer in decision.Flag) net.Flag(u, peer);
+        refused.Clear();
+        foreach (var peer in decision.Open)
+        {
+            if (net.Open(u, peer)) counts.Opened++;
+            else
+            {
+                refused.Add(peer);
+                counts.Refused++;
+            }
+        }
+    }
+
+    static (RoundReport, RouteTally) Measure(OverlayNetwork net, SimulationOptions options, int round, RoundCounts counts,
         List<bool[]> failed, Random sampling, CancellationToken cancel)
     {
         var graph = net.ToGraph();
@@ -94,7 +125,7 @@ public sealed class NetworkSimulator(ITunnelPolicy? policy = null)
         var hops = GraphMetrics.Hops(graph, sources, null, tally, options.Parallelism, cancel);
         var reports = failed.Select((removed, i) => new FailureReport(options.FailRatios[i], removed.Count(x => x),
             GraphMetrics.Components(graph, removed))).ToList();
-        return (new RoundReport(round, hops, GraphMetrics.Degrees(graph), closed, opened, reports), tally);
+        return (new RoundReport(round, hops, GraphMetrics.Degrees(graph), counts.Closed, counts.Opened, counts.Refused, reports), tally);
     }
 
     /// <summary>The failure happens for real: survivors run quick repairs (Refresh = false) until nothing changes.</summary>
@@ -108,8 +139,8 @@ public sealed class NetworkSimulator(ITunnelPolicy? policy = null)
         while (passes < options.RepairPasses)
         {
             var deadNow = CountDead(net);
-            var (closed, opened) = PolicyRound(net, options, refresh: false, tally: null, random, cancel);
-            if (closed == 0 && opened == 0) break;
+            var counts = PolicyRound(net, options, refresh: false, tally: null, random, cancel);
+            if (counts is { Closed: 0, Opened: 0, Refused: 0 }) break;
             dead += deadNow;
             passes++;
         }

@@ -7,13 +7,16 @@ namespace Vifibnet.Simulation;
 sealed class OverlayNetwork
 {
     readonly int[] client;
+    readonly int[] incoming;
     readonly int[] peerDb;
     readonly string[] names;
 
-    public OverlayNetwork(int nodes, int clientTunnels, int peerDbSize)
+    public OverlayNetwork(int nodes, int clientTunnels, int peerDbSize, int maxIncoming)
     {
         NodeCount = nodes;
         PerNode = clientTunnels;
+        MaxIncoming = maxIncoming;
+        incoming = new int[nodes];
         PeerDbSize = Math.Min(peerDbSize, nodes - 1);
         client = new int[nodes * clientTunnels];
         Array.Fill(client, -1);
@@ -29,6 +32,8 @@ sealed class OverlayNetwork
     {
         NodeCount = from.NodeCount;
         PerNode = from.PerNode;
+        MaxIncoming = from.MaxIncoming;
+        incoming = (int[])from.incoming.Clone();
         PeerDbSize = from.PeerDbSize;
         client = (int[])from.client.Clone();
         peerDb = (int[])from.peerDb.Clone();
@@ -39,6 +44,9 @@ sealed class OverlayNetwork
     public int NodeCount { get; }
     public int PerNode { get; }
     public int PeerDbSize { get; }
+
+    /// <summary>Server-side tunnels a node accepts (0 = no limit).</summary>
+    public int MaxIncoming { get; }
     public bool[] Failed { get; }
 
     public OverlayNetwork Clone() => new(this);
@@ -95,7 +103,12 @@ sealed class OverlayNetwork
     {
         var v = NodeOf(peer);
         for (var s = u * PerNode; s < (u + 1) * PerNode; s++)
-            if (client[s] == v) { client[s] = -1; return; }
+            if (client[s] == v)
+            {
+                client[s] = -1;
+                incoming[v]--;
+                return;
+            }
         throw new SimulationException($"the policy closed a tunnel from {names[u]} to {peer}, which node {names[u]} does not have");
     }
 
@@ -107,13 +120,20 @@ sealed class OverlayNetwork
             if (peerDb[i] == v) peerDb[i] = -1;
     }
 
-    public void Open(int u, string peer)
+    /// <summary>Opens a tunnel; false if the peer's servers are full (openvpn --max-clients) and refused it.</summary>
+    public bool Open(int u, string peer)
     {
         var v = NodeOf(peer);
         if (v == u || Connected(u, v) || Array.IndexOf(peerDb, v, u * PeerDbSize, PeerDbSize) < 0)
             throw new SimulationException($"the policy opened a tunnel from {names[u]} to {peer}, which was not a candidate");
+        if (MaxIncoming > 0 && incoming[v] >= MaxIncoming) return false;
         for (var s = u * PerNode; s < (u + 1) * PerNode; s++)
-            if (client[s] < 0) { client[s] = v; return; }
+            if (client[s] < 0)
+            {
+                client[s] = v;
+                incoming[v]++;
+                return true;
+            }
         throw new SimulationException($"the policy opened more than {PerNode} client tunnels on {names[u]}");
     }
 
@@ -121,6 +141,8 @@ sealed class OverlayNetwork
     public void Fail(int u)
     {
         Failed[u] = true;
+        for (var s = u * PerNode; s < (u + 1) * PerNode; s++)
+            if (client[s] >= 0) incoming[client[s]]--;
         Array.Fill(client, -1, u * PerNode, PerNode);
     }
 

@@ -37,6 +37,16 @@ public sealed record SimulationOptions
     /// <summary>Quick-repair passes after the failure (each pass = dead tunnels noticed, replaced).</summary>
     public int RepairPasses { get; init; } = 10;
 
+    /// <summary>
+    /// Server-side tunnels a node accepts: the daemon runs one openvpn server per --pp (udp and tcp by default),
+    /// each with --max-clients = --connection-count, so 2 K by default. 0 = no limit. A refused tunnel looks dead
+    /// to its opener, whose quick repair replaces it.
+    /// </summary>
+    public int? MaxIncoming { get; init; }
+
+    /// <summary>The server-side limit in force.</summary>
+    public int IncomingLimit => MaxIncoming ?? 2 * ConnectionCount;
+
     /// <summary>Threads for the BFS (results do not depend on it).</summary>
     public int Parallelism { get; init; } = Environment.ProcessorCount;
 
@@ -60,6 +70,7 @@ public sealed record SimulationOptions
         if (SampleSources < 1) throw new ArgumentException($"sample sources must be at least 1 (got {SampleSources})", nameof(SampleSources));
         if (ExactUpTo < 0) throw new ArgumentException($"exact limit must be 0 or more (got {ExactUpTo})", nameof(ExactUpTo));
         if (RepairPasses < 0) throw new ArgumentException($"repair passes must be 0 or more (got {RepairPasses})", nameof(RepairPasses));
+        if (MaxIncoming < 0) throw new ArgumentException($"max incoming must be 0 (no limit) or more (got {MaxIncoming})", nameof(MaxIncoming));
         if (Parallelism < 1) throw new ArgumentException($"parallelism must be at least 1 (got {Parallelism})", nameof(Parallelism));
     }
 }

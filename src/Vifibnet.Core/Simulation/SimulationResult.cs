@@ -12,8 +12,9 @@ public sealed record FailureReport(double Ratio, int Failed, Connectivity Surviv
 /// <param name="Degree">Tunnels per node.</param>
 /// <param name="TunnelsClosed">Tunnels the policy closed in this round.</param>
 /// <param name="TunnelsOpened">Tunnels the policy opened in this round.</param>
+/// <param name="TunnelsRefused">Tunnels refused by a peer whose servers were full (and replaced).</param>
 /// <param name="Failures">One per fail ratio.</param>
-public sealed record RoundReport(int Round, HopStatistics Hops, DegreeStatistics Degree, long TunnelsClosed, long TunnelsOpened,
+public sealed record RoundReport(int Round, HopStatistics Hops, DegreeStatistics Degree, long TunnelsClosed, long TunnelsOpened, long TunnelsRefused,
     IReadOnlyList<FailureReport> Failures);
 
 /// <summary>The network after the failure really happened and survivors ran the daemon's quick repair (Refresh = false).</summary>

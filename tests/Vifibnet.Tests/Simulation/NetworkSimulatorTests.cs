@@ -131,6 +131,25 @@ public class NetworkSimulatorTests
     }
 
     [Fact]
+    public void FullServersRefuseAndTheOpenerRepairsThroughThePolicy()
+    {
+        // 5 client tunnels each, at most 5 server-side: nobody ends above 10, and refusals reach the policy as
+        // dead tunnels in a quick repair (Refresh = false), which flags them.
+        var recorder = new RecordingPolicy();
+        var options = new SimulationOptions { Nodes = 40, ConnectionCount = 10, RefreshRounds = 5, MaxIncoming = 5, RefreshRate = 0.4 };
+        var result = new NetworkSimulator(recorder).Run(options);
+        Assert.All(result.Rounds, r => Assert.InRange(r.Degree.Max, 5, 10));
+        Assert.True(result.Rounds.Sum(r => r.TunnelsRefused) > 0);
+        var repairs = recorder.Calls.Where(c => !c.Input.Refresh && c.Input.Tunnels.Any(t => !t.Alive)).ToList();
+        Assert.NotEmpty(repairs);
+        Assert.All(repairs, c => Assert.Equal(c.Input.Tunnels.Where(t => !t.Alive).Select(t => t.Peer), c.Decision.Flag));
+
+        var unlimited = new NetworkSimulator().Run(options with { MaxIncoming = 0 });
+        Assert.All(unlimited.Rounds, r => Assert.Equal(0, r.TunnelsRefused));
+        Assert.Contains(unlimited.Rounds, r => r.Degree.Max > 10);
+    }
+
+    [Fact]
     public void LargeNetworksAreMeasuredFromAStatedSample()
     {
         var result = new NetworkSimulator().Run(new SimulationOptions
