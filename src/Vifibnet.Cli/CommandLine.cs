@@ -17,6 +17,7 @@ public static class CommandLine
         NodeCommand.Command,
         TunnelsCommand.Command,
         PeersCommand.Command,
+        SimulateCommand.Command,
     ];
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
