@@ -39,20 +39,29 @@ public sealed class SsdpDiscovery(Logger log, SocketOpener? open = null)
         // UPnP's recommended TTL: the gateway is on our link, a router or two at most.
         socket.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.MulticastTimeToLive, 2);
         var mx = Math.Clamp((int)wait.TotalSeconds - 1, 1, 5);
-        foreach (var target in SearchTargets)
-        {
-            var request = Encoding.ASCII.GetBytes(
-                $"M-SEARCH * HTTP/1.1\r\nHOST: {MulticastEndpoint}\r\nMAN: \"ssdp:discover\"\r\nMX: {mx}\r\nST: {target}\r\n\r\n");
-            await socket.SendToAsync(request, SocketFlags.None, Target, cancel).ConfigureAwait(false);
-        }
+        await SendSearchesAsync(socket, mx, cancel).ConfigureAwait(false);
         log.Debug($"SSDP M-SEARCH sent to {Target} for {SearchTargets.Count} targets; waiting up to {wait.TotalSeconds:0.#} s");
 
         var deadline = DateTime.UtcNow + wait;
+        // UDP may lose a search; UPnP asks clients to repeat it: once more, a third of the way in, if nobody answered.
+        var resendAt = DateTime.UtcNow + wait / 3;
+        var resent = false;
         var buffer = new byte[8192];
         while (true)
         {
-            var left = deadline - DateTime.UtcNow;
-            if (left <= TimeSpan.Zero) break;
+            var now = DateTime.UtcNow;
+            if (!resent && found.Count == 0 && now >= resendAt)
+            {
+                resent = true;
+                await SendSearchesAsync(socket, mx, cancel).ConfigureAwait(false);
+            }
+            var until = !resent && found.Count == 0 && resendAt < deadline ? resendAt : deadline;
+            var left = until - now;
+            if (left <= TimeSpan.Zero)
+            {
+                if (until == deadline) break;
+                continue;
+            }
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel);
             timeout.CancelAfter(left);
             SocketReceiveFromResult received;
@@ -62,7 +71,7 @@ public sealed class SsdpDiscovery(Logger log, SocketOpener? open = null)
             }
             catch (OperationCanceledException) when (!cancel.IsCancellationRequested)
             {
-                break;
+                continue;
             }
             catch (SocketException e)
             {
@@ -84,6 +93,16 @@ public sealed class SsdpDiscovery(Logger log, SocketOpener? open = null)
             if (settle < deadline) deadline = settle;
         }
         return found;
+    }
+
+    async Task SendSearchesAsync(Socket socket, int mx, CancellationToken cancel)
+    {
+        foreach (var target in SearchTargets)
+        {
+            var request = Encoding.ASCII.GetBytes(
+                $"M-SEARCH * HTTP/1.1\r\nHOST: {MulticastEndpoint}\r\nMAN: \"ssdp:discover\"\r\nMX: {mx}\r\nST: {target}\r\n\r\n");
+            await socket.SendToAsync(request, SocketFlags.None, Target, cancel).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Reads one SSDP answer; null (with the reason) when it is not a usable 200 answer with an http LOCATION.</summary>
