@@ -28,7 +28,7 @@ public class RegistryLaunchTests
     public async Task RunsTheRealRegistryAndStopsItWithSigterm()
     {
         using var dir = new TempDir();
-        var net = NetworkCreator.Create(dir.Path, Addressing.NetworkPrefix.Parse("2001:db8:42::/48"), force: false);
+        var net = NetworkCreator.Create(dir.Path, Vifibnet.Addressing.NetworkPrefix.Parse("2001:db8:42::/48"), force: false);
         var launch = new RegistryLaunch(0, net.DbPath, net.CaPath, net.KeyPath) { LogLevel = 2 };
         var (file, prefix) = VifibnetExecutable.In(AppContext.BaseDirectory);
         var lines = new List<string>();
