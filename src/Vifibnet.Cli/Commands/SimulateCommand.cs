@@ -108,7 +108,7 @@ public static class SimulateCommand
             var round = new JsonObject
             {
                 ["round"] = r.Round, ["averageHops"] = r.Hops.AverageHops, ["maxHops"] = r.Hops.MaxHops,
-                ["hopsExact"] = r.Hops.Exact, ["hopSources"] = r.Hops.Sources, ["unreachablePairs"] = r.Hops.UnreachablePairs,
+                ["hopsExact"] = r.Hops.Exact, ["hopSources"] = r.Hops.Sources, ["averageHopsStandardError"] = r.Hops.StandardError, ["unreachablePairs"] = r.Hops.UnreachablePairs,
                 ["degree"] = Degree(r.Degree), ["tunnelsClosed"] = r.TunnelsClosed, ["tunnelsOpened"] = r.TunnelsOpened,
                 ["tunnelsRefused"] = r.TunnelsRefused,
             };
