@@ -70,7 +70,7 @@ if (reference is not null)
 Console.WriteLine($"total {total.Elapsed.TotalSeconds:F1} s, peak working set {peakMiB} MiB");
 Console.WriteLine(JsonSerializer.Serialize(new
 {
-    benchmark = "simulate", seed = 1, refreshRounds = rounds, sampleSources, exactUpTo = 2048, refreshRate = 0.05, peerDbSize = 200,
+    benchmark = "simulate", seed = 1, refreshRounds = rounds, sampleSources, exactUpTo = 2048, refreshRate = 0.05, peerListSize = 100, peerDbRefreshRounds = 12, maxIncoming = "2K",
     totalSeconds = Math.Round(total.Elapsed.TotalSeconds, 1), peakWorkingSetMiB = peakMiB, results,
 }));
 return 0;
