@@ -14,7 +14,7 @@ public static class SimulateCommand
     const string Help = """
         usage: vifibnet simulate --nodes N [--connection-count K] [--refresh-rounds R] [--fail RATIO]
                                  [--seed S] [--json] [--refresh-rate X] [--peer-list-size P]
-                                 [--max-incoming M] [--sample-sources S] [--exact-up-to N]
+                                 [--peer-list-pick uniform|window] [--max-incoming M] [--sample-sources S] [--exact-up-to N]
           --nodes N             nodes in the network (required)
           --connection-count K  the daemon's --connection-count; each node opens ceil(K/2) tunnels (default 20)
           --refresh-rounds R    tunnel refresh rounds after the random start (default 10)
@@ -24,6 +24,8 @@ public static class SimulateCommand
           --refresh-rate X      the daemon's --refresh-rate (default 0.05)
           --peer-list-size P    peers per registry peer list, merged into the node's DB at start and
                                 every 12 rounds (--peers-db-refresh / --tunnel-refresh) (default 100)
+          --peer-list-pick P    uniform: independent random peers per list (default); window: the registry's
+                                range seek, the next P peers in its random-key order from a random start
           --max-incoming M      server-side tunnels a node accepts; 0 = no limit (default 2 K: --max-clients K
                                 on each of the daemon's 2 default servers)
           --sample-sources S    BFS sources per measurement on large networks (default 256)
@@ -67,6 +69,7 @@ public static class SimulateCommand
                 case "--refresh-rate": options = options with { RefreshRate = Real(args[i], Value()) }; break;
                 case "--peer-list-size": options = options with { PeerListSize = Int(args[i], Value()) }; break;
                 case "--sample-sources": options = options with { SampleSources = Int(args[i], Value()) }; break;
+                case "--peer-list-pick": options = options with { PeerListPick = Pick(Value()) }; break;
                 case "--max-incoming": options = options with { MaxIncoming = Int(args[i], Value()) }; break;
                 case "--exact-up-to": options = options with { ExactUpTo = Int(args[i], Value()) }; break;
                 case "--json": json = true; break;
@@ -88,6 +91,13 @@ public static class SimulateCommand
     static int Int(string name, string value) => int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n)
         ? n : throw new UsageException($"{name}: '{value}' is not an integer");
 
+    static PeerListPick Pick(string value) => value switch
+    {
+        "uniform" => PeerListPick.Uniform,
+        "window" => PeerListPick.Window,
+        _ => throw new UsageException($"--peer-list-pick: '{value}' is neither 'uniform' nor 'window'"),
+    };
+
     static double Real(string name, string value) => double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var x)
         ? x : throw new UsageException($"{name}: '{value}' is not a number");
 
@@ -99,7 +109,7 @@ public static class SimulateCommand
         {
             ["nodes"] = o.Nodes, ["connectionCount"] = o.ConnectionCount, ["clientTunnels"] = o.ClientTunnels,
             ["refreshRounds"] = o.RefreshRounds, ["refreshRate"] = o.RefreshRate, ["seed"] = o.Seed,
-            ["peerListSize"] = o.PeerListSize, ["maxIncoming"] = o.IncomingLimit, ["peerDbRefreshRounds"] = o.PeerDbRefreshRounds,
+            ["peerListSize"] = o.PeerListSize, ["peerListPick"] = o.PeerListPick.ToString().ToLowerInvariant(), ["maxIncoming"] = o.IncomingLimit, ["peerDbRefreshRounds"] = o.PeerDbRefreshRounds,
             ["sampleSources"] = o.SampleSources, ["exactUpTo"] = o.ExactUpTo,
         };
         if (o.FailRatios.Count > 0) parameters["fail"] = o.FailRatios[0];

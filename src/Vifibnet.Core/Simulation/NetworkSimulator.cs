@@ -26,7 +26,7 @@ public sealed class NetworkSimulator(ITunnelPolicy? policy = null)
         var failures = SeededRandom.For(options.Seed, SeededRandom.Failures);
 
         var net = new OverlayNetwork(options.Nodes, options.ClientTunnels, options.PeerListSize, options.PeerLists, options.IncomingLimit);
-        net.AddPeerLists(registry);
+        net.AddPeerLists(registry, options.PeerListPick);
         var failed = options.FailRatios.Select(r => PickFailed(options.Nodes, r, failures)).ToList();
 
         var rounds = new List<RoundReport>();
@@ -36,7 +36,7 @@ public sealed class NetworkSimulator(ITunnelPolicy? policy = null)
         progress?.Report(new SimulationProgress("random start", 0, clock.Elapsed));
         for (var r = 1; r <= options.RefreshRounds; r++)
         {
-            if (r % options.PeerDbRefreshRounds == 0) net.AddPeerLists(registry);
+            if (r % options.PeerDbRefreshRounds == 0) net.AddPeerLists(registry, options.PeerListPick);
             counts = PolicyRound(net, options, refresh: true, tally, decisions, cancel);
             (report, tally) = Measure(net, options, r, counts, failed, sampling, cancel);
             rounds.Add(report);

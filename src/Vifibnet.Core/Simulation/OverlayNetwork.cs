@@ -69,14 +69,16 @@ sealed class OverlayNetwork
     public AdjacencyGraph ToGraph() => AdjacencyGraph.FromClientSlots(NodeCount, PerNode, client);
 
     /// <summary>
-    /// Every node asks the registry for a peer list (PeerListSize random peers other than itself) and merges it
+    /// Every node asks the registry for a peer list (PeerListSize peers other than itself) and merges it
     /// into its peer DB, as the daemon's peer DB refresh does: peers it already knows are not added twice.
     /// </summary>
-    public void AddPeerLists(Random registry)
+    public void AddPeerLists(Random registry, PeerListPick pick)
     {
         var drawn = new int[NodeCount];   // == token: in this answer
         var known = new int[NodeCount];   // == token: already in the DB
         var token = 0;
+        // Window: everyone declared once since the last refresh, so the registry's key order is a fresh permutation.
+        var order = pick == PeerListPick.Window ? Permutation(registry) : null;
         for (var u = 0; u < NodeCount; u++)
         {
             token++;
@@ -84,10 +86,13 @@ sealed class OverlayNetwork
             for (var i = 0; i < peerDbFill[u]; i++)
                 if (peerDb[row + i] >= 0) known[peerDb[row + i]] = token;
             drawn[u] = token;
+            var next = order is null ? 0 : registry.Next(NodeCount);
             for (var n = 0; n < PeerListSize && peerDbFill[u] < PeerDbCapacity;)
             {
-                // The registry's answer: distinct random peers; all of them when it knows no more than asked.
-                var v = PeerListSize == NodeCount - 1 ? (u + 1 + n) % NodeCount : registry.Next(NodeCount);
+                int v;
+                if (order is not null) v = order[next++ % NodeCount];
+                else if (PeerListSize == NodeCount - 1) v = (u + 1 + n) % NodeCount; // the registry knows no more than asked
+                else v = registry.Next(NodeCount);
                 if (drawn[v] == token) continue;
                 drawn[v] = token;
                 n++;
@@ -96,6 +101,14 @@ sealed class OverlayNetwork
                 peerDb[row + peerDbFill[u]++] = v;
             }
         }
+    }
+
+    int[] Permutation(Random random)
+    {
+        var order = new int[NodeCount];
+        for (var i = 0; i < NodeCount; i++) order[i] = i;
+        random.Shuffle(order);
+        return order;
     }
 
     /// <summary>True if u and v share a tunnel, whichever of them opened it.</summary>

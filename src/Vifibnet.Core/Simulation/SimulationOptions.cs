@@ -25,6 +25,9 @@ public sealed record SimulationOptions
     /// <summary>Peers per peer-list request: the daemon asks for 100 (PeerUpdater.PeerListSize) and merges them into its DB.</summary>
     public int PeerListSize { get; init; } = 100;
 
+    /// <summary>How the registry picks the peers of a list (the project's registry: <see cref="PeerListPick.Window"/>).</summary>
+    public PeerListPick PeerListPick { get; init; } = PeerListPick.Uniform;
+
     /// <summary>Rounds between peer DB refreshes: --peers-db-refresh / --tunnel-refresh = 3600 / 300.</summary>
     public int PeerDbRefreshRounds { get; init; } = 12;
 
@@ -73,6 +76,7 @@ public sealed record SimulationOptions
         if (SampleSources < 1) throw new ArgumentException($"sample sources must be at least 1 (got {SampleSources})", nameof(SampleSources));
         if (ExactUpTo < 0) throw new ArgumentException($"exact limit must be 0 or more (got {ExactUpTo})", nameof(ExactUpTo));
         if (RepairPasses < 0) throw new ArgumentException($"repair passes must be 0 or more (got {RepairPasses})", nameof(RepairPasses));
+        if (!Enum.IsDefined(PeerListPick)) throw new ArgumentException($"unknown peer list pick {PeerListPick}", nameof(PeerListPick));
         if (MaxIncoming < 0) throw new ArgumentException($"max incoming must be 0 (no limit) or more (got {MaxIncoming})", nameof(MaxIncoming));
         if (Parallelism < 1) throw new ArgumentException($"parallelism must be at least 1 (got {Parallelism})", nameof(Parallelism));
     }
