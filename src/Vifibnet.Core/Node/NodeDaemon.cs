@@ -3,6 +3,7 @@ using Vifibnet.Addressing;
 using Vifibnet.Certificates;
 using Vifibnet.Configuration;
 using Vifibnet.Logging;
+using Vifibnet.Nat;
 using Vifibnet.OpenVpn;
 using Vifibnet.Peers;
 using Vifibnet.Processes;
@@ -28,8 +29,12 @@ public sealed class NodeDaemon
 
     readonly NodeOptions options;
     readonly NodePaths paths;
-    readonly IRegistryClient? registry;
     readonly ITunnelPolicy policy;
+    IRegistryClient? registry;
+    bool ownsRegistry;
+    IPortForwarder? forwarder;
+    Task? forwarderTask;
+    IReadOnlyList<PeerAddress> forwardedAddresses = [];
     readonly Logger rootLog;
     readonly SemaphoreSlim registryGate = new(1, 1);
     Logger log;
@@ -41,11 +46,17 @@ public sealed class NodeDaemon
     IPAddress? externalIp;
     DateTimeOffset nextPeerUpdate;
 
-    public NodeDaemon(NodeOptions options, Logger log, IRegistryClient? registry = null, ITunnelPolicy? policy = null)
+    /// <summary>
+    /// A daemon for these options. Without <paramref name="registry"/>, --registry gets an HTTP client
+    /// signed with the node's key; without <paramref name="portForwarder"/> and --ip, UPnP is tried.
+    /// </summary>
+    public NodeDaemon(NodeOptions options, Logger log, IRegistryClient? registry = null, ITunnelPolicy? policy = null,
+        IPortForwarder? portForwarder = null)
     {
         this.options = options.Validate();
         paths = NodePaths.Of(options);
         this.registry = registry;
+        forwarder = portForwarder;
         this.policy = policy ?? new TunnelPolicy();
         rootLog = this.log = log;
     }
@@ -72,6 +83,11 @@ public sealed class NodeDaemon
         {
             Identity = NodeStartup.CheckIdentity(options, DateTimeOffset.UtcNow);
             NodeStartup.CheckTools();
+            if (registry is null && options.Registry is not null)
+            {
+                registry = NodeRegistry.Create(options);
+                ownsRegistry = true;
+            }
             Directory.CreateDirectory(paths.RunDir);
             NodeStartup.KillLeftovers(paths, log);
             HookScript.Write(paths.HookScript, Tools.Find(Tools.Ip));
@@ -88,9 +104,10 @@ public sealed class NodeDaemon
             babel = BabelProcess.Start(babelArgs, paths, log.For("babeld"));
             tunnels = new TunnelManager(Identity.Network, Identity.Prefix.ToBinary(), options.Interfaces, options.ConnectionCount,
                 options.RefreshRate, options.TunnelRefresh, db, new OpenVpnTunnelLauncher(options, paths, log.For("openvpn")),
-                policy, KernelRoutes.Babel, Random.Shared, log.For("tunnels"));
+                policy, c => BabelControl.DumpRoutesAsync(paths.BabeldSocket, c), Random.Shared, log.For("tunnels"));
             if (options.Ips.Count == 0 && db.GetConfig("external-ip") is { } remembered && IPAddress.TryParse(remembered, out var ip))
                 externalIp = ip;
+            StartPortForwarding(cancel);
             SetState(NodeState.Running);
             await LoopAsync(cancel);
         }
@@ -164,9 +181,26 @@ public sealed class NodeDaemon
         nextPeerUpdate = DateTimeOffset.UtcNow;
     }
 
-    /// <summary>Our servers' addresses: --ip as given, else the learned external IP with each --pp; null when not known yet.</summary>
+    /// <summary>Without --ip: map our servers' ports on the LAN's UPnP gateway, and advertise what it gives.</summary>
+    void StartPortForwarding(CancellationToken cancel)
+    {
+        if (options.Ips.Count > 0) return;
+        forwarder ??= new PortForwarder(options.Servers.Select(s => new ForwardedPort(s.Port, s.Protocol)), null, log);
+        forwarder.PublicAddressesChanged += addresses =>
+        {
+            forwardedAddresses = addresses;
+            nextPeerUpdate = DateTimeOffset.UtcNow; // declare the new address at once
+        };
+        forwarderTask = Task.Run(() => forwarder.RunAsync(cancel), CancellationToken.None);
+    }
+
+    /// <summary>
+    /// Our servers' addresses: --ip as given, else what the UPnP gateway maps, else the external IP
+    /// our peers' servers saw with each --pp; null when not known yet.
+    /// </summary>
     public string? AdvertisedAddress() =>
         options.Ips.Count > 0 ? PeerAddress.FormatList(options.Ips)
+        : forwardedAddresses.Count > 0 ? PeerAddress.FormatList(forwardedAddresses)
         : externalIp is null ? null
         : PeerAddress.FormatList(options.Servers.Select(s => new PeerAddress(externalIp, s.Port, s.ClientProtocol)));
 
@@ -193,7 +227,7 @@ public sealed class NodeDaemon
     public async Task<IReadOnlyList<TunnelInfo>> GetTunnelsAsync(CancellationToken cancel)
     {
         var clients = tunnels?.Snapshot() ?? [];
-        var served = servers is null ? [] : await servers.SnapshotAsync(KernelRoutes.CountByDevice(KernelRoutes.Babel()), cancel);
+        var served = servers is null ? [] : await servers.SnapshotAsync(BabelRoute.CountInstalledByDevice(await BabelControl.DumpRoutesAsync(paths.BabeldSocket, cancel)), cancel);
         return [.. clients, .. served];
     }
 
@@ -222,6 +256,7 @@ public sealed class NodeDaemon
             if (tunnels is not null) await tunnels.StopAllAsync();
             if (servers is not null) await servers.StopAsync();
             if (babel is not null) { await babel.StopAsync(); babel.Dispose(); }
+            if (forwarderTask is not null) await forwarderTask; // it deletes its mappings once cancelled
             if (Identity is not null) OverlayInterface.Remove(Identity.Address);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
@@ -230,7 +265,8 @@ public sealed class NodeDaemon
         }
         if (control is not null) await control.DisposeAsync();
         db?.Dispose();
-        (tunnels, servers, babel, db) = (null, null, null, null);
+        if (ownsRegistry) (registry as IDisposable)?.Dispose();
+        (tunnels, servers, babel, db, forwarderTask) = (null, null, null, null, null);
         log.Info("node stopped");
     }
 
