@@ -11,6 +11,7 @@ public static class CommandLine
     public static readonly IReadOnlyList<CliCommand> Commands =
     [
         // Commands register here, one line each; their code lives in Commands/.
+        new("upnp", UpnpCommand.Summary, UpnpCommand.RunAsync),
     ];
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
