@@ -1,0 +1,27 @@
+namespace Vifibnet.Processes;
+
+/// <summary>Finds the system programs the node drives, and says which Debian package brings a missing one.</summary>
+public static class Tools
+{
+    public const string OpenVpn = "openvpn", Babeld = "babeld", Ip = "ip";
+
+    static readonly Dictionary<string, string> Packages = new()
+    {
+        [OpenVpn] = "openvpn",
+        [Babeld] = "babeld",
+        [Ip] = "iproute2",
+    };
+
+    /// <summary>The full path of the program, or throws <see cref="ToolNotFoundException"/>.</summary>
+    public static string Find(string program)
+    {
+        var dirs = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Concat(["/usr/local/sbin", "/usr/sbin", "/sbin", "/usr/bin", "/bin"]);
+        foreach (var dir in dirs)
+        {
+            var path = Path.Combine(dir, program);
+            if (File.Exists(path)) return path;
+        }
+        throw new ToolNotFoundException(program, Packages.GetValueOrDefault(program, program));
+    }
+}
