@@ -3,6 +3,7 @@ using Vifibnet.Addressing;
 using Vifibnet.Certificates;
 using Vifibnet.Configuration;
 using Vifibnet.Logging;
+using Vifibnet.Nat;
 using Vifibnet.OpenVpn;
 using Vifibnet.Peers;
 using Vifibnet.Processes;
@@ -32,6 +33,12 @@ public sealed class NodeDaemon
     readonly ITunnelPolicy policy;
     readonly Logger rootLog;
     readonly SemaphoreSlim registryGate = new(1, 1);
+    readonly IPortForwarder? portForwarderOverride;
+    IPortForwarder? forwarder;
+    Task? forwarding;
+    CancellationTokenSource? stopForwarding;
+    volatile IReadOnlyList<PeerAddress> mappedAddresses = [];
+    volatile bool mappedAddressesChanged;
     Logger log;
     NodeServers? servers;
     BabelProcess? babel;
@@ -41,8 +48,10 @@ public sealed class NodeDaemon
     IPAddress? externalIp;
     DateTimeOffset nextPeerUpdate;
 
-    public NodeDaemon(NodeOptions options, Logger log, IRegistryClient? registry = null, ITunnelPolicy? policy = null)
+    /// <summary>A daemon for these options; <paramref name="portForwarder"/> defaults to UPnP forwarding of the --pp pairs when no --ip is given.</summary>
+    public NodeDaemon(NodeOptions options, Logger log, IRegistryClient? registry = null, ITunnelPolicy? policy = null, IPortForwarder? portForwarder = null)
     {
+        portForwarderOverride = portForwarder;
         this.options = options.Validate();
         paths = NodePaths.Of(options);
         this.registry = registry;
@@ -83,6 +92,7 @@ public sealed class NodeDaemon
             control = ControlServer.Start(options.ControlSocketPath, HandleControlAsync, log.For("control"));
             OverlayInterface.Add(Identity.Address);
             servers = NodeServers.Start(options, paths, log.For("openvpn"));
+            StartPortForwarding();
             babelArgs = BabelArguments.Build(options, paths, Identity.Network, Identity.Subnet, Identity.Address,
                 [.. servers.Devices, .. TunnelManager.AllDevices(options.ConnectionCount), .. options.Interfaces]);
             babel = BabelProcess.Start(babelArgs, paths, log.For("babeld"));
@@ -131,6 +141,11 @@ public sealed class NodeDaemon
                 log.Error($"tunnel pass failed: {e.Message}", e);
             }
             LearnExternalIp();
+            if (mappedAddressesChanged)
+            {
+                mappedAddressesChanged = false;
+                nextPeerUpdate = now; // declare the UPnP-mapped addresses at once
+            }
             if (registry is not null && now >= nextPeerUpdate)
             {
                 try { await UpdatePeersAsync(cancel); }
@@ -164,9 +179,31 @@ public sealed class NodeDaemon
         nextPeerUpdate = DateTimeOffset.UtcNow;
     }
 
-    /// <summary>Our servers' addresses: --ip as given, else the learned external IP with each --pp; null when not known yet.</summary>
+    /// <summary>
+    /// Without --ip, the --pp servers are mapped through the LAN's UPnP gateway in the background;
+    /// no gateway means no mapped addresses, and the learned external IP is advertised instead.
+    /// </summary>
+    void StartPortForwarding()
+    {
+        forwarder = portForwarderOverride ?? (options.Ips.Count > 0
+            ? NullPortForwarder.Instance
+            : new PortForwarder(options.Servers.Select(s => new ForwardedPort(s.Port, s.Protocol)), null, log));
+        forwarder.PublicAddressesChanged += addresses =>
+        {
+            mappedAddresses = addresses;
+            mappedAddressesChanged = true;
+        };
+        stopForwarding = new CancellationTokenSource();
+        forwarding = forwarder.RunAsync(stopForwarding.Token);
+    }
+
+    /// <summary>UPnP port forwarding as it stands (what `vifibnet status` shows): gateway, external address, mappings, last error.</summary>
+    public NatStatus PortForwarding => forwarder?.Status ?? NatStatus.Disabled;
+
+    /// <summary>Our servers' addresses: --ip as given, else the UPnP-mapped ones, else the learned external IP with each --pp; null when not known yet.</summary>
     public string? AdvertisedAddress() =>
         options.Ips.Count > 0 ? PeerAddress.FormatList(options.Ips)
+        : mappedAddresses is { Count: > 0 } mapped ? PeerAddress.FormatList(mapped)
         : externalIp is null ? null
         : PeerAddress.FormatList(options.Servers.Select(s => new PeerAddress(externalIp, s.Port, s.ClientProtocol)));
 
@@ -219,6 +256,15 @@ public sealed class NodeDaemon
         if (State is NodeState.Running or NodeState.Starting) SetState(NodeState.Stopping);
         try
         {
+            if (forwarding is not null)
+            {
+                // A clean stop deletes the UPnP mappings (RunAsync does it when cancelled).
+                stopForwarding!.Cancel();
+                await forwarding;
+                if (forwarder is IDisposable disposable && !ReferenceEquals(forwarder, portForwarderOverride)) disposable.Dispose();
+                (forwarding, forwarder) = (null, null);
+                stopForwarding.Dispose();
+            }
             if (tunnels is not null) await tunnels.StopAllAsync();
             if (servers is not null) await servers.StopAsync();
             if (babel is not null) { await babel.StopAsync(); babel.Dispose(); }
