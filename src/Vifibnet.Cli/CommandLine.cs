@@ -18,6 +18,7 @@ public static class CommandLine
         TunnelsCommand.Command,
         PeersCommand.Command,
         SimulateCommand.Command,
+        new("upnp", UpnpCommand.Summary, UpnpCommand.RunAsync),
     ];
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)

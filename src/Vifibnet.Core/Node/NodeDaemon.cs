@@ -32,11 +32,14 @@ public sealed class NodeDaemon
     readonly ITunnelPolicy policy;
     IRegistryClient? registry;
     bool ownsRegistry;
-    IPortForwarder? forwarder;
-    Task? forwarderTask;
-    IReadOnlyList<PeerAddress> forwardedAddresses = [];
     readonly Logger rootLog;
     readonly SemaphoreSlim registryGate = new(1, 1);
+    readonly IPortForwarder? portForwarderOverride;
+    IPortForwarder? forwarder;
+    Task? forwarding;
+    CancellationTokenSource? stopForwarding;
+    volatile IReadOnlyList<PeerAddress> mappedAddresses = [];
+    volatile bool mappedAddressesChanged;
     Logger log;
     NodeServers? servers;
     BabelProcess? babel;
@@ -53,10 +56,10 @@ public sealed class NodeDaemon
     public NodeDaemon(NodeOptions options, Logger log, IRegistryClient? registry = null, ITunnelPolicy? policy = null,
         IPortForwarder? portForwarder = null)
     {
+        portForwarderOverride = portForwarder;
         this.options = options.Validate();
         paths = NodePaths.Of(options);
         this.registry = registry;
-        forwarder = portForwarder;
         this.policy = policy ?? new TunnelPolicy();
         rootLog = this.log = log;
     }
@@ -99,6 +102,7 @@ public sealed class NodeDaemon
             control = ControlServer.Start(options.ControlSocketPath, HandleControlAsync, log.For("control"));
             OverlayInterface.Add(Identity.Address);
             servers = NodeServers.Start(options, paths, log.For("openvpn"));
+            StartPortForwarding();
             babelArgs = BabelArguments.Build(options, paths, Identity.Network, Identity.Subnet, Identity.Address,
                 [.. servers.Devices, .. TunnelManager.AllDevices(options.ConnectionCount), .. options.Interfaces]);
             babel = BabelProcess.Start(babelArgs, paths, log.For("babeld"));
@@ -107,7 +111,6 @@ public sealed class NodeDaemon
                 policy, c => BabelControl.DumpRoutesAsync(paths.BabeldSocket, c), Random.Shared, log.For("tunnels"));
             if (options.Ips.Count == 0 && db.GetConfig("external-ip") is { } remembered && IPAddress.TryParse(remembered, out var ip))
                 externalIp = ip;
-            StartPortForwarding(cancel);
             SetState(NodeState.Running);
             await LoopAsync(cancel);
         }
@@ -148,6 +151,11 @@ public sealed class NodeDaemon
                 log.Error($"tunnel pass failed: {e.Message}", e);
             }
             LearnExternalIp();
+            if (mappedAddressesChanged)
+            {
+                mappedAddressesChanged = false;
+                nextPeerUpdate = now; // declare the UPnP-mapped addresses at once
+            }
             if (registry is not null && now >= nextPeerUpdate)
             {
                 try { await UpdatePeersAsync(cancel); }
@@ -181,26 +189,31 @@ public sealed class NodeDaemon
         nextPeerUpdate = DateTimeOffset.UtcNow;
     }
 
-    /// <summary>Without --ip: map our servers' ports on the LAN's UPnP gateway, and advertise what it gives.</summary>
-    void StartPortForwarding(CancellationToken cancel)
+    /// <summary>
+    /// Without --ip, the --pp servers are mapped through the LAN's UPnP gateway in the background;
+    /// no gateway means no mapped addresses, and the learned external IP is advertised instead.
+    /// </summary>
+    void StartPortForwarding()
     {
-        if (options.Ips.Count > 0) return;
-        forwarder ??= new PortForwarder(options.Servers.Select(s => new ForwardedPort(s.Port, s.Protocol)), null, log);
+        forwarder = portForwarderOverride ?? (options.Ips.Count > 0
+            ? NullPortForwarder.Instance
+            : new PortForwarder(options.Servers.Select(s => new ForwardedPort(s.Port, s.Protocol)), null, log));
         forwarder.PublicAddressesChanged += addresses =>
         {
-            forwardedAddresses = addresses;
-            nextPeerUpdate = DateTimeOffset.UtcNow; // declare the new address at once
+            mappedAddresses = addresses;
+            mappedAddressesChanged = true;
         };
-        forwarderTask = Task.Run(() => forwarder.RunAsync(cancel), CancellationToken.None);
+        stopForwarding = new CancellationTokenSource();
+        forwarding = forwarder.RunAsync(stopForwarding.Token);
     }
 
-    /// <summary>
-    /// Our servers' addresses: --ip as given, else what the UPnP gateway maps, else the external IP
-    /// our peers' servers saw with each --pp; null when not known yet.
-    /// </summary>
+    /// <summary>UPnP port forwarding as it stands (what `vifibnet status` shows): gateway, external address, mappings, last error.</summary>
+    public NatStatus PortForwarding => forwarder?.Status ?? NatStatus.Disabled;
+
+    /// <summary>Our servers' addresses: --ip as given, else the UPnP-mapped ones, else the learned external IP with each --pp; null when not known yet.</summary>
     public string? AdvertisedAddress() =>
         options.Ips.Count > 0 ? PeerAddress.FormatList(options.Ips)
-        : forwardedAddresses.Count > 0 ? PeerAddress.FormatList(forwardedAddresses)
+        : mappedAddresses is { Count: > 0 } mapped ? PeerAddress.FormatList(mapped)
         : externalIp is null ? null
         : PeerAddress.FormatList(options.Servers.Select(s => new PeerAddress(externalIp, s.Port, s.ClientProtocol)));
 
@@ -262,10 +275,18 @@ public sealed class NodeDaemon
         if (State is NodeState.Running or NodeState.Starting) SetState(NodeState.Stopping);
         try
         {
+            if (forwarding is not null)
+            {
+                // A clean stop deletes the UPnP mappings (RunAsync does it when cancelled).
+                stopForwarding!.Cancel();
+                await forwarding;
+                if (forwarder is IDisposable disposable && !ReferenceEquals(forwarder, portForwarderOverride)) disposable.Dispose();
+                (forwarding, forwarder) = (null, null);
+                stopForwarding.Dispose();
+            }
             if (tunnels is not null) await tunnels.StopAllAsync();
             if (servers is not null) await servers.StopAsync();
             if (babel is not null) { await babel.StopAsync(); babel.Dispose(); }
-            if (forwarderTask is not null) await forwarderTask; // it deletes its mappings once cancelled
             if (Identity is not null) OverlayInterface.Remove(Identity.Address);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
@@ -275,7 +296,7 @@ public sealed class NodeDaemon
         if (control is not null) await control.DisposeAsync();
         db?.Dispose();
         if (ownsRegistry) (registry as IDisposable)?.Dispose();
-        (tunnels, servers, babel, db, forwarderTask) = (null, null, null, null, null);
+        (tunnels, servers, babel, db) = (null, null, null, null);
         log.Info("node stopped");
     }
 
