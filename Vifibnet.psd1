@@ -11,6 +11,9 @@
         'New-VifibRegistry'
         'New-VifibToken'
         'Start-VifibRegistry'
+        'Start-VifibNode'
+        'Get-VifibTunnel'
+        'Update-VifibPeers'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()
