@@ -11,7 +11,14 @@ public static class CommandLine
     public static readonly IReadOnlyList<CliCommand> Commands =
     [
         // Commands register here, one line each; their code lives in Commands/.
+        new("new-registry", "create a network: CA (prefix in its serial), CA key, registry DB", NewRegistryCommand.RunAsync),
+        new("registry", "serve a network's registry (foreground until Ctrl+C / SIGTERM)", RegistryCommand.RunAsync),
+        new("token", "print a registration token made without e-mail", TokenCommand.RunAsync),
+        NodeCommand.Command,
+        TunnelsCommand.Command,
+        PeersCommand.Command,
         SimulateCommand.Command,
+        new("upnp", UpnpCommand.Summary, UpnpCommand.RunAsync),
     ];
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)

@@ -1,0 +1,71 @@
+using System.Net;
+using Vifibnet.Addressing;
+using Vifibnet.Certificates;
+using Vifibnet.Logging;
+using Vifibnet.Protocol;
+using Vifibnet.Registry;
+using Vifibnet.Server;
+
+namespace Vifibnet.Cli.Commands;
+
+/// <summary>vifibnet registry PORT --db --ca --key [...]: serves the registry in the foreground until SIGINT/SIGTERM.</summary>
+public static class RegistryCommand
+{
+    public const string Help =
+        "usage: vifibnet registry PORT --db PATH --ca PATH --key PATH [--private IP] [--bootstrap PREFIX IP PORT PROTO]... [--mailhost HOST[:PORT]] [--prefix-length N] [-v LEVEL]";
+
+    public static async Task<int> RunAsync(CommandContext context)
+    {
+        int? port = null;
+        string? db = null, caPath = null, keyPath = null, mailHost = null;
+        IPAddress? privateAddress = null;
+        var bootstrap = new List<PeerEntry>();
+        var verbose = 0;
+        var prefixLength = PrefixAllocator.DefaultLength;
+        var args = new ArgumentCursor(context.Args);
+        while (args.More)
+        {
+            switch (args.Next())
+            {
+                case "--db": db = args.Value("--db"); break;
+                case "--ca": caPath = args.Value("--ca"); break;
+                case "--key": keyPath = args.Value("--key"); break;
+                case "--mailhost": mailHost = args.Value("--mailhost"); break;
+                case "--private":
+                    var text = args.Value("--private");
+                    privateAddress = IPAddress.TryParse(text, out var ip) ? ip : throw new UsageException($"--private '{text}' is not an IP address");
+                    break;
+                case "--bootstrap": bootstrap.Add(Bootstrap(args)); break;
+                case "--prefix-length": prefixLength = args.IntValue("--prefix-length", 1, 127); break;
+                case "-v" or "--verbose": verbose = args.IntValue("--verbose", 0, 5); break;
+                case "-h" or "--help": context.Out.WriteLine(Help); return CommandLine.Ok;
+                case var positional when port is null && !positional.StartsWith('-'): port = ArgumentCursor.ParsePort(positional, "PORT"); break;
+                case var other: throw ArgumentCursor.Unknown(other);
+            }
+        }
+        if (port is null) throw new UsageException("PORT is required");
+        var options = new RegistryOptions { PrivateAddress = privateAddress, BootstrapPeers = bootstrap, MailHost = mailHost, PrefixLength = prefixLength };
+
+        var log = new Logger(Verbosity.MinimumLevel(verbose), record => { lock (context.Error) context.Error.WriteLine(record); });
+        using var ca = CertificateAuthority.Load(ArgumentCursor.Required(caPath, "--ca"), ArgumentCursor.Required(keyPath, "--key"));
+        using var registryDb = new RegistryDb(ArgumentCursor.Required(db, "--db"));
+        if (registryDb.IsTemporary) log.Info($"temporary DB {registryDb.Path} (deleted on exit)");
+        await using var server = new RegistryServer(new RegistryService(options, registryDb, ca, log.For("registry")), port.Value, log);
+        await server.RunAsync(context.Cancel);
+        return CommandLine.Ok;
+    }
+
+    static PeerEntry Bootstrap(ArgumentCursor args)
+    {
+        var (prefix, ip, port, proto) = (args.Value("--bootstrap"), args.Value("--bootstrap"), args.Value("--bootstrap"), args.Value("--bootstrap"));
+        try
+        {
+            var address = PeerAddress.ParseList($"{ip},{port},{proto}");
+            return new PeerEntry(NodePrefix.ParseBinary(prefix).ToBinary(), address[0].ToString());
+        }
+        catch (AddressingException e)
+        {
+            throw new UsageException($"--bootstrap {prefix} {ip} {port} {proto}: {e.Message}");
+        }
+    }
+}

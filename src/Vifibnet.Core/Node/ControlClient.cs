@@ -1,0 +1,60 @@
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using Vifibnet.Configuration;
+using Vifibnet.Tunnels;
+
+namespace Vifibnet.Node;
+
+/// <summary>Asks a running node, through its control socket, for its tunnels or a peer DB update.</summary>
+public static class ControlClient
+{
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>The running node's tunnels (client and server); throws <see cref="NodeNotRunningException"/>.</summary>
+    public static async Task<IReadOnlyList<TunnelInfo>> GetTunnelsAsync(string stateDir, CancellationToken cancel = default) =>
+        await RequestAsync<List<TunnelInfo>>(stateDir, "tunnels", cancel);
+
+    /// <summary>Makes the running node declare and refresh its peer DB now.</summary>
+    public static async Task<PeersUpdateResult> UpdatePeersAsync(string stateDir, CancellationToken cancel = default) =>
+        await RequestAsync<PeersUpdateResult>(stateDir, "peers update", cancel);
+
+    /// <summary>True when a node answers on the state directory's control socket.</summary>
+    public static bool IsRunning(string stateDir)
+    {
+        using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        try
+        {
+            socket.Connect(new UnixDomainSocketEndPoint(NodeOptions.ControlSocketIn(stateDir)));
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    static async Task<T> RequestAsync<T>(string stateDir, string request, CancellationToken cancel)
+    {
+        var path = NodeOptions.ControlSocketIn(stateDir);
+        using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        try
+        {
+            await socket.ConnectAsync(new UnixDomainSocketEndPoint(path), cancel);
+        }
+        catch (SocketException e)
+        {
+            throw new NodeNotRunningException(stateDir, path, e);
+        }
+        await using var stream = new NetworkStream(socket, ownsSocket: false);
+        await stream.WriteAsync(Encoding.UTF8.GetBytes(request + "\n"), cancel);
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        var line = await reader.ReadLineAsync(cancel)
+            ?? throw new NodeDaemonException($"the node on {path} closed the connection without answering '{request}'");
+        using var doc = JsonDocument.Parse(line);
+        if (doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("error", out var error))
+            throw new NodeDaemonException($"the node on {path} could not do '{request}': {error.GetString()}");
+        return doc.RootElement.Deserialize<T>(Json)
+            ?? throw new NodeDaemonException($"the node on {path} answered '{request}' with nothing");
+    }
+}

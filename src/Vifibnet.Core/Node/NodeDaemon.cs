@@ -1,0 +1,315 @@
+using System.Net;
+using Vifibnet.Addressing;
+using Vifibnet.Certificates;
+using Vifibnet.Configuration;
+using Vifibnet.Logging;
+using Vifibnet.Nat;
+using Vifibnet.OpenVpn;
+using Vifibnet.Peers;
+using Vifibnet.Processes;
+using Vifibnet.Protocol;
+using Vifibnet.Routing;
+using Vifibnet.Tunnels;
+
+namespace Vifibnet.Node;
+
+/// <summary>
+/// The node daemon (the seed's vifibnet.py): puts the node's overlay address on lo, runs one
+/// openvpn server per --pp and babeld, keeps client tunnels to peers through the
+/// <see cref="TunnelManager"/>, talks to the registry, and answers its control socket.
+/// One <see cref="RunAsync"/> per instance; the CLI, the PowerShell job and the tests all drive it.
+/// </summary>
+public sealed class NodeDaemon
+{
+    /// <summary>How often dead tunnels and children are looked for.</summary>
+    public static readonly TimeSpan TickInterval = TimeSpan.FromSeconds(2);
+
+    /// <summary>How soon a failed registry request is retried (the seed's 30 s).</summary>
+    public static readonly TimeSpan RegistryRetry = TimeSpan.FromSeconds(30);
+
+    readonly NodeOptions options;
+    readonly NodePaths paths;
+    readonly ITunnelPolicy policy;
+    IRegistryClient? registry;
+    bool ownsRegistry;
+    readonly Logger rootLog;
+    readonly SemaphoreSlim registryGate = new(1, 1);
+    readonly IPortForwarder? portForwarderOverride;
+    IPortForwarder? forwarder;
+    Task? forwarding;
+    CancellationTokenSource? stopForwarding;
+    volatile IReadOnlyList<PeerAddress> mappedAddresses = [];
+    volatile bool mappedAddressesChanged;
+    Logger log;
+    NodeServers? servers;
+    BabelProcess? babel;
+    IReadOnlyList<string>? babelArgs;
+    TunnelManager? tunnels;
+    PeerDb? db;
+    IPAddress? externalIp;
+    DateTimeOffset nextPeerUpdate;
+
+    /// <summary>
+    /// A daemon for these options. Without <paramref name="registry"/>, --registry gets an HTTP client
+    /// signed with the node's key; without <paramref name="portForwarder"/> and --ip, UPnP is tried.
+    /// </summary>
+    public NodeDaemon(NodeOptions options, Logger log, IRegistryClient? registry = null, ITunnelPolicy? policy = null,
+        IPortForwarder? portForwarder = null)
+    {
+        portForwarderOverride = portForwarder;
+        this.options = options.Validate();
+        paths = NodePaths.Of(options);
+        this.registry = registry;
+        this.policy = policy ?? new TunnelPolicy();
+        rootLog = this.log = log;
+    }
+
+    public NodeState State { get; private set; } = NodeState.Stopped;
+
+    /// <summary>Raised on every state change (the PowerShell job reports it).</summary>
+    public event Action<NodeState>? StateChanged;
+
+    /// <summary>Why the daemon failed to start, when <see cref="State"/> is Failed.</summary>
+    public Exception? Failure { get; private set; }
+
+    /// <summary>Who this node is, once started.</summary>
+    public NodeIdentity? Identity { get; private set; }
+
+    /// <summary>Runs until <paramref name="cancel"/> fires, then stops every child; throws when start-up fails.</summary>
+    public async Task RunAsync(CancellationToken cancel)
+    {
+        if (State != NodeState.Stopped) throw new InvalidOperationException($"the node daemon is {State}; RunAsync runs once at a time");
+        SetState(NodeState.Starting);
+        using var fileLog = StartFileLog();
+        ControlServer? control = null;
+        try
+        {
+            Identity = NodeStartup.CheckIdentity(options, DateTimeOffset.UtcNow);
+            NodeStartup.CheckTools();
+            if (registry is null && options.Registry is not null)
+            {
+                registry = NodeRegistry.Create(options);
+                ownsRegistry = true;
+            }
+            Directory.CreateDirectory(paths.RunDir);
+            NodeStartup.KillLeftovers(paths, log);
+            HookScript.Write(paths.HookScript, Tools.Find(Tools.Ip));
+            db = PeerDb.Open(options.PeerDbPath, log.For("peers"));
+            db.ResetUsed();
+            db.Remove(Identity.Prefix.ToBinary());
+            RememberConfig(db);
+            log.Info($"node {Identity.Prefix.ToBinary()} ({Identity.Address}) on network {Identity.Network}; {db.Count} peers known");
+            control = ControlServer.Start(options.ControlSocketPath, HandleControlAsync, log.For("control"));
+            OverlayInterface.Add(Identity.Address);
+            servers = NodeServers.Start(options, paths, log.For("openvpn"));
+            StartPortForwarding();
+            babelArgs = BabelArguments.Build(options, paths, Identity.Network, Identity.Subnet, Identity.Address,
+                [.. servers.Devices, .. TunnelManager.AllDevices(options.ConnectionCount), .. options.Interfaces]);
+            babel = BabelProcess.Start(babelArgs, paths, log.For("babeld"));
+            tunnels = new TunnelManager(Identity.Network, Identity.Prefix.ToBinary(), options.Interfaces, options.ConnectionCount,
+                options.RefreshRate, options.TunnelRefresh, db, new OpenVpnTunnelLauncher(options, paths, log.For("openvpn")),
+                policy, c => BabelControl.DumpRoutesAsync(paths.BabeldSocket, c), Random.Shared, log.For("tunnels"));
+            if (options.Ips.Count == 0 && db.GetConfig("external-ip") is { } remembered && IPAddress.TryParse(remembered, out var ip))
+                externalIp = ip;
+            SetState(NodeState.Running);
+            await LoopAsync(cancel);
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+        }
+        catch (Exception e) when (State == NodeState.Starting)
+        {
+            Failure = e;
+            log.Error($"node cannot start: {e.Message}");
+            await StopChildrenAsync(control);
+            SetState(NodeState.Failed);
+            throw;
+        }
+        await StopChildrenAsync(control);
+        SetState(NodeState.Stopped);
+    }
+
+    async Task LoopAsync(CancellationToken cancel)
+    {
+        var nextRefresh = DateTimeOffset.UtcNow + options.TunnelRefresh;
+        nextPeerUpdate = DateTimeOffset.UtcNow;
+        while (true)
+        {
+            cancel.ThrowIfCancellationRequested();
+            var now = DateTimeOffset.UtcNow;
+            await SuperviseAsync();
+            var refresh = now >= nextRefresh;
+            if (refresh) nextRefresh = now + options.TunnelRefresh;
+            try
+            {
+                var changes = await tunnels!.TickAsync(refresh, cancel);
+                if (changes.NewlyConnected > 0) babel!.CheckInterfacesNow();
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // The loop must outlive any one failure (a DB hiccup, a process that would not start).
+                log.Error($"tunnel pass failed: {e.Message}", e);
+            }
+            LearnExternalIp();
+            if (mappedAddressesChanged)
+            {
+                mappedAddressesChanged = false;
+                nextPeerUpdate = now; // declare the UPnP-mapped addresses at once
+            }
+            if (registry is not null && now >= nextPeerUpdate)
+            {
+                try { await UpdatePeersAsync(cancel); }
+                catch (RegistryException e) { log.Warning($"registry unreachable or refused ({e.Message}); running on the peer DB, retrying in {RegistryRetry.TotalSeconds:0} s"); }
+            }
+            await Task.Delay(TickInterval, cancel);
+        }
+    }
+
+    /// <summary>Restarts a server or babeld that died.</summary>
+    async Task SuperviseAsync()
+    {
+        await servers!.RestartExitedAsync();
+        if (babel!.Process.HasExited)
+        {
+            log.Error($"babeld exited with code {babel.Process.Exited.Result}; restarting it (see {paths.BabeldLog})");
+            babel.Dispose();
+            babel = BabelProcess.Start(babelArgs!, paths, log.For("babeld"));
+        }
+    }
+
+    /// <summary>Without --ip, our address is what the servers we connect to saw; a change is declared at once.</summary>
+    void LearnExternalIp()
+    {
+        if (options.Ips.Count > 0) return;
+        var seen = tunnels!.ExternalIps();
+        if (seen.Count == 0 || (externalIp is not null && seen.Contains(externalIp))) return;
+        log.Info($"external IP is {seen[0]} (as seen by our peers' servers){(externalIp is null ? "" : $", was {externalIp}")}");
+        externalIp = seen[0];
+        db!.SetConfig("external-ip", externalIp.ToString());
+        nextPeerUpdate = DateTimeOffset.UtcNow;
+    }
+
+    /// <summary>
+    /// Without --ip, the --pp servers are mapped through the LAN's UPnP gateway in the background;
+    /// no gateway means no mapped addresses, and the learned external IP is advertised instead.
+    /// </summary>
+    void StartPortForwarding()
+    {
+        forwarder = portForwarderOverride ?? (options.Ips.Count > 0
+            ? NullPortForwarder.Instance
+            : new PortForwarder(options.Servers.Select(s => new ForwardedPort(s.Port, s.Protocol)), null, log));
+        forwarder.PublicAddressesChanged += addresses =>
+        {
+            mappedAddresses = addresses;
+            mappedAddressesChanged = true;
+        };
+        stopForwarding = new CancellationTokenSource();
+        forwarding = forwarder.RunAsync(stopForwarding.Token);
+    }
+
+    /// <summary>UPnP port forwarding as it stands (what `vifibnet status` shows): gateway, external address, mappings, last error.</summary>
+    public NatStatus PortForwarding => forwarder?.Status ?? NatStatus.Disabled;
+
+    /// <summary>Our servers' addresses: --ip as given, else the UPnP-mapped ones, else the learned external IP with each --pp; null when not known yet.</summary>
+    public string? AdvertisedAddress() =>
+        options.Ips.Count > 0 ? PeerAddress.FormatList(options.Ips)
+        : mappedAddresses is { Count: > 0 } mapped ? PeerAddress.FormatList(mapped)
+        : externalIp is null ? null
+        : PeerAddress.FormatList(options.Servers.Select(s => new PeerAddress(externalIp, s.Port, s.ClientProtocol)));
+
+    /// <summary>Declares and refreshes the peer DB now (also what `peers update` asks a running node).</summary>
+    public async Task<PeersUpdateResult> UpdatePeersAsync(CancellationToken cancel)
+    {
+        if (registry is null) throw new NodeDaemonException("this node runs without --registry: there is no registry to update the peer DB from");
+        await registryGate.WaitAsync(cancel);
+        try
+        {
+            nextPeerUpdate = DateTimeOffset.UtcNow + RegistryRetry;
+            var result = await new PeerUpdater(registry, db!, Identity!.Prefix.ToBinary(), log.For("peers")).UpdateAsync(AdvertisedAddress(), cancel);
+            nextPeerUpdate = DateTimeOffset.UtcNow + options.PeersDbRefresh;
+            if (result.Declared is not null) db!.SetConfig("declared", result.Declared);
+            return result;
+        }
+        finally
+        {
+            registryGate.Release();
+        }
+    }
+
+    /// <summary>Client tunnels and the peers connected to our servers.</summary>
+    public async Task<IReadOnlyList<TunnelInfo>> GetTunnelsAsync(CancellationToken cancel)
+    {
+        var clients = tunnels?.Snapshot() ?? [];
+        var served = servers is null ? [] : await servers.SnapshotAsync(BabelRoute.CountInstalledByDevice(await BabelControl.DumpRoutesAsync(paths.BabeldSocket, cancel)), cancel);
+        return [.. clients, .. served];
+    }
+
+    async Task<object> HandleControlAsync(string request, CancellationToken cancel) => request switch
+    {
+        "tunnels" => await GetTunnelsAsync(cancel),
+        "peers update" => await UpdatePeersAsync(cancel),
+        _ => new ControlError($"unknown request '{request}' (known: tunnels, peers update)"),
+    };
+
+    /// <summary>What `peers update` on a stopped node needs to reach the registry as this node.</summary>
+    void RememberConfig(PeerDb peers)
+    {
+        peers.SetConfig("registry", options.Registry?.ToString());
+        peers.SetConfig("ca", Path.GetFullPath(options.CaPath));
+        peers.SetConfig("cert", Path.GetFullPath(options.CertPath));
+        peers.SetConfig("key", Path.GetFullPath(options.KeyPath));
+        if (options.Ips.Count > 0) peers.SetConfig("address", PeerAddress.FormatList(options.Ips));
+    }
+
+    async Task StopChildrenAsync(ControlServer? control)
+    {
+        if (State is NodeState.Running or NodeState.Starting) SetState(NodeState.Stopping);
+        try
+        {
+            if (forwarding is not null)
+            {
+                // A clean stop deletes the UPnP mappings (RunAsync does it when cancelled).
+                stopForwarding!.Cancel();
+                await forwarding;
+                if (forwarder is IDisposable disposable && !ReferenceEquals(forwarder, portForwarderOverride)) disposable.Dispose();
+                (forwarding, forwarder) = (null, null);
+                stopForwarding.Dispose();
+            }
+            if (tunnels is not null) await tunnels.StopAllAsync();
+            if (servers is not null) await servers.StopAsync();
+            if (babel is not null) { await babel.StopAsync(); babel.Dispose(); }
+            if (Identity is not null) OverlayInterface.Remove(Identity.Address);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            log.Error($"error while stopping: {e.Message}", e);
+        }
+        if (control is not null) await control.DisposeAsync();
+        db?.Dispose();
+        if (ownsRegistry) (registry as IDisposable)?.Dispose();
+        (tunnels, servers, babel, db) = (null, null, null, null);
+        log.Info("node stopped");
+    }
+
+    FileLogSink? StartFileLog()
+    {
+        try
+        {
+            var sink = new FileLogSink(paths.DaemonLog);
+            log = new Logger(rootLog.MinimumLevel, sink.Write, r => rootLog.For(r.Source).Log(r.Level, r.Message, r.Exception)).For("node");
+            return sink;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            rootLog.Warning($"cannot write the daemon log {paths.DaemonLog}: {e.Message}");
+            return null;
+        }
+    }
+
+    void SetState(NodeState state)
+    {
+        State = state;
+        log.Debug($"state {state}");
+        StateChanged?.Invoke(state);
+    }
+}

@@ -1,0 +1,78 @@
+using Vifibnet.Addressing;
+using Vifibnet.Configuration;
+using Vifibnet.Logging;
+using Vifibnet.OpenVpn;
+using Vifibnet.Tunnels;
+
+namespace Vifibnet.Node;
+
+/// <summary>The node's openvpn servers, one per --pp on its own tap device (vifib-s0, vifib-s1 ...), restarted when one dies.</summary>
+public sealed class NodeServers
+{
+    public const string DevicePrefix = "vifib-s";
+
+    readonly NodeOptions options;
+    readonly NodePaths paths;
+    readonly Logger log;
+    readonly OpenVpnProcess?[] processes;
+
+    NodeServers(NodeOptions options, NodePaths paths, Logger log)
+    {
+        (this.options, this.paths, this.log) = (options, paths, log);
+        processes = new OpenVpnProcess?[options.Servers.Count];
+    }
+
+    public IEnumerable<string> Devices => Enumerable.Range(0, options.Servers.Count).Select(i => DevicePrefix + i);
+
+    public static NodeServers Start(NodeOptions options, NodePaths paths, Logger log)
+    {
+        var servers = new NodeServers(options, paths, log);
+        for (var i = 0; i < options.Servers.Count; i++) servers.StartOne(i);
+        return servers;
+    }
+
+    void StartOne(int i)
+    {
+        var device = DevicePrefix + i;
+        var endpoint = options.Servers[i];
+        processes[i] = OpenVpnProcess.Start($"openvpn server {endpoint} on {device}", device,
+            OpenVpnArguments.Server(options, paths, device, endpoint), paths, log);
+        log.Info($"openvpn server {endpoint} started on {device}");
+    }
+
+    /// <summary>A server that died is logged and started again.</summary>
+    public Task RestartExitedAsync()
+    {
+        for (var i = 0; i < processes.Length; i++)
+        {
+            if (processes[i] is not { Process.HasExited: true } dead) continue;
+            log.Error($"openvpn server {options.Servers[i]} on {dead.Device} exited with code {dead.Process.Exited.Result}; restarting it (see {paths.OpenVpnLog(dead.Device)})");
+            dead.Dispose();
+            StartOne(i);
+        }
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The peers connected to our servers, as tunnels in the server direction.</summary>
+    public async Task<IReadOnlyList<TunnelInfo>> SnapshotAsync(IReadOnlyDictionary<string, int> routesByDevice, CancellationToken cancel)
+    {
+        var list = new List<TunnelInfo>();
+        foreach (var server in processes.OfType<OpenVpnProcess>())
+            foreach (var c in await server.GetClientsAsync(cancel))
+                list.Add(new TunnelInfo(PeerOf(c.CommonName), server.Device, "server", c.RealAddress, "up", c.ConnectedSince,
+                    routesByDevice.GetValueOrDefault(server.Device), c.BytesReceived, c.BytesSent));
+        return list;
+    }
+
+    static string PeerOf(string commonName)
+    {
+        try { return NodePrefix.ParseCommonName(commonName).ToBinary(); }
+        catch (AddressingException) { return commonName; }
+    }
+
+    public async Task StopAsync()
+    {
+        await Task.WhenAll(processes.OfType<OpenVpnProcess>().Select(p => p.StopAsync()));
+        foreach (var p in processes) p?.Dispose();
+    }
+}

@@ -1,0 +1,79 @@
+using System.Net;
+using Vifibnet.Configuration;
+using Vifibnet.Logging;
+using Vifibnet.Processes;
+
+namespace Vifibnet.OpenVpn;
+
+/// <summary>One running openvpn (a server or a client tunnel) on its own tap device, with its own log, pid and management socket.</summary>
+public sealed class OpenVpnProcess : IDisposable
+{
+    static readonly TimeSpan QueryTimeout = TimeSpan.FromSeconds(3);
+    readonly ChildProcess child;
+    readonly NodePaths paths;
+
+    /// <summary>The tap device openvpn created (and removes when it exits).</summary>
+    public string Device { get; }
+    public ChildProcess Process => child;
+
+    OpenVpnProcess(ChildProcess child, NodePaths paths, string device)
+    {
+        this.child = child;
+        this.paths = paths;
+        Device = device;
+    }
+
+    public static OpenVpnProcess Start(string name, string device, IReadOnlyList<string> args, NodePaths paths, Logger log)
+    {
+        // Files a previous openvpn on this device left behind would be mistaken for this one's.
+        foreach (var stale in new[] { paths.ManagementSocket(device), paths.OpenVpnPidFile(device), paths.ExternalIpFile(device) })
+            File.Delete(stale);
+        var child = ChildProcess.Start(name, Tools.Find(Tools.OpenVpn), args, paths.OpenVpnLog(device), log);
+        return new OpenVpnProcess(child, paths, device);
+    }
+
+    /// <summary>openvpn's connection state (CONNECTING, WAIT, AUTH, GET_CONFIG, CONNECTED, ...), or null when it cannot say.</summary>
+    public async Task<string?> GetStateAsync(CancellationToken cancel)
+    {
+        try
+        {
+            var lines = await ManagementClient.QueryAsync(paths.ManagementSocket(Device), "state", QueryTimeout, cancel);
+            // "1795302089,CONNECTED,SUCCESS,,198.51.100.1,1194,,"
+            return lines.Select(l => l.Split(',')).LastOrDefault(f => f.Length > 1)?[1];
+        }
+        catch (ManagementException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The peers connected to this server.</summary>
+    public async Task<IReadOnlyList<ServerClient>> GetClientsAsync(CancellationToken cancel)
+    {
+        try
+        {
+            return ServerClient.ParseStatus(await ManagementClient.QueryAsync(paths.ManagementSocket(Device), "status 2", QueryTimeout, cancel));
+        }
+        catch (ManagementException)
+        {
+            return [];
+        }
+    }
+
+    /// <summary>Our address as the peer's server saw it, once the client's route-up hook wrote it.</summary>
+    public IPAddress? ReadExternalIp()
+    {
+        try
+        {
+            return IPAddress.TryParse(File.ReadAllText(paths.ExternalIpFile(Device)).Trim(), out var ip) ? ip : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    public Task StopAsync() => child.StopAsync(TimeSpan.FromSeconds(5));
+
+    public void Dispose() => child.Dispose();
+}

@@ -1,0 +1,36 @@
+using System.Net;
+using Vifibnet.Addressing;
+using Vifibnet.Configuration;
+using Vifibnet.Logging;
+using Vifibnet.Protocol;
+using Vifibnet.Tunnels;
+
+namespace Vifibnet.OpenVpn;
+
+/// <summary>Starts each client tunnel as an openvpn process with one --remote per address the peer advertised.</summary>
+public sealed class OpenVpnTunnelLauncher(NodeOptions options, NodePaths paths, Logger log) : ITunnelLauncher
+{
+    public ITunnelHandle Start(string device, PeerEntry peer)
+    {
+        var remotes = PeerAddress.ParseList(peer.Address);
+        var args = OpenVpnArguments.Client(options, paths, device, remotes);
+        return new Tunnel(OpenVpnProcess.Start($"openvpn client {device} to {peer.Prefix}", device, args, paths, log));
+    }
+
+    sealed class Tunnel(OpenVpnProcess process) : ITunnelHandle
+    {
+        public string Device => process.Device;
+        public bool HasExited => process.Process.HasExited;
+        public int? ExitCode => HasExited ? process.Process.Exited.Result : null;
+
+        public async Task<bool> IsConnectedAsync(CancellationToken cancel) => await process.GetStateAsync(cancel) == "CONNECTED";
+
+        public (long Rx, long Tx) ReadCounters() => DeviceCounters.Read(Device);
+
+        public IPAddress? ExternalIp() => process.ReadExternalIp();
+
+        public Task StopAsync() => process.StopAsync();
+
+        public void Dispose() => process.Dispose();
+    }
+}

@@ -1,0 +1,150 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
+
+namespace Vifibnet.Protocol;
+
+/// <summary>
+/// <see cref="IRegistryClient"/> over the HTTP+JSON protocol of docs/protocol.md. Node requests are
+/// signed with the node's certificate key, which must be given for them. Every failure is a
+/// <see cref="RegistryException"/> naming the URL and, when the registry answered, its error code.
+/// </summary>
+public sealed class HttpRegistryClient : IRegistryClient, IDisposable
+{
+    readonly HttpClient http;
+    readonly bool ownsHttp;
+    readonly X509Certificate2? certificate;
+    readonly RSA? key;
+    readonly TimeProvider clock;
+
+    public Uri BaseUri { get; }
+
+    public HttpRegistryClient(Uri baseUri, X509Certificate2? certificate = null, RSA? key = null, HttpClient? http = null, TimeProvider? clock = null)
+    {
+        BaseUri = baseUri.AbsoluteUri.EndsWith('/') ? baseUri : new Uri(baseUri.AbsoluteUri + "/");
+        this.certificate = certificate;
+        this.key = key;
+        this.clock = clock ?? TimeProvider.System;
+        ownsHttp = http is null;
+        this.http = http ?? new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    /// <summary>http://ADDRESS:PORT/ for an IPv4 address, an IPv6 address (bracketed) or a host name.</summary>
+    public static Uri UriFor(string server, int port)
+    {
+        if (port is < 1 or > 65535)
+            throw new ArgumentOutOfRangeException(nameof(port), port, "port must be 1..65535");
+        var host = server.Trim().Trim('[', ']');
+        if (IPAddress.TryParse(host, out var ip) && ip.AddressFamily == AddressFamily.InterNetworkV6)
+            host = $"[{ip}]";
+        return new Uri(string.Create(CultureInfo.InvariantCulture, $"http://{host}:{port}/"));
+    }
+
+    public async Task<string> GetCaAsync(CancellationToken cancel = default) =>
+        (await SendAsync<CaResponse>(HttpMethod.Get, "v1/ca", null, signed: false, cancel)).Certificate;
+
+    public Task RequestTokenAsync(string email, CancellationToken cancel = default) =>
+        SendAsync<TokenResponse>(HttpMethod.Post, "v1/tokens", new TokenRequest(email), signed: false, cancel);
+
+    public async Task<string> RequestCertificateAsync(string token, string csrPem, CancellationToken cancel = default) =>
+        (await SendAsync<CertificateResponse>(HttpMethod.Post, "v1/certificates", new CertificateRequestMessage(token, csrPem), signed: false, cancel)).Certificate;
+
+    public async Task<IPAddress?> GetPrivateAddressAsync(CancellationToken cancel = default)
+    {
+        var answer = await SendAsync<PrivateAddressResponse>(HttpMethod.Get, "v1/private-address", null, signed: true, cancel);
+        return answer.Address is null ? null : IPAddress.Parse(answer.Address);
+    }
+
+    public async Task<PeerEntry?> GetBootstrapPeerAsync(CancellationToken cancel = default)
+    {
+        BootstrapResponse answer;
+        try
+        {
+            answer = await SendAsync<BootstrapResponse>(HttpMethod.Get, "v1/bootstrap", null, signed: true, cancel);
+        }
+        catch (RegistryException e) when (e.ErrorCode == "no_peers")
+        {
+            return null;
+        }
+        try
+        {
+            return JsonSerializer.Deserialize<PeerEntry>(answer.Sealed.Open(key!), RegistryJson.Options)
+                   ?? throw new JsonException("empty peer");
+        }
+        catch (Exception e) when (e is CryptographicException or JsonException)
+        {
+            throw new RegistryException($"the bootstrap peer from {BaseUri}v1/bootstrap could not be decrypted with our key: {e.Message}", inner: e);
+        }
+    }
+
+    public Task DeclareAsync(string address, CancellationToken cancel = default) =>
+        SendAsync<DeclareResponse>(HttpMethod.Post, "v1/peers", new DeclareRequest(address), signed: true, cancel);
+
+    public async Task<IReadOnlyList<PeerEntry>> GetPeerListAsync(int n, CancellationToken cancel = default) =>
+        (await SendAsync<PeerListResponse>(HttpMethod.Get, string.Create(CultureInfo.InvariantCulture, $"v1/peers?n={n}"), null, signed: true, cancel)).Peers;
+
+    async Task<T> SendAsync<T>(HttpMethod method, string relative, object? body, bool signed, CancellationToken cancel)
+    {
+        var uri = new Uri(BaseUri, relative);
+        var bytes = body is null ? [] : JsonSerializer.SerializeToUtf8Bytes(body, body.GetType(), RegistryJson.Options);
+        using var request = new HttpRequestMessage(method, uri);
+        if (body is not null)
+        {
+            request.Content = new ByteArrayContent(bytes);
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        }
+        if (signed)
+        {
+            if (certificate is null || key is null)
+                throw new InvalidOperationException($"{method} {uri} is a node request: the client needs the node's certificate and key");
+            var (cert, ts, nonce, sig) = NodeRequestSignature.Sign(certificate, key, method.Method, uri.PathAndQuery, bytes, clock.GetUtcNow());
+            request.Headers.Add(NodeRequestSignature.CertificateHeader, cert);
+            request.Headers.Add(NodeRequestSignature.TimestampHeader, ts);
+            request.Headers.Add(NodeRequestSignature.NonceHeader, nonce);
+            request.Headers.Add(NodeRequestSignature.SignatureHeader, sig);
+        }
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.SendAsync(request, cancel);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new RegistryException($"registry {uri} is unreachable: {e.Message}", inner: e);
+        }
+        catch (TaskCanceledException e) when (!cancel.IsCancellationRequested)
+        {
+            throw new RegistryException($"registry {uri} did not answer within {http.Timeout.TotalSeconds:0} s", inner: e);
+        }
+        using (response)
+        {
+            var text = await response.Content.ReadAsStringAsync(cancel);
+            if (!response.IsSuccessStatusCode)
+            {
+                var error = TryParse<ErrorResponse>(text);
+                throw new RegistryException(
+                    error is null
+                        ? $"registry {uri} answered {(int)response.StatusCode} {response.ReasonPhrase}"
+                        : $"registry {uri} refused the request ({error.Error}): {error.Message}",
+                    error?.Error, (int)response.StatusCode);
+            }
+            return TryParse<T>(text)
+                   ?? throw new RegistryException($"registry {uri} answered {(int)response.StatusCode} with a body that is not a {typeof(T).Name}", status: (int)response.StatusCode);
+        }
+    }
+
+    static T? TryParse<T>(string text)
+    {
+        try { return JsonSerializer.Deserialize<T>(text, RegistryJson.Options); }
+        catch (JsonException) { return default; }
+    }
+
+    public void Dispose()
+    {
+        if (ownsHttp) http.Dispose();
+    }
+}

@@ -1,0 +1,22 @@
+namespace Vifibnet.Registry;
+
+/// <summary>A token made by an administrator (vifibnet token / New-VifibToken): no mail, no running registry needed.</summary>
+public sealed record AdminToken(string Token, string? Email, DateTimeOffset Expires, string DbPath);
+
+public static class AdminTokens
+{
+    /// <summary>Creates and stores a token in the registry DB at <paramref name="dbPath"/> (which must exist).</summary>
+    public static AdminToken Create(string dbPath, string? email, TimeSpan? lifetime = null, TimeProvider? clock = null)
+    {
+        if (!File.Exists(dbPath))
+            throw new RegistryDbException($"registry DB '{dbPath}' does not exist: create the network first (vifibnet new-registry / New-VifibRegistry)");
+        if (email is not null && !System.Net.Mail.MailAddress.TryCreate(email, out _))
+            throw new RegistryError(RegistryErrorCode.InvalidEmail, $"'{email}' is not an e-mail address");
+        using var db = new RegistryDb(dbPath);
+        var now = (clock ?? TimeProvider.System).GetUtcNow();
+        var expires = now + (lifetime ?? TokenStore.DefaultLifetime);
+        var token = TokenStore.NewToken();
+        db.Write((c, t) => TokenStore.Add(c, t, token, email, now, expires));
+        return new AdminToken(token, email, expires, db.Path);
+    }
+}

@@ -1,0 +1,30 @@
+using System.Net;
+using Vifibnet.Protocol;
+
+namespace Vifibnet.Registry;
+
+/// <summary>How a registry serves its network: the seed's registry.py options plus the limits it left implicit.</summary>
+public sealed record RegistryOptions
+{
+    /// <summary>--private: the registry's own node address on the overlay, told only to nodes with a valid certificate.</summary>
+    public IPAddress? PrivateAddress { get; init; }
+
+    /// <summary>--bootstrap entries: handed out as bootstrap peers instead of random declared peers.</summary>
+    public IReadOnlyList<PeerEntry> BootstrapPeers { get; init; } = [];
+
+    /// <summary>--mailhost: SMTP server (host or host:port) for token mail; null: tokens only from an admin.</summary>
+    public string? MailHost { get; init; }
+
+    /// <summary>Node prefix length under the network prefix.</summary>
+    public int PrefixLength { get; init; } = PrefixAllocator.DefaultLength;
+
+    public TimeSpan TokenLifetime { get; init; } = TokenStore.DefaultLifetime;
+    public TimeSpan CertificateValidity { get; init; } = TimeSpan.FromDays(365);
+    public TimeSpan PeerTimeout { get; init; } = PeerTable.DefaultTimeout;
+
+    /// <summary>How far a signed request's timestamp may be from the registry's clock.</summary>
+    public TimeSpan SignatureWindow { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The most peers one peer-list request gets.</summary>
+    public int MaxPeerList { get; init; } = 100;
+}

@@ -1,0 +1,167 @@
+using System.Net.Mail;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
+using Vifibnet.Addressing;
+using Vifibnet.Certificates;
+using Vifibnet.Logging;
+using Vifibnet.Protocol;
+
+namespace Vifibnet.Registry;
+
+/// <summary>
+/// What the registry does, with no HTTP in sight: each request in, a result or a <see cref="RegistryError"/>
+/// out. Everything a request changes is changed in one transaction, after every check has passed,
+/// so a refused request leaves the DB as it was. Thread-safe.
+/// </summary>
+public sealed class RegistryService
+{
+    readonly RegistryDb db;
+    readonly CertificateAuthority ca;
+    readonly TokenMailer? mailer;
+    readonly Logger log;
+    readonly TimeProvider clock;
+    readonly NodeAuthenticator authenticator;
+    readonly string caPem;
+
+    public RegistryOptions Options { get; }
+    public NetworkPrefix Network => ca.Network;
+
+    public RegistryService(RegistryOptions options, RegistryDb db, CertificateAuthority ca, Logger log, TimeProvider? clock = null)
+    {
+        if (ca.Network.Length + options.PrefixLength > 127)
+            throw new ArgumentException($"node prefixes of {options.PrefixLength} bits under {ca.Network} leave no room for a host part");
+        Options = options;
+        this.db = db;
+        this.ca = ca;
+        this.log = log;
+        this.clock = clock ?? TimeProvider.System;
+        mailer = options.MailHost is null ? null : new TokenMailer(options.MailHost);
+        authenticator = new NodeAuthenticator(ca.Certificate, options.SignatureWindow, this.clock);
+        caPem = ca.Certificate.ExportCertificatePem() + "\n";
+    }
+
+    public CaResponse GetCa() => new(caPem, ca.Network.ToString());
+
+    /// <summary>E-mails a fresh token. The token is stored only once the mail host took the mail.</summary>
+    public async Task<TokenResponse> RequestTokenAsync(TokenRequest request, CancellationToken cancel)
+    {
+        var email = ValidEmail(request.Email);
+        if (mailer is null)
+            throw new RegistryError(RegistryErrorCode.MailNotConfigured,
+                "this registry sends no mail (started without --mailhost): ask its administrator for a token (vifibnet token / New-VifibToken)");
+        var token = TokenStore.NewToken();
+        var now = clock.GetUtcNow();
+        var expires = now + Options.TokenLifetime;
+        await mailer.SendTokenAsync(email, token, ca.Network.ToString(), cancel);
+        db.Write((c, t) => TokenStore.Add(c, t, token, email, now, expires));
+        log.Info($"token mailed to {email} through {mailer.MailHost}");
+        return new TokenResponse(email, expires);
+    }
+
+    /// <summary>Spends a token on a certificate: allocate a prefix, sign the CSR with CN = prefix, record it — one transaction.</summary>
+    public CertificateResponse IssueCertificate(CertificateRequestMessage request)
+    {
+        if (!TokenStore.LooksValid(request.Token))
+            throw new RegistryError(RegistryErrorCode.TokenUnknown, "the token is missing or contains characters no token has");
+        var csr = ParseCsr(request.Csr);
+        var serial = RandomSerial();
+        var (prefix, pem) = db.Write((c, t) =>
+        {
+            var now = clock.GetUtcNow();
+            var email = TokenStore.Spend(c, t, request.Token, now);
+            var prefix = PrefixAllocator.Allocate(c, t, Options.PrefixLength);
+            using var cert = ca.Issue(csr, prefix, serial, Options.CertificateValidity);
+            var pem = cert.ExportCertificatePem() + "\n";
+            PrefixAllocator.RecordCertificate(c, t, prefix, email, pem, now);
+            return (prefix, pem);
+        });
+        var subnet = OverlayAddress.Subnet(ca.Network, prefix);
+        log.Info($"issued certificate for {prefix.ToCommonName()} ({subnet})");
+        return new CertificateResponse(pem, prefix.ToBinary(), subnet.ToString());
+    }
+
+    public AuthenticatedNode Authenticate(string method, string pathAndQuery, string? certificate, string? timestamp, string? nonce, string? signature, ReadOnlySpan<byte> body) =>
+        authenticator.Authenticate(method, pathAndQuery, certificate, timestamp, nonce, signature, body);
+
+    public PrivateAddressResponse GetPrivateAddress(AuthenticatedNode node) => new(Options.PrivateAddress?.ToString());
+
+    /// <summary>A --bootstrap entry or a random declared peer (never the node itself), sealed to the node's key.</summary>
+    public BootstrapResponse GetBootstrapPeer(AuthenticatedNode node)
+    {
+        var self = node.Prefix.ToBinary();
+        var candidates = Options.BootstrapPeers.Where(p => p.Prefix != self).ToList();
+        PeerEntry? peer = candidates.Count > 0
+            ? candidates[RandomNumberGenerator.GetInt32(candidates.Count)]
+            : db.Read(c => PeerTable.PickRandom(c, 1, self, clock.GetUtcNow() - Options.PeerTimeout)).FirstOrDefault();
+        if (peer is null)
+            throw new RegistryError(RegistryErrorCode.NoPeers, "the registry knows no peer to bootstrap from yet (no --bootstrap entry and no node has declared itself)");
+        using var key = node.Certificate.GetRSAPublicKey()!;
+        return new BootstrapResponse(SealedBox.Seal(key, JsonSerializer.SerializeToUtf8Bytes(peer, RegistryJson.Options)));
+    }
+
+    /// <summary>Records where the node's openvpn servers are; the prefix is the certificate's, never the caller's say.</summary>
+    public DeclareResponse Declare(AuthenticatedNode node, DeclareRequest request)
+    {
+        IReadOnlyList<PeerAddress> addresses;
+        try { addresses = PeerAddress.ParseList(request.Address ?? ""); }
+        catch (AddressingException e) { throw new RegistryError(RegistryErrorCode.InvalidAddress, e.Message, e); }
+        if (addresses.Count == 0)
+            throw new RegistryError(RegistryErrorCode.InvalidAddress, "the address list is empty: expected ip,port,proto;...");
+        if (addresses.Count > 32)
+            throw new RegistryError(RegistryErrorCode.InvalidAddress, $"{addresses.Count} addresses declared: at most 32");
+        var address = PeerAddress.FormatList(addresses);
+        var prefix = node.Prefix.ToBinary();
+        db.Write((c, t) =>
+        {
+            var now = clock.GetUtcNow();
+            PeerTable.Expire(c, t, now - Options.PeerTimeout);
+            PeerTable.Declare(c, t, prefix, address, now);
+        });
+        log.Debug($"{node.Prefix.ToCommonName()} declared {address}");
+        return new DeclareResponse(prefix, address);
+    }
+
+    public PeerListResponse GetPeerList(AuthenticatedNode node, int n)
+    {
+        if (n < 1)
+            throw new RegistryError(RegistryErrorCode.BadRequest, $"n={n}: ask for at least one peer");
+        n = Math.Min(n, Options.MaxPeerList);
+        var peers = db.Read(c => PeerTable.PickRandom(c, n, node.Prefix.ToBinary(), clock.GetUtcNow() - Options.PeerTimeout));
+        return new PeerListResponse(peers);
+    }
+
+    static string ValidEmail(string? email)
+    {
+        if (string.IsNullOrWhiteSpace(email) || email.Length > 254 || !MailAddress.TryCreate(email.Trim(), out var parsed) || parsed.Address != email.Trim())
+            throw new RegistryError(RegistryErrorCode.InvalidEmail, $"'{email}' is not an e-mail address");
+        return parsed.Address;
+    }
+
+    static CertificateRequest ParseCsr(string? pem)
+    {
+        if (string.IsNullOrWhiteSpace(pem))
+            throw new RegistryError(RegistryErrorCode.InvalidCsr, "the certificate request (csr) is missing");
+        CertificateRequest csr;
+        try
+        {
+            // Verifies the CSR's self-signature: a request must prove it holds the key.
+            csr = CertificateRequest.LoadSigningRequestPem(pem, HashAlgorithmName.SHA256, CertificateRequestLoadOptions.Default);
+        }
+        catch (Exception e) when (e is CryptographicException or ArgumentException)
+        {
+            throw new RegistryError(RegistryErrorCode.InvalidCsr, $"the certificate request does not parse or its signature is bad: {e.Message}", e);
+        }
+        using var key = csr.PublicKey.GetRSAPublicKey();
+        if (key is null || key.KeySize < 2048)
+            throw new RegistryError(RegistryErrorCode.InvalidCsr, "the certificate request must carry an RSA key of at least 2048 bits");
+        return csr;
+    }
+
+    static byte[] RandomSerial()
+    {
+        var serial = RandomNumberGenerator.GetBytes(16);
+        serial[0] = (byte)((serial[0] & 0x7F) | 0x01); // positive, 16 bytes long
+        return serial;
+    }
+}

@@ -1,0 +1,93 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Data.Sqlite;
+
+namespace Vifibnet.Registry;
+
+/// <summary>
+/// Registration tokens: 160 random bits (base32, 32 characters), single use, expiring (default one day).
+/// Only a hash is stored, and a spent token stays recorded so reuse is told apart from a typo.
+/// </summary>
+public static class TokenStore
+{
+    public static readonly TimeSpan DefaultLifetime = TimeSpan.FromDays(1);
+    const int TokenBytes = 20;
+    const string Base32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+
+    /// <summary>A fresh random token (not yet stored).</summary>
+    public static string NewToken()
+    {
+        Span<byte> bytes = stackalloc byte[TokenBytes];
+        RandomNumberGenerator.Fill(bytes);
+        var sb = new StringBuilder(TokenBytes * 8 / 5);
+        int buffer = 0, bits = 0;
+        foreach (var b in bytes)
+        {
+            buffer = (buffer << 8) | b;
+            bits += 8;
+            while (bits >= 5)
+            {
+                sb.Append(Base32[(buffer >> (bits - 5)) & 31]);
+                bits -= 5;
+            }
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>Stores a token so it can be spent until <paramref name="expires"/>.</summary>
+    public static void Add(SqliteConnection connection, SqliteTransaction transaction, string token, string? email,
+        DateTimeOffset now, DateTimeOffset expires)
+    {
+        using var insert = connection.CreateCommand();
+        insert.Transaction = transaction;
+        insert.CommandText = "INSERT INTO token (token_hash, email, created, expires) VALUES ($hash, $email, $created, $expires)";
+        insert.Parameters.AddWithValue("$hash", Hash(token));
+        insert.Parameters.AddWithValue("$email", (object?)email ?? DBNull.Value);
+        insert.Parameters.AddWithValue("$created", now.ToUnixTimeSeconds());
+        insert.Parameters.AddWithValue("$expires", expires.ToUnixTimeSeconds());
+        insert.ExecuteNonQuery();
+    }
+
+    /// <summary>
+    /// Marks a token spent and returns the e-mail it was issued for; throws a named error when it is
+    /// unknown, expired or already spent. Inside the issuing transaction: rolled back if issuing fails.
+    /// </summary>
+    public static string? Spend(SqliteConnection connection, SqliteTransaction transaction, string token, DateTimeOffset now)
+    {
+        var hash = Hash(token);
+        string? email;
+        long expires;
+        bool spent;
+        using (var find = connection.CreateCommand())
+        {
+            find.Transaction = transaction;
+            find.CommandText = "SELECT email, expires, spent FROM token WHERE token_hash = $hash";
+            find.Parameters.AddWithValue("$hash", hash);
+            using var reader = find.ExecuteReader();
+            if (!reader.Read())
+                throw new RegistryError(RegistryErrorCode.TokenUnknown, "the token is not one this registry issued (check for typos, or ask for a new one)");
+            email = reader.IsDBNull(0) ? null : reader.GetString(0);
+            expires = reader.GetInt64(1);
+            spent = !reader.IsDBNull(2);
+        }
+        if (spent)
+            throw new RegistryError(RegistryErrorCode.TokenSpent, "the token was already used for a certificate: a token is good for one registration only");
+        if (now.ToUnixTimeSeconds() >= expires)
+            throw new RegistryError(RegistryErrorCode.TokenExpired,
+                $"the token expired at {DateTimeOffset.FromUnixTimeSeconds(expires):u}: ask for a new one");
+        using var mark = connection.CreateCommand();
+        mark.Transaction = transaction;
+        mark.CommandText = "UPDATE token SET spent = $now WHERE token_hash = $hash AND spent IS NULL";
+        mark.Parameters.AddWithValue("$now", now.ToUnixTimeSeconds());
+        mark.Parameters.AddWithValue("$hash", hash);
+        mark.ExecuteNonQuery();
+        return email;
+    }
+
+    /// <summary>True when the text could be a token at all (cheap check before touching the DB).</summary>
+    public static bool LooksValid(string? token) =>
+        token is { Length: > 0 and <= 128 } && token.All(c => c is >= 'A' and <= 'Z' or >= 'a' and <= 'z' or >= '0' and <= '9' or '-' or '_');
+
+    static string Hash(string token) =>
+        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(token.Trim().ToUpperInvariant())));
+}

@@ -1,0 +1,38 @@
+using System.Globalization;
+using System.Net;
+using Vifibnet.Addressing;
+using Vifibnet.Configuration;
+
+namespace Vifibnet.Routing;
+
+/// <summary>
+/// babeld's command line for a node: announce only the node's own address (/128 on lo) and subnet,
+/// accept only routes inside the network prefix, hello interval from --hello, -w, and pid and state
+/// files and its local socket (-G, read-write: it only exists in the node's own run directory) under the node's directories. A pure function of the options, unit-tested.
+/// </summary>
+public static class BabelArguments
+{
+    public static IReadOnlyList<string> Build(NodeOptions o, NodePaths paths, NetworkPrefix network, NetworkPrefix subnet,
+        IPAddress address, IEnumerable<string> interfaces)
+    {
+        var hello = o.Hello.ToString(CultureInfo.InvariantCulture);
+        var args = new List<string>
+        {
+            "-I", paths.BabeldPidFile,
+            "-S", paths.BabeldState,
+            "-G", paths.BabeldSocket,
+            "-h", hello, "-H", hello,
+            "-C", $"redistribute local ip {address}/128 allow",
+            "-C", $"redistribute ip {subnet} eq {subnet.Length} allow",
+            "-C", "redistribute local deny",
+            "-C", "redistribute deny",
+            "-C", $"in ip {network} allow",
+            "-C", "in deny",
+        };
+        if (o.Wireless) args.Add("-w");
+        // -d 1 dumps the whole table at every iteration: only at the seed's two chattiest levels.
+        if (o.Verbose >= 4) args.AddRange(["-d", (o.Verbose - 3).ToString(CultureInfo.InvariantCulture)]);
+        args.AddRange(interfaces.Distinct());
+        return args;
+    }
+}

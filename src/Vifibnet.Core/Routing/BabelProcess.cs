@@ -1,0 +1,33 @@
+using Vifibnet.Configuration;
+using Vifibnet.Logging;
+using Vifibnet.Processes;
+
+namespace Vifibnet.Routing;
+
+/// <summary>The node's babeld: started once over every tunnel and LAN interface name, restarted by the daemon if it dies.</summary>
+public sealed class BabelProcess : IDisposable
+{
+    readonly ChildProcess child;
+
+    public ChildProcess Process => child;
+
+    BabelProcess(ChildProcess child) => this.child = child;
+
+    public static BabelProcess Start(IReadOnlyList<string> args, NodePaths paths, Logger log)
+    {
+        // babeld refuses to start over a pid file it did not remove (after a crash, say).
+        File.Delete(paths.BabeldPidFile);
+        File.Delete(paths.BabeldSocket);
+        return new BabelProcess(ChildProcess.Start("babeld", Tools.Find(Tools.Babeld), args, paths.BabeldLog, log));
+    }
+
+    /// <summary>
+    /// babeld notices interfaces that appear after it started only at its periodic check; SIGUSR2
+    /// makes it check now, so a new tunnel carries routes a few seconds sooner.
+    /// </summary>
+    public void CheckInterfacesNow() => child.Signal(ChildProcess.SIGUSR2);
+
+    public Task StopAsync() => child.StopAsync(TimeSpan.FromSeconds(5));
+
+    public void Dispose() => child.Dispose();
+}

@@ -1,0 +1,205 @@
+using System.Net;
+using Vifibnet.Addressing;
+using Vifibnet.Logging;
+using Vifibnet.Peers;
+using Vifibnet.Protocol;
+using Vifibnet.Routing;
+
+namespace Vifibnet.Tunnels;
+
+/// <summary>
+/// Our client tunnels: their bookkeeping (device slots, peer DB marks, traffic since the last
+/// refresh), the daemon's state handed to the pure <see cref="ITunnelPolicy"/>, and its decision
+/// carried out. The daemon calls <see cref="TickAsync"/> every few seconds (dead tunnels replaced
+/// at once) and with refresh=true every --tunnel-refresh.
+/// </summary>
+public sealed class TunnelManager
+{
+    /// <summary>Client tap devices are vifib-c0, vifib-c1 ...: known in advance so babeld can be told them at start.</summary>
+    public const string DevicePrefix = "vifib-c";
+
+    sealed class Tunnel(string peer, string remote, ITunnelHandle handle, DateTimeOffset since)
+    {
+        public string Peer { get; } = peer;
+        public string Remote { get; } = remote;
+        public ITunnelHandle Handle { get; } = handle;
+        public DateTimeOffset Since { get; } = since;
+        public bool Connected;
+        public long TrafficBaseline;
+    }
+
+    readonly NetworkPrefix network;
+    readonly string self;
+    readonly IReadOnlyList<string> lanInterfaces;
+    readonly int connectionCount;
+    readonly double refreshRate;
+    readonly TimeSpan flagDuration;
+    readonly PeerDb db;
+    readonly ITunnelLauncher launcher;
+    readonly ITunnelPolicy policy;
+    readonly Func<CancellationToken, Task<IReadOnlyList<BabelRoute>>> routes;
+    readonly Random random;
+    readonly Logger log;
+    readonly Dictionary<string, Tunnel> tunnels = [];
+    readonly object gate = new();
+    IReadOnlyDictionary<string, int> routeCounts = new Dictionary<string, int>();
+
+    public TunnelManager(NetworkPrefix network, string selfPrefix, IReadOnlyList<string> lanInterfaces, int connectionCount,
+        double refreshRate, TimeSpan flagDuration, PeerDb db, ITunnelLauncher launcher, ITunnelPolicy policy,
+        Func<CancellationToken, Task<IReadOnlyList<BabelRoute>>> routes, Random random, Logger log)
+    {
+        (this.network, self, this.lanInterfaces, this.connectionCount, this.refreshRate, this.flagDuration) =
+            (network, selfPrefix, lanInterfaces, connectionCount, refreshRate, flagDuration);
+        (this.db, this.launcher, this.policy, this.routes, this.random, this.log) = (db, launcher, policy, routes, random, log);
+    }
+
+    /// <summary>Every client device name this node may use, for babeld's command line.</summary>
+    public static IEnumerable<string> AllDevices(int connectionCount) =>
+        Enumerable.Range(0, Math.Max(1, TunnelPolicy.ClientTarget(connectionCount))).Select(i => DevicePrefix + i);
+
+    /// <summary>One pass: notice dead and newly connected tunnels, ask the policy, close and open tunnels.</summary>
+    public async Task<TunnelChanges> TickAsync(bool refresh, CancellationToken cancel)
+    {
+        List<Tunnel> current;
+        lock (gate) current = [.. tunnels.Values];
+        var newlyConnected = 0;
+        foreach (var t in current.Where(t => !t.Connected && !t.Handle.HasExited))
+            if (await t.Handle.IsConnectedAsync(cancel))
+            {
+                t.Connected = true;
+                newlyConnected++;
+                log.Info($"tunnel to {t.Peer} is up on {t.Handle.Device}");
+            }
+
+        var allRoutes = await routes(cancel);
+        routeCounts = BabelRoute.CountInstalledByDevice(allRoutes);
+        var lanPeers = LanPeers(allRoutes);
+        var closed = new List<string>();
+        foreach (var t in current.Where(t => lanPeers.Contains(t.Peer)))
+        {
+            // Opened before babel found the peer on the LAN: the LAN carries it, the tunnel is not needed.
+            log.Info($"closing tunnel to {t.Peer} on {t.Handle.Device}: the peer is reachable over a LAN interface");
+            await CloseAsync(t);
+            closed.Add(t.Peer);
+        }
+        current.RemoveAll(t => lanPeers.Contains(t.Peer));
+        var crashed = current.Where(t => t.Handle.HasExited && t.Handle.ExitCode >= 128).Select(t => t.Peer).ToHashSet();
+        var views = current.Select(t => new TunnelView(t.Peer, !t.Handle.HasExited,
+            routeCounts.GetValueOrDefault(t.Handle.Device), Traffic(t))).ToList();
+        var candidates = db.Unused().Select(p => p.Prefix).Where(p => p != self && !lanPeers.Contains(p)).ToList();
+        var decision = policy.Decide(new PolicyInput(views, candidates, connectionCount, refreshRate, refresh), random);
+
+        foreach (var peer in decision.Close)
+        {
+            Tunnel? t;
+            lock (gate) t = tunnels.GetValueOrDefault(peer);
+            if (t is null) continue;
+            if (!t.Handle.HasExited) log.Info($"closing tunnel to {peer} on {t.Handle.Device} (refresh: least useful)");
+            else if (crashed.Contains(peer)) log.Warning($"openvpn for the tunnel to {peer} on {t.Handle.Device} was killed (exit {t.Handle.ExitCode}); reopening");
+            else log.Info($"tunnel to {peer} on {t.Handle.Device} died (exit {t.Handle.ExitCode}); peer flagged for {flagDuration.TotalSeconds:0} s");
+            await CloseAsync(t);
+            closed.Add(peer);
+        }
+        var flagged = decision.Flag.Where(p => !crashed.Contains(p)).ToList();
+        foreach (var peer in flagged) db.Flag(peer, flagDuration);
+
+        var opened = new List<string>();
+        var addresses = db.Unused().ToDictionary(p => p.Prefix, p => p.Address);
+        foreach (var peer in decision.Open)
+        {
+            var device = FreeDevice();
+            if (device is null || !addresses.TryGetValue(peer, out var address)) continue;
+            try
+            {
+                var handle = launcher.Start(device, new PeerEntry(peer, address));
+                lock (gate) tunnels[peer] = new Tunnel(peer, address, handle, DateTimeOffset.UtcNow);
+                db.MarkUsed(peer);
+                opened.Add(peer);
+                log.Info($"opening tunnel to {peer} ({address}) on {device}");
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // One peer with an address openvpn cannot use must not stop the others.
+                log.Warning($"cannot open a tunnel to {peer} ({address}): {e.Message}; peer flagged", e);
+                db.Flag(peer, flagDuration);
+            }
+        }
+        if (refresh)
+            lock (gate)
+                foreach (var t in tunnels.Values) t.TrafficBaseline = Total(t.Handle.ReadCounters());
+        return new TunnelChanges(opened, closed, flagged, [.. crashed], newlyConnected);
+    }
+
+    async Task CloseAsync(Tunnel t)
+    {
+        lock (gate) tunnels.Remove(t.Peer);
+        await t.Handle.StopAsync();
+        t.Handle.Dispose();
+        db.MarkUnused(t.Peer);
+    }
+
+    /// <summary>Peers babel reaches over a LAN interface (-i): they need no tunnel.</summary>
+    HashSet<string> LanPeers(IReadOnlyList<BabelRoute> all)
+    {
+        var onLan = all.Where(r => lanInterfaces.Contains(r.Device) && network.Contains(r.Destination)).Select(r => r.Destination).ToList();
+        if (onLan.Count == 0) return [];
+        var result = new HashSet<string>();
+        foreach (var peer in db.All())
+        {
+            NetworkPrefix subnet;
+            try { subnet = network.Append(NodePrefix.ParseBinary(peer.Prefix)); }
+            catch (AddressingException) { continue; }
+            if (onLan.Any(subnet.Contains)) result.Add(peer.Prefix);
+        }
+        return result;
+    }
+
+    string? FreeDevice()
+    {
+        lock (gate)
+        {
+            var used = tunnels.Values.Select(t => t.Handle.Device).ToHashSet();
+            return AllDevices(connectionCount).FirstOrDefault(d => !used.Contains(d));
+        }
+    }
+
+    static long Total((long Rx, long Tx) c) => c.Rx + c.Tx;
+
+    static long Traffic(Tunnel t) => Math.Max(0, Total(t.Handle.ReadCounters()) - t.TrafficBaseline);
+
+    /// <summary>Our client tunnels now.</summary>
+    public IReadOnlyList<TunnelInfo> Snapshot()
+    {
+        lock (gate)
+            return [.. tunnels.Values.OrderBy(t => t.Handle.Device, StringComparer.Ordinal).Select(t =>
+            {
+                var (rx, tx) = t.Handle.ReadCounters();
+                var state = t.Handle.HasExited ? "dead" : t.Connected ? "up" : "connecting";
+                return new TunnelInfo(t.Peer, t.Handle.Device, "client", t.Remote, state, t.Since,
+                    routeCounts.GetValueOrDefault(t.Handle.Device), rx, tx);
+            })];
+    }
+
+    /// <summary>Our addresses as the servers we connect to saw them.</summary>
+    public IReadOnlyList<IPAddress> ExternalIps()
+    {
+        lock (gate) return [.. tunnels.Values.Select(t => t.Handle.ExternalIp()).OfType<IPAddress>().Distinct()];
+    }
+
+    /// <summary>Closes every tunnel (clean stop); the peers become unused again.</summary>
+    public async Task StopAllAsync()
+    {
+        List<Tunnel> all;
+        lock (gate)
+        {
+            all = [.. tunnels.Values];
+            tunnels.Clear();
+        }
+        await Task.WhenAll(all.Select(t => t.Handle.StopAsync()));
+        foreach (var t in all)
+        {
+            t.Handle.Dispose();
+            db.MarkUnused(t.Peer);
+        }
+    }
+}

@@ -1,0 +1,216 @@
+using System.Net;
+using Vifibnet.Logging;
+using Vifibnet.Nat;
+
+namespace Vifibnet.Tests.Nat;
+
+/// <summary>Our UPnP client against Debian's miniupnpd, the NAT gateway of a namespaced home network.</summary>
+[Collection(NamespaceTests.Collection)]
+public sealed class MiniUpnpdTests
+{
+    static readonly TimeSpan Wait = TimeSpan.FromSeconds(2);
+
+    [Fact]
+    public async Task Discovery_finds_miniupnpd_and_reads_its_external_address()
+    {
+        using var net = new UpnpTestNetwork();
+        var log = new LogCapture();
+        using var http = NatSockets.CreateHttpClient(net.Lan.Sockets);
+
+        var search = await new GatewayLocator(http, log.Logger, net.Lan.Sockets).FindAsync(Wait, CancellationToken.None);
+
+        Assert.NotNull(search.Gateway);
+        Assert.Equal("urn:schemas-upnp-org:service:WANIPConnection:2", search.Gateway.Service.ServiceType);
+        Assert.Equal(UpnpTestNetwork.GatewayLanAddress.ToString(), search.Gateway.Service.ControlUrl.Host);
+        Assert.Equal(UpnpTestNetwork.PublicAddress, await search.Gateway.GetExternalIPAddressAsync(CancellationToken.None));
+        Assert.Equal(UpnpTestNetwork.LanAddress, await NatSockets.LocalAddressTowardAsync(search.Gateway.Service.ControlUrl, net.Lan.Sockets));
+    }
+
+    [Fact]
+    public async Task Mappings_for_udp_and_tcp_are_added_queried_listed_and_deleted()
+    {
+        using var net = new UpnpTestNetwork();
+        var gateway = await FindAsync(net);
+        var none = CancellationToken.None;
+        var udp = new PortMapping(40000, NatProtocol.Udp, UpnpTestNetwork.LanAddress, 1194, "test udp", TimeSpan.FromHours(1));
+        var tcp = new PortMapping(40001, NatProtocol.Tcp, UpnpTestNetwork.LanAddress, 1195, "test tcp", TimeSpan.FromHours(1));
+
+        await gateway.AddPortMappingAsync(udp, none);
+        await gateway.AddPortMappingAsync(tcp, none);
+
+        var readUdp = await gateway.GetSpecificPortMappingEntryAsync(40000, NatProtocol.Udp, none);
+        Assert.NotNull(readUdp);
+        Assert.Equal((UpnpTestNetwork.LanAddress, 1194, "test udp"), (readUdp.InternalClient, readUdp.InternalPort, readUdp.Description));
+        Assert.InRange(readUdp.LeaseDuration, TimeSpan.FromMinutes(59), TimeSpan.FromHours(1));
+        Assert.Null(await gateway.GetSpecificPortMappingEntryAsync(40000, NatProtocol.Tcp, none)); // protocols are distinct entries
+        var list = await gateway.ListPortMappingsAsync(none);
+        Assert.Equal([(40000, NatProtocol.Udp, 1194), (40001, NatProtocol.Tcp, 1195)],
+            list.Select(m => (m.ExternalPort, m.Protocol, m.InternalPort)).OrderBy(m => m.ExternalPort));
+        var rules = net.Rules();
+        Assert.Contains("th dport 40000 dnat ip to 198.51.100.2:1194", rules);
+        Assert.Contains("th dport 40001 dnat ip to 198.51.100.2:1195", rules);
+
+        await gateway.DeletePortMappingAsync(40000, NatProtocol.Udp, none);
+        await gateway.DeletePortMappingAsync(40001, NatProtocol.Tcp, none);
+
+        Assert.Null(await gateway.GetSpecificPortMappingEntryAsync(40000, NatProtocol.Udp, none));
+        Assert.Empty(await gateway.ListPortMappingsAsync(none));
+        Assert.DoesNotContain("dport 40000", net.Rules());
+    }
+
+    [Fact]
+    public async Task A_port_mapped_by_another_client_is_a_718_conflict()
+    {
+        using var net = new UpnpTestNetwork();
+        var gateway = await FindAsync(net);
+        // secure_mode is off in the fixture, so this stands for a second LAN host, 198.51.100.3.
+        await gateway.AddPortMappingAsync(new PortMapping(40000, NatProtocol.Tcp, IPAddress.Parse("198.51.100.3"), 2222, "other host", TimeSpan.Zero), default);
+
+        var fault = await Assert.ThrowsAsync<UpnpFaultException>(() => gateway.AddPortMappingAsync(
+            new PortMapping(40000, NatProtocol.Tcp, UpnpTestNetwork.LanAddress, 1194, "ours", TimeSpan.FromHours(1)), default));
+
+        Assert.Equal(UpnpErrorCode.ConflictInMappingEntry, fault.ErrorCode);
+        Assert.Equal("AddPortMapping", fault.Action);
+        Assert.Contains("718", fault.Message);
+        Assert.Equal(IPAddress.Parse("198.51.100.3"), (await gateway.GetSpecificPortMappingEntryAsync(40000, NatProtocol.Tcp, default))!.InternalClient);
+    }
+
+    [Fact]
+    public async Task PortForwarder_maps_each_pp_pair_with_its_own_protocol_around_taken_ports_and_deletes_on_stop()
+    {
+        using var net = new UpnpTestNetwork();
+        var gateway = await FindAsync(net);
+        await gateway.AddPortMappingAsync(new PortMapping(40000, NatProtocol.Tcp, IPAddress.Parse("198.51.100.3"), 2222, "other host", TimeSpan.Zero), default);
+        var log = new LogCapture();
+        // A two-port range with 40000/TCP taken: the TCP pair can only end on 40001.
+        using var forwarder = new PortForwarder([new ForwardedPort(1194, "udp"), new ForwardedPort(1194, "tcp-server")],
+            Options(net) with { MinExternalPort = 40000, MaxExternalPort = 40001 }, log.Logger);
+
+        var addresses = await forwarder.StartAsync(default);
+
+        Assert.Equal(NatState.Mapped, forwarder.Status.State);
+        Assert.Equal(2, addresses.Count);
+        Assert.Equal("udp", addresses[0].Protocol);
+        Assert.Equal(("tcp-client", 40001), (addresses[1].Protocol, addresses[1].Port));
+        Assert.All(addresses, a => Assert.Equal(UpnpTestNetwork.PublicAddress, a.Ip));
+        var udp = await gateway.GetSpecificPortMappingEntryAsync(addresses[0].Port, NatProtocol.Udp, default);
+        var tcp = await gateway.GetSpecificPortMappingEntryAsync(40001, NatProtocol.Tcp, default);
+        Assert.Equal((UpnpTestNetwork.LanAddress, 1194), (udp!.InternalClient, udp.InternalPort));
+        Assert.Equal((UpnpTestNetwork.LanAddress, 1194), (tcp!.InternalClient, tcp.InternalPort));
+        Assert.Equal(UpnpTestNetwork.LanAddress, forwarder.Status.LanAddress);
+
+        await forwarder.StopAsync(default);
+
+        Assert.Equal(NatState.Stopped, forwarder.Status.State);
+        var left = await gateway.ListPortMappingsAsync(default);
+        Assert.Equal([IPAddress.Parse("198.51.100.3")], left.Select(m => m.InternalClient)); // only the other host's
+    }
+
+    [Fact]
+    public async Task Refresh_puts_back_a_mapping_the_gateway_lost_on_the_same_port()
+    {
+        using var net = new UpnpTestNetwork();
+        var gateway = await FindAsync(net);
+        using var forwarder = new PortForwarder([new ForwardedPort(1194, "udp")], Options(net), new LogCapture().Logger);
+        var first = await forwarder.StartAsync(default);
+        var started = forwarder.Status.LastRefresh;
+        await gateway.DeletePortMappingAsync(first[0].Port, NatProtocol.Udp, default); // as a router reboot without a lease file would
+
+        var second = await forwarder.RefreshAsync(default);
+
+        Assert.Equal(first, second);
+        Assert.True(forwarder.Status.LastRefresh > started);
+        var back = await gateway.GetSpecificPortMappingEntryAsync(first[0].Port, NatProtocol.Udp, default);
+        Assert.Equal(UpnpTestNetwork.LanAddress, back?.InternalClient);
+        Assert.NotNull(forwarder.Status.Mappings[0].Expires);
+    }
+
+    [Fact]
+    public async Task A_gateway_that_disappears_between_discovery_and_refresh_is_logged_and_found_again()
+    {
+        using var net = new UpnpTestNetwork();
+        var log = new LogCapture();
+        using var forwarder = new PortForwarder([new ForwardedPort(1194, "udp")], Options(net), log.Logger);
+        var mapped = await forwarder.StartAsync(default);
+        var control = forwarder.Status.Gateway!;
+
+        net.KillMiniUpnpd();
+        var during = await forwarder.RefreshAsync(default);
+
+        Assert.Equal(NatState.Failed, forwarder.Status.State);
+        Assert.Equal(mapped, during); // a transient failure does not withdraw the advertised address
+        Assert.Contains(control.ToString(), forwarder.Status.Error);
+        Assert.Contains(log.At(LogLevel.Warning), r => r.Message.Contains("UPnP refresh failed") && r.Message.Contains(control.ToString()));
+
+        var gone = await forwarder.RefreshAsync(default);
+        Assert.Equal(NatState.NoGateway, forwarder.Status.State);
+        Assert.Empty(gone);
+
+        net.StartMiniUpnpd();
+        var back = await forwarder.RefreshAsync(default);
+        Assert.True(NatState.Mapped == forwarder.Status.State, $"{forwarder.Status}\n{log}\n{File.ReadAllText(net.MiniUpnpdLog)}");
+        Assert.Single(back);
+    }
+
+    [Fact]
+    public async Task RunAsync_refreshes_until_cancelled_then_deletes_its_mappings()
+    {
+        using var net = new UpnpTestNetwork();
+        var gateway = await FindAsync(net);
+        var log = new LogCapture();
+        using var forwarder = new PortForwarder([new ForwardedPort(1194, "udp"), new ForwardedPort(1195, "tcp-server")],
+            Options(net) with { RefreshInterval = TimeSpan.FromMilliseconds(500) }, log.Logger);
+        var changes = new List<IReadOnlyList<Vifibnet.Addressing.PeerAddress>>();
+        forwarder.PublicAddressesChanged += changes.Add;
+        using var stop = new CancellationTokenSource();
+
+        var run = forwarder.RunAsync(stop.Token);
+        var firstRefresh = await WaitForAsync(() => forwarder.Status.LastRefresh);
+        await WaitForAsync(() => forwarder.Status.LastRefresh > firstRefresh.AddMilliseconds(400) ? (DateTimeOffset?)forwarder.Status.LastRefresh : null);
+        Assert.Equal(2, (await gateway.ListPortMappingsAsync(default)).Count);
+        stop.Cancel();
+        await run.WaitAsync(TimeSpan.FromSeconds(15));
+
+        Assert.Equal(NatState.Stopped, forwarder.Status.State);
+        Assert.Empty(await gateway.ListPortMappingsAsync(default));
+        Assert.Equal(2, changes.Count); // mapped once (refreshes kept the same ports), then withdrawn
+        Assert.Equal(2, changes[0].Count);
+        Assert.Empty(changes[1]);
+    }
+
+    [Fact]
+    public async Task No_gateway_on_the_lan_is_logged_at_info_and_reports_none()
+    {
+        using var net = new UpnpTestNetwork();
+        net.KillMiniUpnpd();
+        var log = new LogCapture();
+        using var forwarder = new PortForwarder([new ForwardedPort(1194, "udp")], Options(net) with { DiscoveryWait = TimeSpan.FromSeconds(1) }, log.Logger);
+
+        var addresses = await forwarder.StartAsync(default);
+
+        Assert.Empty(addresses);
+        Assert.Equal(NatState.NoGateway, forwarder.Status.State);
+        Assert.Contains(log.At(LogLevel.Info), r => r.Message.Contains("no UPnP gateway answered"));
+        Assert.Empty(log.At(LogLevel.Warning));
+    }
+
+    internal static PortForwarderOptions Options(UpnpTestNetwork net) => new() { Open = net.Lan.Sockets, DiscoveryWait = Wait };
+
+    internal static async Task<IgdClient> FindAsync(UpnpTestNetwork net)
+    {
+        var http = NatSockets.CreateHttpClient(net.Lan.Sockets);
+        var search = await new GatewayLocator(http, Logger.Null, net.Lan.Sockets).FindAsync(Wait, default);
+        return search.Gateway ?? throw new Xunit.Sdk.XunitException($"miniupnpd not found: {search.Summary}\n{File.ReadAllText(net.MiniUpnpdLog)}");
+    }
+
+    static async Task<T> WaitForAsync<T>(Func<T?> probe) where T : struct
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (probe() is T value) return value;
+            await Task.Delay(50);
+        }
+        throw new Xunit.Sdk.XunitException("condition not met in 15 s");
+    }
+}

@@ -1,0 +1,125 @@
+using Vifibnet.Logging;
+using Vifibnet.Peers;
+using Vifibnet.Protocol;
+
+namespace Vifibnet.Tests.Peers;
+
+public sealed class PeerDbTests : IDisposable
+{
+    readonly string dir = Directory.CreateTempSubdirectory("vifibnet-peerdb-").FullName;
+    string DbPath => Path.Combine(dir, "peers.db");
+
+    sealed class ManualClock : TimeProvider
+    {
+        public DateTimeOffset Now = new(2026, 11, 21, 12, 0, 0, TimeSpan.Zero);
+        public override DateTimeOffset GetUtcNow() => Now;
+    }
+
+    [Fact]
+    public void NewPeersAreUnusedAndReturnedAsCandidates()
+    {
+        using var db = PeerDb.Open(DbPath);
+        Assert.Equal(2, db.AddOrUpdate([new PeerEntry("0001", "198.51.100.1,1194,udp"), new PeerEntry("0010", "198.51.100.2,1194,udp")]));
+        Assert.Equal(2, db.Count);
+        Assert.Equal(["0001", "0010"], db.Unused().Select(p => p.Prefix));
+        Assert.Equal(PeerState.Unused, db.Find("0001")!.State);
+    }
+
+    [Fact]
+    public void UsedPeerIsNoCandidateUntilMarkedUnused()
+    {
+        using var db = PeerDb.Open(DbPath);
+        db.AddOrUpdate(new PeerEntry("0001", "198.51.100.1,1194,udp"));
+        db.MarkUsed("0001");
+        Assert.Equal(PeerState.Used, db.Find("0001")!.State);
+        Assert.Empty(db.Unused());
+        db.MarkUnused("0001");
+        Assert.Equal(PeerState.Unused, db.Find("0001")!.State);
+        Assert.Single(db.Unused());
+    }
+
+    [Fact]
+    public void UpdateKeepsUsedAndChangesAddress()
+    {
+        using var db = PeerDb.Open(DbPath);
+        db.AddOrUpdate(new PeerEntry("0001", "198.51.100.1,1194,udp"));
+        db.MarkUsed("0001");
+        Assert.Equal(0, db.AddOrUpdate([new PeerEntry("0001", "203.0.113.9,1195,tcp-client")]));
+        var peer = db.Find("0001")!;
+        Assert.Equal(PeerState.Used, peer.State);
+        Assert.Equal("203.0.113.9,1195,tcp-client", peer.Address);
+    }
+
+    [Fact]
+    public void FlaggedPeerComesBackWhenTheFlagExpires()
+    {
+        var clock = new ManualClock();
+        using var db = PeerDb.Open(DbPath, clock: clock);
+        db.AddOrUpdate(new PeerEntry("0001", "198.51.100.1,1194,udp"));
+        db.MarkUsed("0001");
+        db.Flag("0001", TimeSpan.FromMinutes(5));
+        Assert.Equal(PeerState.Flagged, db.Find("0001")!.State);
+        Assert.Empty(db.Unused());
+        clock.Now += TimeSpan.FromMinutes(4);
+        Assert.Empty(db.Unused());
+        clock.Now += TimeSpan.FromMinutes(2);
+        Assert.Equal(PeerState.Unused, db.Find("0001")!.State);
+        Assert.Single(db.Unused());
+    }
+
+    [Fact]
+    public void BlacklistedPeerIsNeverACandidate()
+    {
+        using var db = PeerDb.Open(DbPath);
+        db.AddOrUpdate(new PeerEntry("0001", "198.51.100.1,1194,udp"));
+        db.MarkUsed("0001");
+        db.Blacklist("0001");
+        Assert.Equal(PeerState.Blacklisted, db.Find("0001")!.State);
+        Assert.Empty(db.Unused());
+        db.Unblacklist("0001");
+        Assert.Equal(PeerState.Unused, db.Find("0001")!.State);
+    }
+
+    [Fact]
+    public void StateAndConfigSurviveReopening()
+    {
+        using (var db = PeerDb.Create(DbPath))
+        {
+            db.AddBootstrap(new PeerEntry("0001", "198.51.100.1,1194,udp"));
+            db.MarkUsed("0001");
+            db.SetConfig("ip", "198.51.100.7");
+        }
+        using var again = PeerDb.Open(DbPath);
+        Assert.Equal(PeerState.Used, again.Find("0001")!.State);
+        Assert.Equal("198.51.100.7", again.GetConfig("ip"));
+        Assert.Null(again.GetConfig("nothing"));
+        again.ResetUsed();
+        Assert.Equal(PeerState.Unused, again.Find("0001")!.State);
+    }
+
+    [Fact]
+    public void CorruptFileIsMovedAsideAndRecreatedWithAWarning()
+    {
+        var garbage = "this is not a database, just text that used to be peers.db\n" + new string('x', 5000);
+        File.WriteAllText(DbPath, garbage);
+        var warnings = new List<LogRecord>();
+        using var db = PeerDb.Open(DbPath, new Logger(LogLevel.Trace, warnings.Add));
+        Assert.Equal(0, db.Count);
+        db.AddOrUpdate(new PeerEntry("0001", "198.51.100.1,1194,udp"));
+        Assert.Equal(garbage, File.ReadAllText(DbPath + ".bak"));
+        var warning = Assert.Single(warnings, w => w.Level == LogLevel.Warning);
+        Assert.Contains(DbPath, warning.Message);
+        Assert.Contains(".bak", warning.Message);
+    }
+
+    [Fact]
+    public void UnwritableDirectoryNamesTheFile()
+    {
+        var blocker = Path.Combine(dir, "file");
+        File.WriteAllText(blocker, "");
+        var e = Assert.Throws<PeerDbException>(() => PeerDb.Open(Path.Combine(blocker, "peers.db")));
+        Assert.Contains(blocker, e.Message);
+    }
+
+    public void Dispose() => Directory.Delete(dir, recursive: true);
+}
