@@ -67,6 +67,20 @@ public sealed class SharedPolicyEntryPointTests : IDisposable
     }
 
     [Fact]
+    public async Task TheDaemonKeepsItsTunnelsAtRefreshWhenNoFreshPeerCouldReplaceOne()
+    {
+        // Three peers, all tunnelled to: a refresh that dropped one would only reopen it at the next tick.
+        using var db = PeerDb.Open(Path.Combine(dir, "peers.db"));
+        db.AddOrUpdate(Enumerable.Range(2, 3).Select(n => new PeerEntry(Prefix(n), $"198.51.100.{n},1194,udp")));
+        var manager = new TunnelManager(NetworkPrefix.Parse("2001:db8:42::/48"), Prefix(1), [], 20, 0.5, TimeSpan.FromMinutes(5),
+            db, new StandInLauncher(), new TunnelPolicy(), _ => Task.FromResult<IReadOnlyList<BabelRoute>>([]), new Random(1), Logger.Null);
+        Assert.Equal(3, (await manager.TickAsync(refresh: false, default)).Opened.Count);
+        var refresh = await manager.TickAsync(refresh: true, default);
+        Assert.Empty(refresh.Closed);
+        Assert.Empty(refresh.Opened);
+    }
+
+    [Fact]
     public async Task OnePolicyObjectIsCalledByTheDaemonsTunnelManagerAndByTheSimulator()
     {
         var policy = new CountingPolicy();
