@@ -48,6 +48,6 @@ static class TokenExchange
 
     static string Answer(string? answer, string what) =>
         string.IsNullOrWhiteSpace(answer)
-            ? throw new SetupException(SetupErrorKind.Cancelled, $"setup cancelled: no {what} given")
+            ? throw new SetupException(SetupErrorKind.Cancelled, $"setup cancelled: no {what} given (to run without questions, give --token / -Token)")
             : answer.Trim();
 }
