@@ -29,8 +29,9 @@ public sealed class NodeDaemon
 
     readonly NodeOptions options;
     readonly NodePaths paths;
-    readonly IRegistryClient? registry;
     readonly ITunnelPolicy policy;
+    IRegistryClient? registry;
+    bool ownsRegistry;
     readonly Logger rootLog;
     readonly SemaphoreSlim registryGate = new(1, 1);
     readonly IPortForwarder? portForwarderOverride;
@@ -48,8 +49,12 @@ public sealed class NodeDaemon
     IPAddress? externalIp;
     DateTimeOffset nextPeerUpdate;
 
-    /// <summary>A daemon for these options; <paramref name="portForwarder"/> defaults to UPnP forwarding of the --pp pairs when no --ip is given.</summary>
-    public NodeDaemon(NodeOptions options, Logger log, IRegistryClient? registry = null, ITunnelPolicy? policy = null, IPortForwarder? portForwarder = null)
+    /// <summary>
+    /// A daemon for these options. Without <paramref name="registry"/>, --registry gets an HTTP client
+    /// signed with the node's key; without <paramref name="portForwarder"/> and --ip, UPnP is tried.
+    /// </summary>
+    public NodeDaemon(NodeOptions options, Logger log, IRegistryClient? registry = null, ITunnelPolicy? policy = null,
+        IPortForwarder? portForwarder = null)
     {
         portForwarderOverride = portForwarder;
         this.options = options.Validate();
@@ -81,6 +86,11 @@ public sealed class NodeDaemon
         {
             Identity = NodeStartup.CheckIdentity(options, DateTimeOffset.UtcNow);
             NodeStartup.CheckTools();
+            if (registry is null && options.Registry is not null)
+            {
+                registry = NodeRegistry.Create(options);
+                ownsRegistry = true;
+            }
             Directory.CreateDirectory(paths.RunDir);
             NodeStartup.KillLeftovers(paths, log);
             HookScript.Write(paths.HookScript, Tools.Find(Tools.Ip));
@@ -98,7 +108,7 @@ public sealed class NodeDaemon
             babel = BabelProcess.Start(babelArgs, paths, log.For("babeld"));
             tunnels = new TunnelManager(Identity.Network, Identity.Prefix.ToBinary(), options.Interfaces, options.ConnectionCount,
                 options.RefreshRate, options.TunnelRefresh, db, new OpenVpnTunnelLauncher(options, paths, log.For("openvpn")),
-                policy, KernelRoutes.Babel, Random.Shared, log.For("tunnels"));
+                policy, c => BabelControl.DumpRoutesAsync(paths.BabeldSocket, c), Random.Shared, log.For("tunnels"));
             if (options.Ips.Count == 0 && db.GetConfig("external-ip") is { } remembered && IPAddress.TryParse(remembered, out var ip))
                 externalIp = ip;
             SetState(NodeState.Running);
@@ -230,7 +240,7 @@ public sealed class NodeDaemon
     public async Task<IReadOnlyList<TunnelInfo>> GetTunnelsAsync(CancellationToken cancel)
     {
         var clients = tunnels?.Snapshot() ?? [];
-        var served = servers is null ? [] : await servers.SnapshotAsync(KernelRoutes.CountByDevice(KernelRoutes.Babel()), cancel);
+        var served = servers is null ? [] : await servers.SnapshotAsync(BabelRoute.CountInstalledByDevice(await BabelControl.DumpRoutesAsync(paths.BabeldSocket, cancel)), cancel);
         return [.. clients, .. served];
     }
 
@@ -277,6 +287,7 @@ public sealed class NodeDaemon
         }
         if (control is not null) await control.DisposeAsync();
         db?.Dispose();
+        if (ownsRegistry) (registry as IDisposable)?.Dispose();
         (tunnels, servers, babel, db) = (null, null, null, null);
         log.Info("node stopped");
     }

@@ -38,6 +38,12 @@ public sealed class RegistryDb : IDisposable
         try
         {
             keepAlive = Open();
+            using (var wal = keepAlive.CreateCommand())
+            {
+                // Persistent in the file: set once, not on every connection.
+                wal.CommandText = "PRAGMA journal_mode=WAL;";
+                wal.ExecuteNonQuery();
+            }
             RegistrySchema.Apply(keepAlive);
         }
         catch (SqliteException e)
@@ -61,7 +67,8 @@ public sealed class RegistryDb : IDisposable
         var connection = new SqliteConnection(connectionString);
         connection.Open();
         using var pragma = connection.CreateCommand();
-        pragma.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;";
+        // WAL makes NORMAL safe against corruption; a power cut may lose only the last commits.
+        pragma.CommandText = "PRAGMA synchronous=NORMAL;";
         pragma.ExecuteNonQuery();
         return connection;
     }

@@ -42,6 +42,9 @@ public sealed class TokenMailer(string mailHost, string from = "vifibnet-registr
             Body = $"Your registration token for the Vifibnet network {networkName} is:\n\n{token}\n\n" +
                    "Use it once with 'vifibnet setup --token TOKEN' or 'Register-VifibNode -Token TOKEN'.\n" +
                    "It expires one day after it was sent.\n",
+            // Plain 7-bit text keeps the token on a line of its own, readable by any mail reader or script.
+            BodyEncoding = System.Text.Encoding.ASCII,
+            BodyTransferEncoding = System.Net.Mime.TransferEncoding.SevenBit,
         };
         using var client = new SmtpClient(Endpoint.Host, Endpoint.Port) { Timeout = 15_000, DeliveryMethod = SmtpDeliveryMethod.Network };
         try

@@ -19,9 +19,12 @@ public sealed partial class SmtpServer : IDisposable
 
     public SmtpServer()
     {
-        Requires.Tool("python3", "python3-aiosmtpd");
+        // Debian's python3 (where python3-aiosmtpd lives), not whatever python3 comes first on PATH.
+        const string python = "/usr/bin/python3";
+        if (!File.Exists(python))
+            throw new Xunit.Sdk.XunitException("this test needs Debian's /usr/bin/python3 with aiosmtpd: apt-get install python3-aiosmtpd");
         Port = FreePort.Get();
-        var start = new ProcessStartInfo("python3", ["-m", "aiosmtpd", "-n", "-l", $"127.0.0.1:{Port}", "-c", "aiosmtpd.handlers.Mailbox", Maildir])
+        var start = new ProcessStartInfo(python, ["-m", "aiosmtpd", "-n", "-l", $"127.0.0.1:{Port}", "-c", "aiosmtpd.handlers.Mailbox", Maildir])
         {
             RedirectStandardError = true,
             RedirectStandardOutput = true,
@@ -61,7 +64,8 @@ public sealed partial class SmtpServer : IDisposable
                 }
             Thread.Sleep(100);
         }
-        throw new Xunit.Sdk.XunitException($"no token mail for {email} arrived in {Maildir} within {timeout}");
+        var got = Directory.Exists(Path.Combine(Maildir, "new")) ? string.Join("\n---\n", Directory.GetFiles(Path.Combine(Maildir, "new")).Select(File.ReadAllText)) : "(no Maildir)";
+        throw new Xunit.Sdk.XunitException($"no token mail for {email} arrived in {Maildir} within {timeout}; received:\n{got}");
     }
 
     public int MessageCount => Directory.Exists(Path.Combine(Maildir, "new")) ? Directory.GetFiles(Path.Combine(Maildir, "new")).Length : 0;

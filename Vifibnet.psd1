@@ -1,0 +1,19 @@
+@{
+    RootModule           = 'Vifibnet.PowerShell.dll'
+    ModuleVersion        = '0.1.0'
+    GUID                 = '6f0b8f5e-3c1d-4a52-9a47-1f2f4b9d6c21'
+    Author               = 'Vifibnet'
+    Description          = 'Vifibnet: a resilient IPv6 overlay network (registry, node setup, daemon) as binary cmdlets.'
+    PowerShellVersion    = '7.4'
+    CompatiblePSEditions = @('Core')
+    # Exactly the cmdlet classes of Vifibnet.PowerShell.dll (checked by tests/Vifibnet.Tests/PowerShell/ManifestTests.cs).
+    CmdletsToExport      = @(
+        'New-VifibRegistry'
+        'New-VifibToken'
+        'Start-VifibRegistry'
+    )
+    FunctionsToExport    = @()
+    AliasesToExport      = @()
+    VariablesToExport    = @()
+    PrivateData          = @{ PSData = @{ Tags = @('VPN', 'IPv6', 'overlay', 'babel', 'openvpn') } }
+}

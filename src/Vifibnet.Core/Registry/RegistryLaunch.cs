@@ -1,0 +1,30 @@
+using System.Globalization;
+
+namespace Vifibnet.Registry;
+
+/// <summary>The `vifibnet registry` command line, built from typed settings (what Start-VifibRegistry passes on).</summary>
+public sealed record RegistryLaunch(int Port, string Db, string Ca, string Key)
+{
+    public string? PrivateAddress { get; init; }
+    public IReadOnlyList<string> Bootstrap { get; init; } = [];
+    public string? MailHost { get; init; }
+    public int LogLevel { get; init; } = 1;
+
+    /// <summary>The arguments after the executable. Bootstrap entries are "PREFIX IP PORT PROTO" (or comma separated).</summary>
+    public IReadOnlyList<string> Arguments()
+    {
+        var args = new List<string> { "registry", Port.ToString(CultureInfo.InvariantCulture), "--db", Db, "--ca", Ca, "--key", Key };
+        if (PrivateAddress is not null) args.AddRange(["--private", PrivateAddress]);
+        foreach (var entry in Bootstrap)
+        {
+            var fields = entry.Split([' ', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            if (fields.Length != 4)
+                throw new ArgumentException($"bootstrap entry '{entry}' must be 'PREFIX IP PORT PROTO', e.g. '0000000000000001 198.51.100.1 1194 udp'");
+            args.Add("--bootstrap");
+            args.AddRange(fields);
+        }
+        if (MailHost is not null) args.AddRange(["--mailhost", MailHost]);
+        args.AddRange(["-v", LogLevel.ToString(CultureInfo.InvariantCulture)]);
+        return args;
+    }
+}
