@@ -21,6 +21,7 @@ public static class CommandLine
         PeersCommand.Command,
         SimulateCommand.Command,
         new("upnp", UpnpCommand.Summary, UpnpCommand.RunAsync),
+        DemoCommand.Command,
     ];
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, TextReader? stdin = null)
