@@ -129,6 +129,33 @@ public sealed class BrokenGatewayTests
     }
 
     [Fact]
+    public async Task A_gateway_behind_another_nat_is_used_with_a_warning()
+    {
+        using var router = new StandInGateway { ExternalAddress = "100.64.12.34" }; // carrier-grade NAT upstream
+        var log = new LogCapture();
+        using var forwarder = new PortForwarder([new ForwardedPort(1194, "udp")], Options(router), log.Logger);
+
+        var address = Assert.Single(await forwarder.StartAsync(default));
+        await forwarder.RefreshAsync(default);
+
+        Assert.Equal(IPAddress.Parse("100.64.12.34"), address.Ip);
+        Assert.Single(log.At(LogLevel.Warning), r => r.Message.Contains("100.64.12.34 is private")); // said once, not at every refresh
+    }
+
+    [Fact]
+    public async Task A_gateway_without_an_external_address_is_a_clear_failure()
+    {
+        using var router = new StandInGateway { ExternalAddress = "" }; // WAN link down
+        var log = new LogCapture();
+        using var forwarder = new PortForwarder([new ForwardedPort(1194, "udp")], Options(router), log.Logger);
+
+        Assert.Empty(await forwarder.StartAsync(default));
+
+        Assert.Equal(NatState.NoGateway, forwarder.Status.State);
+        Assert.Contains("reported no usable external address", forwarder.Status.Error);
+    }
+
+    [Fact]
     public void A_soap_fault_becomes_a_named_exception_with_the_upnp_code()
     {
         const string fault = """<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><s:Fault><faultcode>s:Client</faultcode><faultstring>UPnPError</faultstring><detail><UPnPError xmlns="urn:schemas-upnp-org:control-1-0"><errorCode>718</errorCode><errorDescription>ConflictInMappingEntry</errorDescription></UPnPError></detail></s:Fault></s:Body></s:Envelope>""";
