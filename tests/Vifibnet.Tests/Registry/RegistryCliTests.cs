@@ -84,6 +84,21 @@ public class RegistryCliTests
     }
 
     [Fact]
+    public async Task APortInUseIsNamed()
+    {
+        using var dir = new TempDir();
+        Assert.Equal(0, (await CliRun.RunAsync("new-registry", "--dir", dir.Path, "--network", "2001:db8:42::/48")).Code);
+        using var squatter = new System.Net.Sockets.TcpListener(IPAddress.IPv6Any, 0);
+        squatter.Server.DualMode = true;
+        squatter.Start();
+        var port = ((IPEndPoint)squatter.LocalEndpoint).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var result = await CliRun.RunAsync("registry", port, "--db", dir.File("registry.db"), "--ca", dir.File("ca.crt"), "--key", dir.File("ca.key"));
+        Assert.Equal(1, result.Code);
+        Assert.Contains(port, result.Error);
+        Assert.Contains("cannot listen", result.Error);
+    }
+
+    [Fact]
     public async Task ServesAHandMadeOpensslCaUntilSigterm()
     {
         var openssl = Requires.Tool("openssl", "openssl");
