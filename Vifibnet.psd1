@@ -13,6 +13,9 @@
         'New-VifibToken'
         'Register-VifibNode'
         'Start-VifibRegistry'
+        'Start-VifibNode'
+        'Get-VifibTunnel'
+        'Update-VifibPeers'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -20,6 +20,8 @@ public static class CommandLine
         TunnelsCommand.Command,
         PeersCommand.Command,
         SimulateCommand.Command,
+        new("upnp", UpnpCommand.Summary, UpnpCommand.RunAsync),
+        DemoCommand.Command,
     ];
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, TextReader? stdin = null)

@@ -26,7 +26,7 @@ public static class NodeCommand
             throw new UsageException(e.Message);
         }
         var log = new Logger(Verbosity.MinimumLevel(options.Verbose), r => ctx.Error.WriteLine(r.ToString()));
-        var daemon = new NodeDaemon(options, log, NodeRegistry.Create(options, log));
+        var daemon = new NodeDaemon(options, log);
         await daemon.RunAsync(ctx.Cancel);
         return CommandLine.Ok;
     }

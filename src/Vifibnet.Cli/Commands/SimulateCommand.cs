@@ -13,8 +13,8 @@ public static class SimulateCommand
 
     const string Help = """
         usage: vifibnet simulate --nodes N [--connection-count K] [--refresh-rounds R] [--fail RATIO]
-                                 [--seed S] [--json] [--refresh-rate X] [--peer-db-size P]
-                                 [--max-incoming M] [--sample-sources S] [--exact-up-to N]
+                                 [--seed S] [--json] [--refresh-rate X] [--peer-list-size P]
+                                 [--peer-list-pick uniform|window] [--max-incoming M] [--sample-sources S] [--exact-up-to N]
           --nodes N             nodes in the network (required)
           --connection-count K  the daemon's --connection-count; each node opens ceil(K/2) tunnels (default 20)
           --refresh-rounds R    tunnel refresh rounds after the random start (default 10)
@@ -22,7 +22,10 @@ public static class SimulateCommand
           --seed S              seed; the same seed gives the same output (default 1)
           --json                print one JSON document on stdout
           --refresh-rate X      the daemon's --refresh-rate (default 0.05)
-          --peer-db-size P      peers per node's peer DB, as the registry hands them out (default 200)
+          --peer-list-size P    peers per registry peer list, merged into the node's DB at start and
+                                every 12 rounds (--peers-db-refresh / --tunnel-refresh) (default 100)
+          --peer-list-pick P    uniform: independent random peers per list (default); window: the registry's
+                                range seek, the next P peers in its random-key order from a random start
           --max-incoming M      server-side tunnels a node accepts; 0 = no limit (default 2 K: --max-clients K
                                 on each of the daemon's 2 default servers)
           --sample-sources S    BFS sources per measurement on large networks (default 256)
@@ -64,8 +67,9 @@ public static class SimulateCommand
                 case "--fail": options = options with { FailRatios = [Real(args[i], Value())] }; break;
                 case "--seed": options = options with { Seed = Int(args[i], Value()) }; break;
                 case "--refresh-rate": options = options with { RefreshRate = Real(args[i], Value()) }; break;
-                case "--peer-db-size": options = options with { PeerDbSize = Int(args[i], Value()) }; break;
+                case "--peer-list-size": options = options with { PeerListSize = Int(args[i], Value()) }; break;
                 case "--sample-sources": options = options with { SampleSources = Int(args[i], Value()) }; break;
+                case "--peer-list-pick": options = options with { PeerListPick = Pick(Value()) }; break;
                 case "--max-incoming": options = options with { MaxIncoming = Int(args[i], Value()) }; break;
                 case "--exact-up-to": options = options with { ExactUpTo = Int(args[i], Value()) }; break;
                 case "--json": json = true; break;
@@ -87,6 +91,13 @@ public static class SimulateCommand
     static int Int(string name, string value) => int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n)
         ? n : throw new UsageException($"{name}: '{value}' is not an integer");
 
+    static PeerListPick Pick(string value) => value switch
+    {
+        "uniform" => PeerListPick.Uniform,
+        "window" => PeerListPick.Window,
+        _ => throw new UsageException($"--peer-list-pick: '{value}' is neither 'uniform' nor 'window'"),
+    };
+
     static double Real(string name, string value) => double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var x)
         ? x : throw new UsageException($"{name}: '{value}' is not a number");
 
@@ -98,7 +109,7 @@ public static class SimulateCommand
         {
             ["nodes"] = o.Nodes, ["connectionCount"] = o.ConnectionCount, ["clientTunnels"] = o.ClientTunnels,
             ["refreshRounds"] = o.RefreshRounds, ["refreshRate"] = o.RefreshRate, ["seed"] = o.Seed,
-            ["peerDbSize"] = o.PeerDbSize, ["maxIncoming"] = o.IncomingLimit, ["peerDbRefreshRounds"] = o.PeerDbRefreshRounds,
+            ["peerListSize"] = o.PeerListSize, ["peerListPick"] = o.PeerListPick.ToString().ToLowerInvariant(), ["maxIncoming"] = o.IncomingLimit, ["peerDbRefreshRounds"] = o.PeerDbRefreshRounds,
             ["sampleSources"] = o.SampleSources, ["exactUpTo"] = o.ExactUpTo,
         };
         if (o.FailRatios.Count > 0) parameters["fail"] = o.FailRatios[0];
@@ -108,7 +119,7 @@ public static class SimulateCommand
             var round = new JsonObject
             {
                 ["round"] = r.Round, ["averageHops"] = r.Hops.AverageHops, ["maxHops"] = r.Hops.MaxHops,
-                ["hopsExact"] = r.Hops.Exact, ["hopSources"] = r.Hops.Sources, ["unreachablePairs"] = r.Hops.UnreachablePairs,
+                ["hopsExact"] = r.Hops.Exact, ["hopSources"] = r.Hops.Sources, ["averageHopsStandardError"] = r.Hops.StandardError, ["unreachablePairs"] = r.Hops.UnreachablePairs,
                 ["degree"] = Degree(r.Degree), ["tunnelsClosed"] = r.TunnelsClosed, ["tunnelsOpened"] = r.TunnelsOpened,
                 ["tunnelsRefused"] = r.TunnelsRefused,
             };

@@ -10,8 +10,8 @@ static class SimulationTable
         var o = result.Options;
         var first = result.Rounds[0].Hops;
         w.WriteLine($"{o.Nodes} nodes, connection count {o.ConnectionCount} ({o.ClientTunnels} client tunnels each), " +
-            $"refresh rate {o.RefreshRate}, peer DB {o.PeerDbSize}, max incoming {(o.IncomingLimit == 0 ? "unlimited" : o.IncomingLimit)}, seed {o.Seed}");
-        w.WriteLine(first.Exact ? "hops: exact (every node a BFS source)" : $"hops: sampled, {first.Sources} random BFS sources per round (max hops is a lower bound)");
+            $"refresh rate {o.RefreshRate}, peer lists of {o.PeerListSize} ({o.PeerListPick.ToString().ToLowerInvariant()}), max incoming {(o.IncomingLimit == 0 ? "unlimited" : o.IncomingLimit)}, seed {o.Seed}");
+        w.WriteLine(first.Exact ? "hops: exact (every node a BFS source)" : $"hops: sampled, {first.Sources} random BFS sources per round (avg hops +- {first.StandardError:F3} standard error; max hops is a lower bound)");
         var failing = o.FailRatios.Count > 0;
         w.WriteLine("round  avg hops  max hops  degree min/mean/max  closed  opened  refused" +
             (failing ? $"  with {o.FailRatios[0]:P0} failed: connected pairs, largest component" : ""));

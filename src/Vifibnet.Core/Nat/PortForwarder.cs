@@ -139,6 +139,8 @@ public sealed class PortForwarder : IPortForwarder, IDisposable
             log.Info($"UPnP gateway {gateway.Service}; our LAN address {lanAddress}");
         }
         var external = await gateway.GetExternalIPAddressAsync(cancel).ConfigureAwait(false);
+        if (IsPrivate(external) && !external.Equals(previous.ExternalAddress))
+            log.Warning($"UPnP gateway's external address {external} is private: another NAT lies beyond it, so peers on the internet may not reach these mappings");
         var table = await allocator.TryListAsync(gateway, cancel).ConfigureAwait(false);
         var mappings = new List<NatMapping>();
         var errors = new List<string>();
@@ -174,6 +176,15 @@ public sealed class PortForwarder : IPortForwarder, IDisposable
             log.Warning($"UPnP gateway at {options.DescriptionUrl} is not usable: {e.Message}");
             return new GatewaySearch(null, 1, [e.Message]);
         }
+    }
+
+    /// <summary>RFC 1918, shared (RFC 6598, carrier-grade NAT) and link-local IPv4.</summary>
+    static bool IsPrivate(IPAddress address)
+    {
+        if (address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork) return false;
+        var b = address.GetAddressBytes();
+        return b[0] == 10 || (b[0] == 172 && (b[1] & 0xF0) == 16) || (b[0] == 192 && b[1] == 168)
+            || (b[0] == 100 && (b[1] & 0xC0) == 64) || (b[0] == 169 && b[1] == 254);
     }
 
     void Publish(NatStatus next)

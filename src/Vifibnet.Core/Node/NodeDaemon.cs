@@ -3,6 +3,7 @@ using Vifibnet.Addressing;
 using Vifibnet.Certificates;
 using Vifibnet.Configuration;
 using Vifibnet.Logging;
+using Vifibnet.Nat;
 using Vifibnet.OpenVpn;
 using Vifibnet.Peers;
 using Vifibnet.Processes;
@@ -28,10 +29,17 @@ public sealed class NodeDaemon
 
     readonly NodeOptions options;
     readonly NodePaths paths;
-    readonly IRegistryClient? registry;
     readonly ITunnelPolicy policy;
+    IRegistryClient? registry;
+    bool ownsRegistry;
     readonly Logger rootLog;
     readonly SemaphoreSlim registryGate = new(1, 1);
+    readonly IPortForwarder? portForwarderOverride;
+    IPortForwarder? forwarder;
+    Task? forwarding;
+    CancellationTokenSource? stopForwarding;
+    volatile IReadOnlyList<PeerAddress> mappedAddresses = [];
+    volatile bool mappedAddressesChanged;
     Logger log;
     NodeServers? servers;
     BabelProcess? babel;
@@ -41,8 +49,14 @@ public sealed class NodeDaemon
     IPAddress? externalIp;
     DateTimeOffset nextPeerUpdate;
 
-    public NodeDaemon(NodeOptions options, Logger log, IRegistryClient? registry = null, ITunnelPolicy? policy = null)
+    /// <summary>
+    /// A daemon for these options. Without <paramref name="registry"/>, --registry gets an HTTP client
+    /// signed with the node's key; without <paramref name="portForwarder"/> and --ip, UPnP is tried.
+    /// </summary>
+    public NodeDaemon(NodeOptions options, Logger log, IRegistryClient? registry = null, ITunnelPolicy? policy = null,
+        IPortForwarder? portForwarder = null)
     {
+        portForwarderOverride = portForwarder;
         this.options = options.Validate();
         paths = NodePaths.Of(options);
         this.registry = registry;
@@ -72,6 +86,11 @@ public sealed class NodeDaemon
         {
             Identity = NodeStartup.CheckIdentity(options, DateTimeOffset.UtcNow);
             NodeStartup.CheckTools();
+            if (registry is null && options.Registry is not null)
+            {
+                registry = NodeRegistry.Create(options);
+                ownsRegistry = true;
+            }
             Directory.CreateDirectory(paths.RunDir);
             NodeStartup.KillLeftovers(paths, log);
             HookScript.Write(paths.HookScript, Tools.Find(Tools.Ip));
@@ -83,12 +102,13 @@ public sealed class NodeDaemon
             control = ControlServer.Start(options.ControlSocketPath, HandleControlAsync, log.For("control"));
             OverlayInterface.Add(Identity.Address);
             servers = NodeServers.Start(options, paths, log.For("openvpn"));
+            StartPortForwarding();
             babelArgs = BabelArguments.Build(options, paths, Identity.Network, Identity.Subnet, Identity.Address,
                 [.. servers.Devices, .. TunnelManager.AllDevices(options.ConnectionCount), .. options.Interfaces]);
             babel = BabelProcess.Start(babelArgs, paths, log.For("babeld"));
             tunnels = new TunnelManager(Identity.Network, Identity.Prefix.ToBinary(), options.Interfaces, options.ConnectionCount,
                 options.RefreshRate, options.TunnelRefresh, db, new OpenVpnTunnelLauncher(options, paths, log.For("openvpn")),
-                policy, KernelRoutes.Babel, Random.Shared, log.For("tunnels"));
+                policy, c => BabelControl.DumpRoutesAsync(paths.BabeldSocket, c), Random.Shared, log.For("tunnels"));
             if (options.Ips.Count == 0 && db.GetConfig("external-ip") is { } remembered && IPAddress.TryParse(remembered, out var ip))
                 externalIp = ip;
             SetState(NodeState.Running);
@@ -131,10 +151,15 @@ public sealed class NodeDaemon
                 log.Error($"tunnel pass failed: {e.Message}", e);
             }
             LearnExternalIp();
+            if (mappedAddressesChanged)
+            {
+                mappedAddressesChanged = false;
+                nextPeerUpdate = now; // declare the UPnP-mapped addresses at once
+            }
             if (registry is not null && now >= nextPeerUpdate)
             {
                 try { await UpdatePeersAsync(cancel); }
-                catch (RegistryException e) { log.Warning($"registry unreachable or refused ({e.Message}); running on the peer DB, retrying in {RegistryRetry.TotalSeconds:0} s"); }
+                catch (RegistryException) { /* logged; retried in RegistryRetry */ }
             }
             await Task.Delay(TickInterval, cancel);
         }
@@ -164,9 +189,31 @@ public sealed class NodeDaemon
         nextPeerUpdate = DateTimeOffset.UtcNow;
     }
 
-    /// <summary>Our servers' addresses: --ip as given, else the learned external IP with each --pp; null when not known yet.</summary>
+    /// <summary>
+    /// Without --ip, the --pp servers are mapped through the LAN's UPnP gateway in the background;
+    /// no gateway means no mapped addresses, and the learned external IP is advertised instead.
+    /// </summary>
+    void StartPortForwarding()
+    {
+        forwarder = portForwarderOverride ?? (options.Ips.Count > 0
+            ? NullPortForwarder.Instance
+            : new PortForwarder(options.Servers.Select(s => new ForwardedPort(s.Port, s.Protocol)), null, log));
+        forwarder.PublicAddressesChanged += addresses =>
+        {
+            mappedAddresses = addresses;
+            mappedAddressesChanged = true;
+        };
+        stopForwarding = new CancellationTokenSource();
+        forwarding = forwarder.RunAsync(stopForwarding.Token);
+    }
+
+    /// <summary>UPnP port forwarding as it stands (what `vifibnet status` shows): gateway, external address, mappings, last error.</summary>
+    public NatStatus PortForwarding => forwarder?.Status ?? NatStatus.Disabled;
+
+    /// <summary>Our servers' addresses: --ip as given, else the UPnP-mapped ones, else the learned external IP with each --pp; null when not known yet.</summary>
     public string? AdvertisedAddress() =>
         options.Ips.Count > 0 ? PeerAddress.FormatList(options.Ips)
+        : mappedAddresses is { Count: > 0 } mapped ? PeerAddress.FormatList(mapped)
         : externalIp is null ? null
         : PeerAddress.FormatList(options.Servers.Select(s => new PeerAddress(externalIp, s.Port, s.ClientProtocol)));
 
@@ -178,7 +225,16 @@ public sealed class NodeDaemon
         try
         {
             nextPeerUpdate = DateTimeOffset.UtcNow + RegistryRetry;
-            var result = await new PeerUpdater(registry, db!, Identity!.Prefix.ToBinary(), log.For("peers")).UpdateAsync(AdvertisedAddress(), cancel);
+            PeersUpdateResult result;
+            try
+            {
+                result = await new PeerUpdater(registry, db!, Identity!.Prefix.ToBinary(), log.For("peers")).UpdateAsync(AdvertisedAddress(), cancel);
+            }
+            catch (RegistryException e)
+            {
+                log.Warning($"registry unreachable or refused ({e.Message}); running on the peer DB, retrying in {RegistryRetry.TotalSeconds:0} s");
+                throw;
+            }
             nextPeerUpdate = DateTimeOffset.UtcNow + options.PeersDbRefresh;
             if (result.Declared is not null) db!.SetConfig("declared", result.Declared);
             return result;
@@ -193,7 +249,7 @@ public sealed class NodeDaemon
     public async Task<IReadOnlyList<TunnelInfo>> GetTunnelsAsync(CancellationToken cancel)
     {
         var clients = tunnels?.Snapshot() ?? [];
-        var served = servers is null ? [] : await servers.SnapshotAsync(KernelRoutes.CountByDevice(KernelRoutes.Babel()), cancel);
+        var served = servers is null ? [] : await servers.SnapshotAsync(BabelRoute.CountInstalledByDevice(await BabelControl.DumpRoutesAsync(paths.BabeldSocket, cancel)), cancel);
         return [.. clients, .. served];
     }
 
@@ -201,7 +257,8 @@ public sealed class NodeDaemon
     {
         "tunnels" => await GetTunnelsAsync(cancel),
         "peers update" => await UpdatePeersAsync(cancel),
-        _ => new ControlError($"unknown request '{request}' (known: tunnels, peers update)"),
+        "upnp" => NatStatusView.Of(PortForwarding),
+        _ => new ControlError($"unknown request '{request}' (known: tunnels, peers update, upnp)"),
     };
 
     /// <summary>What `peers update` on a stopped node needs to reach the registry as this node.</summary>
@@ -219,6 +276,15 @@ public sealed class NodeDaemon
         if (State is NodeState.Running or NodeState.Starting) SetState(NodeState.Stopping);
         try
         {
+            if (forwarding is not null)
+            {
+                // A clean stop deletes the UPnP mappings (RunAsync does it when cancelled).
+                stopForwarding!.Cancel();
+                await forwarding;
+                if (forwarder is IDisposable disposable && !ReferenceEquals(forwarder, portForwarderOverride)) disposable.Dispose();
+                (forwarding, forwarder) = (null, null);
+                stopForwarding.Dispose();
+            }
             if (tunnels is not null) await tunnels.StopAllAsync();
             if (servers is not null) await servers.StopAsync();
             if (babel is not null) { await babel.StopAsync(); babel.Dispose(); }
@@ -230,6 +296,7 @@ public sealed class NodeDaemon
         }
         if (control is not null) await control.DisposeAsync();
         db?.Dispose();
+        if (ownsRegistry) (registry as IDisposable)?.Dispose();
         (tunnels, servers, babel, db) = (null, null, null, null);
         log.Info("node stopped");
     }

@@ -13,11 +13,14 @@ public static class Tools
     };
 
     /// <summary>The full path of the program, or throws <see cref="ToolNotFoundException"/>.</summary>
-    public static string Find(string program)
+    public static string Find(string program) =>
+        Find(program, (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Concat(["/usr/local/sbin", "/usr/sbin", "/sbin", "/usr/bin", "/bin"]));
+
+    /// <summary>The program's path in one of <paramref name="directories"/>, or throws <see cref="ToolNotFoundException"/>.</summary>
+    public static string Find(string program, IEnumerable<string> directories)
     {
-        var dirs = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
-            .Concat(["/usr/local/sbin", "/usr/sbin", "/sbin", "/usr/bin", "/bin"]);
-        foreach (var dir in dirs)
+        foreach (var dir in directories)
         {
             var path = Path.Combine(dir, program);
             if (File.Exists(path)) return path;

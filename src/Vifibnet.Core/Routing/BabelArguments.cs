@@ -8,7 +8,7 @@ namespace Vifibnet.Routing;
 /// <summary>
 /// babeld's command line for a node: announce only the node's own address (/128 on lo) and subnet,
 /// accept only routes inside the network prefix, hello interval from --hello, -w, and pid and state
-/// files under the node's own directories. A pure function of the options, unit-tested.
+/// files and its local socket (-G, read-write: it only exists in the node's own run directory) under the node's directories. A pure function of the options, unit-tested.
 /// </summary>
 public static class BabelArguments
 {
@@ -20,6 +20,7 @@ public static class BabelArguments
         {
             "-I", paths.BabeldPidFile,
             "-S", paths.BabeldState,
+            "-G", paths.BabeldSocket,
             "-h", hello, "-H", hello,
             "-C", $"redistribute local ip {address}/128 allow",
             "-C", $"redistribute ip {subnet} eq {subnet.Length} allow",

@@ -17,6 +17,7 @@ public sealed class BabelProcess : IDisposable
     {
         // babeld refuses to start over a pid file it did not remove (after a crash, say).
         File.Delete(paths.BabeldPidFile);
+        File.Delete(paths.BabeldSocket);
         return new BabelProcess(ChildProcess.Start("babeld", Tools.Find(Tools.Babeld), args, paths.BabeldLog, log));
     }
 

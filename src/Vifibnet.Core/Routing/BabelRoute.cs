@@ -1,26 +1,39 @@
 using System.Net;
-using System.Text.Json;
 
 namespace Vifibnet.Routing;
 
-/// <summary>A route babeld installed in the kernel: destination prefix and the interface it leaves by.</summary>
-public sealed record BabelRoute(IPAddress Destination, int Length, string Device)
+/// <summary>A route babeld knows: destination prefix, the interface it was learned on, and whether it is the one installed in the kernel.</summary>
+public sealed record BabelRoute(IPAddress Destination, int Length, string Device, bool Installed)
 {
-    /// <summary>Reads `ip -6 -j route show proto babel`.</summary>
-    public static IReadOnlyList<BabelRoute> ParseJson(string json)
+    /// <summary>
+    /// Reads the "add route" lines of babeld's local `dump`, e.g.
+    /// "add route 55fe prefix 2001:db8:42:2::1/128 from ::/0 installed yes id ... metric 96 refmetric 0 via fe80::1 if vifib-c0".
+    /// Fields are read by keyword so extra fields in other babeld versions do not matter.
+    /// </summary>
+    public static IReadOnlyList<BabelRoute> ParseDump(IEnumerable<string> lines)
     {
         var routes = new List<BabelRoute>();
-        if (string.IsNullOrWhiteSpace(json)) return routes;
-        using var doc = JsonDocument.Parse(json);
-        foreach (var r in doc.RootElement.EnumerateArray())
+        foreach (var line in lines)
         {
-            if (!r.TryGetProperty("dst", out var dst) || !r.TryGetProperty("dev", out var dev)) continue;
-            var text = dst.GetString() ?? "";
-            var slash = text.IndexOf('/');
-            var length = slash < 0 ? 128 : int.Parse(text[(slash + 1)..], System.Globalization.CultureInfo.InvariantCulture);
-            if (IPAddress.TryParse(slash < 0 ? text : text[..slash], out var ip))
-                routes.Add(new BabelRoute(ip, length, dev.GetString() ?? ""));
+            var words = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (words.Length < 3 || words[0] is not ("add" or "change") || words[1] != "route") continue;
+            string? Value(string key)
+            {
+                var i = Array.IndexOf(words, key);
+                return i >= 0 && i + 1 < words.Length ? words[i + 1] : null;
+            }
+            var prefix = Value("prefix");
+            var device = Value("if");
+            if (prefix is null || device is null) continue;
+            var slash = prefix.IndexOf('/');
+            if (!IPAddress.TryParse(slash < 0 ? prefix : prefix[..slash], out var ip)) continue;
+            var length = slash < 0 ? 128 : int.Parse(prefix[(slash + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+            routes.Add(new BabelRoute(ip, length, device, Value("installed") == "yes"));
         }
         return routes;
     }
+
+    /// <summary>Installed routes per interface: the routes each tunnel carries.</summary>
+    public static IReadOnlyDictionary<string, int> CountInstalledByDevice(IEnumerable<BabelRoute> routes) =>
+        routes.Where(r => r.Installed).GroupBy(r => r.Device).ToDictionary(g => g.Key, g => g.Count());
 }

@@ -31,8 +31,8 @@ sealed class BreadthFirstSearch
     public long Unreachable { get; private set; }
     public int MaxHops { get; private set; }
 
-    /// <summary>Distances from one source; adds to the totals, and to the tally if there is one.</summary>
-    public void Run(int source)
+    /// <summary>Distances from one source; adds to the totals, and to the tally if there is one. Returns the source's mean distance.</summary>
+    public double Run(int source)
     {
         int head = 0, tail = 0;
         queue[tail++] = source;
@@ -60,6 +60,7 @@ sealed class BreadthFirstSearch
         Unreachable += survivors - tail;
         if (Tally is not null) CountRoutes(tail);
         for (var i = 0; i < tail; i++) distance[queue[i]] = -1;
+        return tail > 1 ? (double)sum / (tail - 1) : 0;
     }
 
     // The BFS tree from the source is, read backwards, every node's next hop towards it: the node

@@ -19,15 +19,16 @@ public static class GraphMetrics
         foreach (var s in sources)
             if ((uint)s >= (uint)graph.NodeCount || (removed is not null && removed[s]))
                 throw new ArgumentException($"source {s} is outside the graph or removed", nameof(sources));
-        if (sources.Count == 0) return new HopStatistics(0, 0, 0, Survivors(graph, removed) == 0, 0);
+        if (sources.Count == 0) return new HopStatistics(0, 0, 0, Survivors(graph, removed) == 0, 0, 0);
         var workers = new ConcurrentBag<BreadthFirstSearch>();
+        var perSource = new double[sources.Count]; // by position, so the spread is computed in a fixed order
         var chunk = Math.Max(1, sources.Count / (4 * Math.Max(1, parallelism)));
         Parallel.ForEach(Partitioner.Create(0, sources.Count, chunk),
             new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism), CancellationToken = cancel },
             () => new BreadthFirstSearch(graph, removed, tally is null ? null : new RouteTally(tally.Routes.Length)),
             (range, _, bfs) =>
             {
-                for (var i = range.Item1; i < range.Item2; i++) bfs.Run(sources[i]);
+                for (var i = range.Item1; i < range.Item2; i++) perSource[i] = bfs.Run(sources[i]);
                 return bfs;
             },
             workers.Add);
@@ -42,9 +43,9 @@ public static class GraphMetrics
             max = Math.Max(max, w.MaxHops);
             if (tally is not null) tally.Add(w.Tally!);
         }
-        var survivors = Survivors(graph, removed);
-        return new HopStatistics(pairs == 0 ? 0 : (double)sum / pairs, max, sources.Count,
-            sources.Count == survivors, unreachable);
+        var exact = sources.Count == Survivors(graph, removed);
+        return new HopStatistics(pairs == 0 ? 0 : (double)sum / pairs, max, sources.Count, exact, unreachable,
+            exact ? 0 : StandardError(perSource));
     }
 
     /// <summary>Degree spread over the surviving nodes, counting only tunnels to survivors.</summary>
@@ -98,6 +99,15 @@ public static class GraphMetrics
         }
         var allPairs = (long)survivors * (survivors - 1) / 2;
         return new Connectivity(survivors, allPairs == 0 ? 1 : (double)connectedPairs / allPairs, largest, components);
+    }
+
+    /// <summary>Standard error of the mean over sampled sources: how far a sampled average may be from the exact one.</summary>
+    static double StandardError(double[] values)
+    {
+        if (values.Length < 2) return 0;
+        var mean = values.Average();
+        var variance = values.Sum(v => (v - mean) * (v - mean)) / (values.Length - 1);
+        return Math.Sqrt(variance / values.Length);
     }
 
     static int Find(int[] root, int x)

@@ -6,7 +6,8 @@ namespace Vifibnet.Simulation;
 /// <param name="Sources">How many BFS sources were used.</param>
 /// <param name="Exact">True when every (surviving) node was a source.</param>
 /// <param name="UnreachablePairs">(source, node) pairs with no path.</param>
-public sealed record HopStatistics(double AverageHops, int MaxHops, int Sources, bool Exact, long UnreachablePairs);
+/// <param name="StandardError">Of <paramref name="AverageHops"/> when sampled (spread of the per-source means / sqrt(sources)); 0 when exact.</param>
+public sealed record HopStatistics(double AverageHops, int MaxHops, int Sources, bool Exact, long UnreachablePairs, double StandardError);
 
 /// <summary>Node degrees (client plus server tunnels).</summary>
 public sealed record DegreeStatistics(int Min, double Mean, int Max);

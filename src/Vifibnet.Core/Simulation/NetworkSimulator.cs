@@ -25,8 +25,8 @@ public sealed class NetworkSimulator(ITunnelPolicy? policy = null)
         var sampling = SeededRandom.For(options.Seed, SeededRandom.Sampling);
         var failures = SeededRandom.For(options.Seed, SeededRandom.Failures);
 
-        var net = new OverlayNetwork(options.Nodes, options.ClientTunnels, options.PeerDbSize, options.IncomingLimit);
-        net.FillPeerDbs(registry);
+        var net = new OverlayNetwork(options.Nodes, options.ClientTunnels, options.PeerListSize, options.PeerLists, options.IncomingLimit);
+        net.AddPeerLists(registry, options.PeerListPick);
         var failed = options.FailRatios.Select(r => PickFailed(options.Nodes, r, failures)).ToList();
 
         var rounds = new List<RoundReport>();
@@ -36,7 +36,7 @@ public sealed class NetworkSimulator(ITunnelPolicy? policy = null)
         progress?.Report(new SimulationProgress("random start", 0, clock.Elapsed));
         for (var r = 1; r <= options.RefreshRounds; r++)
         {
-            if (r % options.PeerDbRefreshRounds == 0) net.FillPeerDbs(registry);
+            if (r % options.PeerDbRefreshRounds == 0) net.AddPeerLists(registry, options.PeerListPick);
             counts = PolicyRound(net, options, refresh: true, tally, decisions, cancel);
             (report, tally) = Measure(net, options, r, counts, failed, sampling, cancel);
             rounds.Add(report);
@@ -65,7 +65,7 @@ public sealed class NetworkSimulator(ITunnelPolicy? policy = null)
     {
         var counts = new RoundCounts();
         var tunnels = new List<TunnelView>(net.PerNode);
-        var candidates = new List<string>(net.PeerDbSize);
+        var candidates = new List<string>(net.PeerDbCapacity);
         var refused = new List<string>();
         for (var u = 0; u < net.NodeCount; u++)
         {

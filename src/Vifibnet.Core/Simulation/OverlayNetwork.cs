@@ -8,19 +8,24 @@ sealed class OverlayNetwork
 {
     readonly int[] client;
     readonly int[] incoming;
-    readonly int[] peerDb;
+    readonly int[] peerDb;      // per node a row of PeerDbCapacity: merged peer lists, -1 = empty or flagged
+    readonly int[] peerDbFill;  // entries used in each row
     readonly string[] names;
 
-    public OverlayNetwork(int nodes, int clientTunnels, int peerDbSize, int maxIncoming)
+    // peerLists: how many peer lists each node merges into its DB over the run; it sizes the DB rows.
+    public OverlayNetwork(int nodes, int clientTunnels, int peerListSize, int peerLists, int maxIncoming)
     {
         NodeCount = nodes;
         PerNode = clientTunnels;
         MaxIncoming = maxIncoming;
         incoming = new int[nodes];
-        PeerDbSize = Math.Min(peerDbSize, nodes - 1);
+        PeerListSize = Math.Min(peerListSize, nodes - 1);
+        PeerDbCapacity = (int)Math.Min((long)PeerListSize * peerLists, nodes - 1);
         client = new int[nodes * clientTunnels];
         Array.Fill(client, -1);
-        peerDb = new int[nodes * PeerDbSize];
+        peerDb = new int[nodes * PeerDbCapacity];
+        Array.Fill(peerDb, -1);
+        peerDbFill = new int[nodes];
         Failed = new bool[nodes];
         // Node prefixes in binary, as the daemon sees peers: at least the default 16 bits, more when needed.
         var width = Math.Max(16, 32 - System.Numerics.BitOperations.LeadingZeroCount((uint)(nodes - 1)));
@@ -34,16 +39,22 @@ sealed class OverlayNetwork
         PerNode = from.PerNode;
         MaxIncoming = from.MaxIncoming;
         incoming = (int[])from.incoming.Clone();
-        PeerDbSize = from.PeerDbSize;
+        PeerListSize = from.PeerListSize;
+        PeerDbCapacity = from.PeerDbCapacity;
         client = (int[])from.client.Clone();
         peerDb = (int[])from.peerDb.Clone();
+        peerDbFill = (int[])from.peerDbFill.Clone();
         Failed = (bool[])from.Failed.Clone();
         names = from.names;
     }
 
     public int NodeCount { get; }
     public int PerNode { get; }
-    public int PeerDbSize { get; }
+    /// <summary>Peers per registry answer.</summary>
+    public int PeerListSize { get; }
+
+    /// <summary>Most peers a node's DB can hold over the run.</summary>
+    public int PeerDbCapacity { get; }
 
     /// <summary>Server-side tunnels a node accepts (0 = no limit).</summary>
     public int MaxIncoming { get; }
@@ -57,27 +68,47 @@ sealed class OverlayNetwork
 
     public AdjacencyGraph ToGraph() => AdjacencyGraph.FromClientSlots(NodeCount, PerNode, client);
 
-    /// <summary>Every node asks the registry for a peer list: PeerDbSize random peers other than itself.</summary>
-    public void FillPeerDbs(Random registry)
+    /// <summary>
+    /// Every node asks the registry for a peer list (PeerListSize peers other than itself) and merges it
+    /// into its peer DB, as the daemon's peer DB refresh does: peers it already knows are not added twice.
+    /// </summary>
+    public void AddPeerLists(Random registry, PeerListPick pick)
     {
-        var stamp = new int[NodeCount];
+        var drawn = new int[NodeCount];   // == token: in this answer
+        var known = new int[NodeCount];   // == token: already in the DB
+        var token = 0;
+        // Window: everyone declared once since the last refresh, so the registry's key order is a fresh permutation.
+        var order = pick == PeerListPick.Window ? Permutation(registry) : null;
         for (var u = 0; u < NodeCount; u++)
         {
-            var row = u * PeerDbSize;
-            if (PeerDbSize == NodeCount - 1)
+            token++;
+            var row = u * PeerDbCapacity;
+            for (var i = 0; i < peerDbFill[u]; i++)
+                if (peerDb[row + i] >= 0) known[peerDb[row + i]] = token;
+            drawn[u] = token;
+            var next = order is null ? 0 : registry.Next(NodeCount);
+            for (var n = 0; n < PeerListSize && peerDbFill[u] < PeerDbCapacity;)
             {
-                for (int v = 0, i = 0; v < NodeCount; v++) if (v != u) peerDb[row + i++] = v;
-                continue;
-            }
-            stamp[u] = u + 1;
-            for (var i = 0; i < PeerDbSize;)
-            {
-                var v = registry.Next(NodeCount);
-                if (stamp[v] == u + 1) continue;
-                stamp[v] = u + 1;
-                peerDb[row + i++] = v;
+                int v;
+                if (order is not null) v = order[next++ % NodeCount];
+                else if (PeerListSize == NodeCount - 1) v = (u + 1 + n) % NodeCount; // the registry knows no more than asked
+                else v = registry.Next(NodeCount);
+                if (drawn[v] == token) continue;
+                drawn[v] = token;
+                n++;
+                if (known[v] == token) continue;
+                known[v] = token;
+                peerDb[row + peerDbFill[u]++] = v;
             }
         }
+    }
+
+    int[] Permutation(Random random)
+    {
+        var order = new int[NodeCount];
+        for (var i = 0; i < NodeCount; i++) order[i] = i;
+        random.Shuffle(order);
+        return order;
     }
 
     /// <summary>True if u and v share a tunnel, whichever of them opened it.</summary>
@@ -92,7 +123,7 @@ sealed class OverlayNetwork
     public void Candidates(int u, List<string> into)
     {
         into.Clear();
-        for (var i = u * PeerDbSize; i < (u + 1) * PeerDbSize; i++)
+        for (var i = u * PeerDbCapacity; i < u * PeerDbCapacity + peerDbFill[u]; i++)
         {
             var v = peerDb[i];
             if (v >= 0 && v != u && !Connected(u, v)) into.Add(names[v]);
@@ -112,11 +143,14 @@ sealed class OverlayNetwork
         throw new SimulationException($"the policy closed a tunnel from {names[u]} to {peer}, which node {names[u]} does not have");
     }
 
-    /// <summary>Flagging a dead peer: it leaves the node's peer DB, so it is never a candidate again.</summary>
+    /// <summary>
+    /// Flagging a dead peer: it leaves the node's peer DB until a later peer list brings it back. (The daemon
+    /// flags for 10 minutes; a failed node stays dead, so for it the two agree.)
+    /// </summary>
     public void Flag(int u, string peer)
     {
         var v = NodeOf(peer);
-        for (var i = u * PeerDbSize; i < (u + 1) * PeerDbSize; i++)
+        for (var i = u * PeerDbCapacity; i < u * PeerDbCapacity + peerDbFill[u]; i++)
             if (peerDb[i] == v) peerDb[i] = -1;
     }
 
@@ -124,7 +158,7 @@ sealed class OverlayNetwork
     public bool Open(int u, string peer)
     {
         var v = NodeOf(peer);
-        if (v == u || Connected(u, v) || Array.IndexOf(peerDb, v, u * PeerDbSize, PeerDbSize) < 0)
+        if (v == u || Connected(u, v) || Array.IndexOf(peerDb, v, u * PeerDbCapacity, peerDbFill[u]) < 0)
             throw new SimulationException($"the policy opened a tunnel from {names[u]} to {peer}, which was not a candidate");
         if (MaxIncoming > 0 && incoming[v] >= MaxIncoming) return false;
         for (var s = u * PerNode; s < (u + 1) * PerNode; s++)

@@ -22,8 +22,11 @@ public sealed record SimulationOptions
 
     public int Seed { get; init; } = 1;
 
-    /// <summary>Peers in each node's peer DB: how many the registry hands out per peer-list request.</summary>
-    public int PeerDbSize { get; init; } = 200;
+    /// <summary>Peers per peer-list request: the daemon asks for 100 (PeerUpdater.PeerListSize) and merges them into its DB.</summary>
+    public int PeerListSize { get; init; } = 100;
+
+    /// <summary>How the registry picks the peers of a list (the project's registry: <see cref="PeerListPick.Window"/>).</summary>
+    public PeerListPick PeerListPick { get; init; } = PeerListPick.Uniform;
 
     /// <summary>Rounds between peer DB refreshes: --peers-db-refresh / --tunnel-refresh = 3600 / 300.</summary>
     public int PeerDbRefreshRounds { get; init; } = 12;
@@ -50,6 +53,9 @@ public sealed record SimulationOptions
     /// <summary>Threads for the BFS (results do not depend on it).</summary>
     public int Parallelism { get; init; } = Environment.ProcessorCount;
 
+    /// <summary>Peer lists each node receives: one at start, one per peer DB refresh.</summary>
+    public int PeerLists => 1 + RefreshRounds / PeerDbRefreshRounds;
+
     /// <summary>Client tunnels per node.</summary>
     public int ClientTunnels => TunnelPolicy.ClientTarget(ConnectionCount);
 
@@ -65,11 +71,12 @@ public sealed record SimulationOptions
         if (RefreshRate is < 0 or > 1 or double.NaN) throw new ArgumentException($"refresh rate must be within 0..1 (got {RefreshRate})", nameof(RefreshRate));
         foreach (var r in FailRatios)
             if (r is < 0 or >= 1 or double.NaN) throw new ArgumentException($"fail ratio must be within 0..1, 1 excluded (got {r})", nameof(FailRatios));
-        if (PeerDbSize < 1) throw new ArgumentException($"peer DB size must be at least 1 (got {PeerDbSize})", nameof(PeerDbSize));
+        if (PeerListSize < 1) throw new ArgumentException($"peer list size must be at least 1 (got {PeerListSize})", nameof(PeerListSize));
         if (PeerDbRefreshRounds < 1) throw new ArgumentException($"peer DB refresh rounds must be at least 1 (got {PeerDbRefreshRounds})", nameof(PeerDbRefreshRounds));
         if (SampleSources < 1) throw new ArgumentException($"sample sources must be at least 1 (got {SampleSources})", nameof(SampleSources));
         if (ExactUpTo < 0) throw new ArgumentException($"exact limit must be 0 or more (got {ExactUpTo})", nameof(ExactUpTo));
         if (RepairPasses < 0) throw new ArgumentException($"repair passes must be 0 or more (got {RepairPasses})", nameof(RepairPasses));
+        if (!Enum.IsDefined(PeerListPick)) throw new ArgumentException($"unknown peer list pick {PeerListPick}", nameof(PeerListPick));
         if (MaxIncoming < 0) throw new ArgumentException($"max incoming must be 0 (no limit) or more (got {MaxIncoming})", nameof(MaxIncoming));
         if (Parallelism < 1) throw new ArgumentException($"parallelism must be at least 1 (got {Parallelism})", nameof(Parallelism));
     }

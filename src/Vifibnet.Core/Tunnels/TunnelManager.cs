@@ -37,7 +37,7 @@ public sealed class TunnelManager
     readonly PeerDb db;
     readonly ITunnelLauncher launcher;
     readonly ITunnelPolicy policy;
-    readonly Func<IReadOnlyList<BabelRoute>> routes;
+    readonly Func<CancellationToken, Task<IReadOnlyList<BabelRoute>>> routes;
     readonly Random random;
     readonly Logger log;
     readonly Dictionary<string, Tunnel> tunnels = [];
@@ -46,7 +46,7 @@ public sealed class TunnelManager
 
     public TunnelManager(NetworkPrefix network, string selfPrefix, IReadOnlyList<string> lanInterfaces, int connectionCount,
         double refreshRate, TimeSpan flagDuration, PeerDb db, ITunnelLauncher launcher, ITunnelPolicy policy,
-        Func<IReadOnlyList<BabelRoute>> routes, Random random, Logger log)
+        Func<CancellationToken, Task<IReadOnlyList<BabelRoute>>> routes, Random random, Logger log)
     {
         (this.network, self, this.lanInterfaces, this.connectionCount, this.refreshRate, this.flagDuration) =
             (network, selfPrefix, lanInterfaces, connectionCount, refreshRate, flagDuration);
@@ -71,27 +71,33 @@ public sealed class TunnelManager
                 log.Info($"tunnel to {t.Peer} is up on {t.Handle.Device}");
             }
 
-        var allRoutes = routes();
-        routeCounts = KernelRoutes.CountByDevice(allRoutes);
+        var allRoutes = await routes(cancel);
+        routeCounts = BabelRoute.CountInstalledByDevice(allRoutes);
+        var lanPeers = LanPeers(allRoutes);
+        var closed = new List<string>();
+        foreach (var t in current.Where(t => lanPeers.Contains(t.Peer)))
+        {
+            // Opened before babel found the peer on the LAN: the LAN carries it, the tunnel is not needed.
+            log.Info($"closing tunnel to {t.Peer} on {t.Handle.Device}: the peer is reachable over a LAN interface");
+            await CloseAsync(t);
+            closed.Add(t.Peer);
+        }
+        current.RemoveAll(t => lanPeers.Contains(t.Peer));
         var crashed = current.Where(t => t.Handle.HasExited && t.Handle.ExitCode >= 128).Select(t => t.Peer).ToHashSet();
         var views = current.Select(t => new TunnelView(t.Peer, !t.Handle.HasExited,
             routeCounts.GetValueOrDefault(t.Handle.Device), Traffic(t))).ToList();
-        var lanPeers = LanPeers(allRoutes);
         var candidates = db.Unused().Select(p => p.Prefix).Where(p => p != self && !lanPeers.Contains(p)).ToList();
         var decision = policy.Decide(new PolicyInput(views, candidates, connectionCount, refreshRate, refresh), random);
 
-        var closed = new List<string>();
         foreach (var peer in decision.Close)
         {
             Tunnel? t;
-            lock (gate) tunnels.Remove(peer, out t);
+            lock (gate) t = tunnels.GetValueOrDefault(peer);
             if (t is null) continue;
             if (!t.Handle.HasExited) log.Info($"closing tunnel to {peer} on {t.Handle.Device} (refresh: least useful)");
             else if (crashed.Contains(peer)) log.Warning($"openvpn for the tunnel to {peer} on {t.Handle.Device} was killed (exit {t.Handle.ExitCode}); reopening");
             else log.Info($"tunnel to {peer} on {t.Handle.Device} died (exit {t.Handle.ExitCode}); peer flagged for {flagDuration.TotalSeconds:0} s");
-            await t.Handle.StopAsync();
-            t.Handle.Dispose();
-            db.MarkUnused(peer);
+            await CloseAsync(t);
             closed.Add(peer);
         }
         var flagged = decision.Flag.Where(p => !crashed.Contains(p)).ToList();
@@ -122,6 +128,14 @@ public sealed class TunnelManager
             lock (gate)
                 foreach (var t in tunnels.Values) t.TrafficBaseline = Total(t.Handle.ReadCounters());
         return new TunnelChanges(opened, closed, flagged, [.. crashed], newlyConnected);
+    }
+
+    async Task CloseAsync(Tunnel t)
+    {
+        lock (gate) tunnels.Remove(t.Peer);
+        await t.Handle.StopAsync();
+        t.Handle.Dispose();
+        db.MarkUnused(t.Peer);
     }
 
     /// <summary>Peers babel reaches over a LAN interface (-i): they need no tunnel.</summary>

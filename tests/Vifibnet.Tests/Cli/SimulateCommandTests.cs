@@ -74,6 +74,7 @@ public class SimulateCommandTests
     [InlineData("--nodes ten", "--nodes: 'ten' is not an integer")]
     [InlineData("--nodes 10 --frobnicate", "unknown option '--frobnicate'")]
     [InlineData("--nodes", "--nodes needs a value")]
+    [InlineData("--nodes 10 --peer-list-pick ring", "neither 'uniform' nor 'window'")]
     public async Task BadUsageExitsWithTwoAndSaysWhatWasWrong(string args, string message)
     {
         var (code, output, error) = await Run(["simulate", .. args.Split(' ')]);

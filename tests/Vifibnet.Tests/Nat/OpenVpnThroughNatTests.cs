@@ -1,8 +1,4 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
-using Vifibnet.Addressing;
-using Vifibnet.Certificates;
 using Vifibnet.Nat;
 using Vifibnet.Tests.Support;
 using Xunit.Sdk;
@@ -24,7 +20,7 @@ public sealed class OpenVpnThroughNatTests
         var openvpn = Requires.Tool("openvpn", "openvpn");
         Requires.Tool("ping", "iputils-ping");
         using var net = new UpnpTestNetwork();
-        var files = WriteCertificates(net.Directory);
+        var files = TestCertificates.Write(net.Directory);
         var log = new LogCapture();
         using var forwarder = new PortForwarder([new ForwardedPort(1194, serverProtocol)], MiniUpnpdTests.Options(net), log.Logger);
         var advertised = Assert.Single(await forwarder.StartAsync(default));
@@ -66,29 +62,13 @@ public sealed class OpenVpnThroughNatTests
         Assert.DoesNotContain("dnat", net.Rules());
     }
 
-    static string[] Common(Files f, string device) =>
+    static string[] Common(TestCertificates f, string device) =>
     [
         "--dev", device, "--dev-type", "tap", "--ca", f.Ca, "--cert", f.Cert, "--key", f.Key, "--dh", "none",
         "--ping", "1", "--ping-exit", "30", "--verb", "3", "--connect-retry", "1", "--connect-retry-max", "30",
     ];
 
-    sealed record Files(string Ca, string Cert, string Key);
-
-    /// <summary>A network CA and one node certificate (both ends may use it: the tunnel is what is tested).</summary>
-    static Files WriteCertificates(string dir)
-    {
-        using var ca = CertificateAuthority.Create(NetworkPrefix.Parse("2001:db8:42::/48"));
-        using var key = RSA.Create(2048);
-        var csr = new CertificateRequest("CN=node", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        using var cert = ca.Issue(csr, new NodePrefix(1, 16), [0x01, 0x02], TimeSpan.FromDays(1));
-        var files = new Files(Path.Combine(dir, "ca.crt"), Path.Combine(dir, "node.crt"), Path.Combine(dir, "node.key"));
-        PemFile.WriteCertificate(files.Ca, ca.Certificate);
-        PemFile.WriteCertificate(files.Cert, cert);
-        PemFile.WritePrivateKey(files.Key, key);
-        return files;
-    }
-
-    static async Task WaitForLineAsync(string logFile, string text, Process process)
+    internal static async Task WaitForLineAsync(string logFile, string text, Process process)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (!Read(logFile).Contains(text, StringComparison.Ordinal))
@@ -99,7 +79,7 @@ public sealed class OpenVpnThroughNatTests
         }
     }
 
-    static string Read(string path)
+    internal static string Read(string path)
     {
         try
         {

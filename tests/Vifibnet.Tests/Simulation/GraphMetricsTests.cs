@@ -85,6 +85,16 @@ public class GraphMetricsTests
     }
 
     [Fact]
+    public void SampledAveragesCarryTheirStandardError()
+    {
+        // Centre: mean 1; a leaf: (1 + 4 x 2) / 5 = 1.8. Spread 0.566 over 2 sources: standard error 0.4.
+        var hops = GraphMetrics.Hops(Star(5), [0, 1]);
+        Assert.Equal(14.0 / 10, hops.AverageHops, 12);
+        Assert.Equal(0.4, hops.StandardError, 12);
+        Assert.Equal(0, GraphMetrics.Hops(Star(5), All(6)).StandardError);
+    }
+
+    [Fact]
     public void RoutesCarriedAndTrafficOnAStarFollowWhoOpenedTheTunnel()
     {
         // Leaves 1-3 opened tunnels to the centre (tunnels 0-2); the centre opened tunnel 3 to leaf 4.

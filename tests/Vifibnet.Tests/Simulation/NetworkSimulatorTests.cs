@@ -150,6 +150,24 @@ public class NetworkSimulatorTests
     }
 
     [Fact]
+    public void PeerListsAreMergedIntoThePeerDbAtEachPeerDbRefresh()
+    {
+        // Lists of 20 peers, a new one every 3 rounds: the candidates grow from at most 20 to at most 40 distinct peers.
+        var recorder = new RecordingPolicy();
+        var options = new SimulationOptions
+        {
+            Nodes = 300, ConnectionCount = 4, RefreshRounds = 3, PeerListSize = 20, PeerDbRefreshRounds = 3, MaxIncoming = 0,
+        };
+        new NetworkSimulator(recorder).Run(options);
+        var byRound = recorder.Calls.Chunk(300).ToList();
+        Assert.Equal(4, byRound.Count);
+        Assert.All(recorder.Calls, c => Assert.Equal(c.Input.Candidates.Count, c.Input.Candidates.Distinct().Count()));
+        Assert.All(byRound.Take(3).SelectMany(r => r), c => Assert.True(c.Input.Candidates.Count + c.Input.Tunnels.Count <= 20));
+        Assert.Contains(byRound[3], c => c.Input.Candidates.Count + c.Input.Tunnels.Count > 20);
+        Assert.All(byRound[3], c => Assert.True(c.Input.Candidates.Count + c.Input.Tunnels.Count <= 40));
+    }
+
+    [Fact]
     public void LargeNetworksAreMeasuredFromAStatedSample()
     {
         var result = new NetworkSimulator().Run(new SimulationOptions

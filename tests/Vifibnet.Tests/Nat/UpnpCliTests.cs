@@ -1,0 +1,45 @@
+using Vifibnet.Cli;
+
+namespace Vifibnet.Tests.Nat;
+
+/// <summary>The `vifibnet upnp` command, run as a real process inside the LAN namespace against miniupnpd.</summary>
+[Collection(NamespaceTests.Collection)]
+public sealed class UpnpCliTests
+{
+    [Fact]
+    public void Discover_map_list_and_unmap_from_the_lan()
+    {
+        using var net = new UpnpTestNetwork();
+        string Vifibnet(params string[] args) => net.Lan.Exec(["dotnet", Path.Combine(AppContext.BaseDirectory, "vifibnet.dll"), "upnp", .. args]);
+
+        var discover = Vifibnet("discover");
+        Assert.Contains("external     11.0.0.1", discover);
+        Assert.Contains("lan          198.51.100.2", discover);
+        Assert.Contains("WANIPConnection:2 at http://198.51.100.1:", discover);
+
+        Assert.Contains("mapped TCP 45000 -> 198.51.100.2:1194 lease 600s 'vifibnet upnp' on 11.0.0.1", Vifibnet("map", "45000", "tcp", "1194", "--lease", "600"));
+        Assert.Contains("TCP 45000 -> 198.51.100.2:1194", Vifibnet("list"));
+        Assert.Contains("th dport 45000 dnat ip to 198.51.100.2:1194", net.Rules());
+        Assert.Contains("deleted TCP 45000", Vifibnet("unmap", "45000", "tcp"));
+        Assert.Equal("", Vifibnet("list").Trim());
+    }
+
+    [Fact]
+    public async Task Without_a_gateway_discover_fails_with_one_clear_line_and_bad_usage_exits_2()
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+
+        // Only loopback here: the description URL is a port where nothing answers, and bad
+        // arguments are refused before any search leaves the process.
+        var code = await CommandLine.RunAsync(["upnp", "discover", "--url", "http://127.0.0.1:9/rootDesc.xml"], output, error);
+        var usage = await CommandLine.RunAsync(["upnp", "map", "70000", "udp", "1194"], output, error);
+        var unknown = await CommandLine.RunAsync(["upnp", "forward", "--pp", "1194", "sctp"], output, error);
+
+        Assert.Equal((CommandLine.Failed, CommandLine.Usage, CommandLine.Usage), (code, usage, unknown));
+        var lines = error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains(lines, l => l.StartsWith("vifibnet upnp: device description http://127.0.0.1:9/rootDesc.xml could not be fetched"));
+        Assert.Contains(lines, l => l.Contains("'70000' is not a port"));
+        Assert.Contains(lines, l => l.Contains("'sctp' is not an openvpn server protocol"));
+    }
+}

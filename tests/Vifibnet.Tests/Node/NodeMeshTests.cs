@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using Vifibnet.Lab;
+using Vifibnet.Processes;
+using Vifibnet.Tests.Support;
+using Xunit.Abstractions;
+
+namespace Vifibnet.Tests.Node;
+
+/// <summary>Tests that run real daemons in network namespaces: one at a time.</summary>
+[CollectionDefinition("namespaces", DisableParallelization = true)]
+public sealed class NamespaceCollection;
+
+/// <summary>
+/// Three nodes, each the real `vifibnet node` CLI inside its own namespace on a bridge
+/// (198.51.100.0/24), with real openvpn and babeld, no registry: peers.db seeded by hand.
+/// </summary>
+[Collection("namespaces")]
+public sealed class NodeMeshTests(ITestOutputHelper output)
+{
+    const int Nodes = 3;
+    static readonly TimeSpan ConvergeTimeout = TimeSpan.FromSeconds(90);
+
+    [Fact]
+    public async Task ThreeNodesMeshReplaceAKilledTunnelAndStopCleanly()
+    {
+        Requires.Root();
+        Requires.Tool("openvpn", "openvpn");
+        Requires.Tool("babeld", "babeld");
+        using var network = new TestNetwork();
+        using var lab = new NetworkLab("vd-");
+        var bridge = lab.CreateBridge("br");
+        var dirs = new string[Nodes + 1];
+        var ns = new string[Nodes + 1];
+        var daemons = new Vifibnet.Processes.ChildProcess[Nodes + 1];
+        try
+        {
+            for (var n = 1; n <= Nodes; n++)
+            {
+                dirs[n] = network.MakeNode(n);
+                ns[n] = lab.AddHost($"n{n}", $"198.51.100.{n}/24", bridge);
+                var me = n;
+                // Node 3 is reached over its TCP server, the others over UDP: both default --pp servers run everywhere.
+                TestNetwork.SeedPeers(dirs[n], Enumerable.Range(1, Nodes).Where(p => p != me)
+                    .Select(p => (p, p == 3 ? "198.51.100.3,1194,tcp-client" : $"198.51.100.{p},1194,udp")));
+            }
+            var started = Stopwatch.StartNew();
+            for (var n = 1; n <= Nodes; n++)
+                daemons[n] = lab.Start(ns[n], $"node {n}", CliProgram.Dotnet,
+                    [CliProgram.Dll, "node", "-s", dirs[n], "-l", dirs[n], "-v", "3", "--hello", "4", "--ip", $"198.51.100.{n}", "1194", "udp",
+                     "--connection-count", "2", "--tunnel-refresh", "600"],
+                    Path.Combine(dirs[n], "console.log"));
+
+            await MeshProbe.WaitForAllPairsAsync(lab, ns, Nodes, started, ConvergeTimeout);
+            output.WriteLine($"all pairs answer after {started.Elapsed.TotalSeconds:0.0} s");
+
+            // Every node shows its client tunnel up, and `vifibnet tunnels` lists it.
+            for (var n = 1; n <= Nodes; n++)
+            {
+                var tunnels = await MeshProbe.TunnelsAsync(lab, ns[n], dirs[n]);
+                Assert.Contains(tunnels, t => t.Direction == "client" && t.State == "up" && t.Interface == "vifib-c0");
+                Assert.All(tunnels, t => Assert.NotEqual(TestNetwork.PrefixOf(n), t.Peer));
+            }
+            var table = lab.Exec(ns[1], CliProgram.Dotnet, CliProgram.Dll, "tunnels", "-s", dirs[1]);
+            output.WriteLine(table);
+            Assert.Contains("vifib-c0", table);
+            Assert.Contains("PEER", table);
+
+            // Kill node 1's client openvpn: the daemon notices and opens a tunnel again.
+            var pidFile = Path.Combine(dirs[1], "run", "vifib-c0.pid");
+            var oldPid = int.Parse(File.ReadAllText(pidFile).Trim());
+            Command.Run("kill", "-KILL", oldPid.ToString());
+            var killed = Stopwatch.StartNew();
+            await MeshProbe.Until(async () =>
+            {
+                var t = await MeshProbe.TunnelsAsync(lab, ns[1], dirs[1]);
+                return File.Exists(pidFile) && File.ReadAllText(pidFile).Trim() is var p && p.Length > 0 && p != oldPid.ToString()
+                    && t.Any(x => x.Direction == "client" && x.State == "up");
+            }, TimeSpan.FromSeconds(30), "node 1 to reopen its killed client tunnel");
+            output.WriteLine($"killed client tunnel replaced after {killed.Elapsed.TotalSeconds:0.0} s");
+            Assert.Contains("was killed", File.ReadAllText(Path.Combine(dirs[1], "vifibnet.log")));
+            await MeshProbe.WaitForAllPairsAsync(lab, ns, Nodes, killed, ConvergeTimeout);
+
+            // Clean stop: SIGTERM, exit code 0, no openvpn/babeld left, no tap device.
+            for (var n = 1; n <= Nodes; n++)
+            {
+                daemons[n].Signal(ChildProcess.SIGTERM);
+                var exited = await Task.WhenAny(daemons[n].Exited, Task.Delay(TimeSpan.FromSeconds(30)));
+                Assert.True(exited == daemons[n].Exited, $"node {n} did not stop within 30 s of SIGTERM");
+                Assert.Equal(0, await daemons[n].Exited);
+                Assert.Empty(NetworkLab.Pids(ns[n]));
+                var links = lab.Exec(ns[n], "ip", "-o", "link", "show");
+                Assert.DoesNotContain("vifib-", links);
+                Assert.DoesNotContain(TestNetwork.AddressOf(n).ToString(), lab.Exec(ns[n], "ip", "-6", "addr", "show", "dev", "lo"));
+                Assert.False(File.Exists(Path.Combine(dirs[n], "vifibnet.sock")));
+            }
+        }
+        finally
+        {
+            MeshProbe.DumpLogs(output, dirs);
+        }
+    }
+}

@@ -1,0 +1,124 @@
+using Vifibnet.Addressing;
+using Vifibnet.Configuration;
+using Vifibnet.OpenVpn;
+
+namespace Vifibnet.Tests.OpenVpn;
+
+public class OpenVpnArgumentsTests
+{
+    static readonly NodeOptions Options = NodeOptionParser.Parse(["-s", "/srv/n1", "-l", "/log/n1", "--hello", "5", "-v", "2",
+        "--connection-count", "7", "--", "--txqueuelen", "1000"]);
+    static readonly NodePaths Paths = NodePaths.Of(Options);
+
+    static string After(IReadOnlyList<string> args, string option) => args[args.ToList().IndexOf(option) + 1];
+
+    [Fact]
+    public void ServerIsATapServerWithDhNoneMaxClientsAndPingFromHello()
+    {
+        var args = OpenVpnArguments.Server(Options, Paths, "vifib-s1", new ServerEndpoint(1195, "tcp-server"));
+        Assert.Equal("vifib-s1", After(args, "--dev"));
+        Assert.Equal("tap", After(args, "--dev-type"));
+        Assert.Equal("tcp-server", After(args, "--proto"));
+        Assert.Equal("1195", After(args, "--port"));
+        Assert.Equal("none", After(args, "--dh"));
+        Assert.Equal("7", After(args, "--max-clients"));
+        Assert.Equal("5", After(args, "--ping"));
+        Assert.Equal("20", After(args, "--ping-restart"));
+        Assert.Equal("/srv/n1/ca.pem", After(args, "--ca"));
+        Assert.Equal("/srv/n1/run/vifib-s1.mgmt", After(args, "--management"));
+        Assert.Equal("/srv/n1/run/vifib-s1.pid", After(args, "--writepid"));
+        Assert.Equal("/srv/n1/run/openvpn-hook.sh", After(args, "--client-connect"));
+        Assert.Equal("2", After(args, "--verb"));
+        Assert.Equal(["--txqueuelen", "1000"], args.TakeLast(2));
+    }
+
+    [Fact]
+    public void ServerUsesTheGivenDhFile()
+    {
+        var args = OpenVpnArguments.Server(Options with { Dh = "/etc/dh2048.pem" }, Paths, "vifib-s0", new ServerEndpoint(1194, "udp"));
+        Assert.Equal("/etc/dh2048.pem", After(args, "--dh"));
+    }
+
+    [Fact]
+    public void ClientHasOneRemotePerAdvertisedAddressAndPingExitOfFourHellos()
+    {
+        var remotes = PeerAddress.ParseList("198.51.100.2,1194,udp;203.0.113.2,443,tcp-client");
+        var args = OpenVpnArguments.Client(Options, Paths, "vifib-c0", remotes);
+        var list = args.ToList();
+        var remoteAt = list.Select((a, i) => (a, i)).Where(x => x.a == "--remote").Select(x => x.i).ToList();
+        Assert.Equal(2, remoteAt.Count);
+        Assert.Equal(["198.51.100.2", "1194", "udp"], list.GetRange(remoteAt[0] + 1, 3));
+        Assert.Equal(["203.0.113.2", "443", "tcp-client"], list.GetRange(remoteAt[1] + 1, 3));
+        Assert.Contains("--client", args);
+        Assert.Equal("20", After(args, "--ping-exit"));
+        Assert.Equal("/srv/n1/run/openvpn-hook.sh", After(args, "--route-up"));
+        Assert.Equal(["--txqueuelen", "1000"], args.TakeLast(2));
+    }
+
+    [Fact]
+    public void ClientWithoutAddressIsRefused() =>
+        Assert.Throws<ArgumentException>(() => OpenVpnArguments.Client(Options, Paths, "vifib-c0", []));
+
+    [Fact]
+    public void StatusListsTheServersClientsWithTheAddressTheServerSaw()
+    {
+        var clients = ServerClient.ParseStatus([
+            "TITLE,OpenVPN 2.6.14",
+            "HEADER,CLIENT_LIST,Common Name,Real Address,Virtual Address,Virtual IPv6 Address,Bytes Received,Bytes Sent,Connected Since,Connected Since (time_t),Username,Client ID,Peer ID,Data Channel Cipher",
+            "CLIENT_LIST,2/16,198.51.100.2:51537,,,3853,3205,2026-11-21 23:01:29,1795302089,UNDEF,0,0,AES-256-GCM",
+            "HEADER,ROUTING_TABLE,Virtual Address,Common Name,Real Address,Last Ref,Last Ref (time_t)",
+            "ROUTING_TABLE,b6:5e:c4:20:8b:0a@0,2/16,198.51.100.2:51537,2026-11-21 23:01:29,1795302089",
+        ]);
+        var c = Assert.Single(clients);
+        Assert.Equal(("2/16", "198.51.100.2:51537", 3853L, 3205L), (c.CommonName, c.RealAddress, c.BytesReceived, c.BytesSent));
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1795302089), c.ConnectedSince);
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public void HookScriptIsValidShell()
+    {
+        var dir = Directory.CreateTempSubdirectory("vifibnet-hook-").FullName;
+        try
+        {
+            var path = HookScript.Write(Path.Combine(dir, "run", "openvpn-hook.sh"), "/usr/sbin/ip");
+            var (code, output) = Vifibnet.Processes.Command.TryRun("sh", "-n", path);
+            Assert.True(code == 0, output);
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(path));
+            var text = File.ReadAllText(path);
+            Assert.Contains("setenv-safe external_ip", text);
+            Assert.Contains($"'{Path.Combine(dir, "run")}'/\"$dev.external-ip\"", text);
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [Fact]
+    public void ClientHookWritesThePushedExternalIp()
+    {
+        var dir = Directory.CreateTempSubdirectory("vifibnet-hook-").FullName;
+        try
+        {
+            var path = HookScript.Write(Path.Combine(dir, "openvpn-hook.sh"), "/usr/sbin/ip");
+            var info = new System.Diagnostics.ProcessStartInfo(path) { UseShellExecute = false };
+            info.Environment["script_type"] = "route-up";
+            info.Environment["dev"] = "vifib-c3";
+            info.Environment["OPENVPN_external_ip"] = "203.0.113.5";
+            using (var p = System.Diagnostics.Process.Start(info)!) p.WaitForExit();
+            Assert.Equal("203.0.113.5\n", File.ReadAllText(Path.Combine(dir, "vifib-c3.external-ip")));
+
+            var pushFile = Path.Combine(dir, "push.conf");
+            info = new System.Diagnostics.ProcessStartInfo(path, pushFile) { UseShellExecute = false };
+            info.Environment["script_type"] = "client-connect";
+            info.Environment["trusted_ip"] = "198.51.100.4";
+            using (var p = System.Diagnostics.Process.Start(info)!) p.WaitForExit();
+            Assert.Equal("push \"setenv-safe external_ip 198.51.100.4\"\n", File.ReadAllText(pushFile));
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+}

@@ -1,0 +1,51 @@
+using System.Net;
+using Vifibnet.Addressing;
+using Vifibnet.Configuration;
+using Vifibnet.Routing;
+
+namespace Vifibnet.Tests.Routing;
+
+public class BabelTests
+{
+    [Fact]
+    public void BabeldAnnouncesOnlyTheNodesAddressAndAcceptsOnlyTheNetwork()
+    {
+        var o = NodeOptionParser.Parse(["-s", "/srv/n1", "-l", "/log/n1", "--hello", "4", "-w", "-i", "eth1"]);
+        var network = NetworkPrefix.Parse("2001:db8:42::/48");
+        var subnet = NetworkPrefix.Parse("2001:db8:42:7::/64");
+        var args = BabelArguments.Build(o, NodePaths.Of(o), network, subnet, IPAddress.Parse("2001:db8:42:7::1"), ["vifib-s0", "vifib-c0", "eth1", "vifib-c0"]);
+        var statements = args.Select((a, i) => (a, i)).Where(x => x.a == "-C").Select(x => args[x.i + 1]).ToList();
+        Assert.Equal([
+            "redistribute local ip 2001:db8:42:7::1/128 allow",
+            "redistribute ip 2001:db8:42:7::/64 eq 64 allow",
+            "redistribute local deny",
+            "redistribute deny",
+            "in ip 2001:db8:42::/48 allow",
+            "in deny"], statements);
+        Assert.Equal("4", args[args.ToList().IndexOf("-h") + 1]);
+        Assert.Equal("4", args[args.ToList().IndexOf("-H") + 1]);
+        Assert.Contains("-w", args);
+        Assert.Equal("/srv/n1/run/babeld.pid", args[args.ToList().IndexOf("-I") + 1]);
+        Assert.Equal("/srv/n1/vifibnet.babeld.state", args[args.ToList().IndexOf("-S") + 1]);
+        Assert.Equal("/srv/n1/run/babeld.sock", args[args.ToList().IndexOf("-G") + 1]);
+        Assert.Equal(["vifib-s0", "vifib-c0", "eth1"], args.TakeLast(3));
+        Assert.DoesNotContain("-d", args);
+    }
+
+    [Fact]
+    public void DumpGivesRoutesPerInterfaceInstalledOrNot()
+    {
+        var routes = BabelRoute.ParseDump([
+            "add interface e0 up true ipv6 fe80::5090:85ff:fe8f:6a32",
+            "add neighbour 55feb14d3120 address fe80::ece9:bcff:fe7c:878a if e0 reach f000 ureach 0000 rxcost 96 txcost 96 cost 96",
+            "add xroute 2001:db8:42:1::1/128-::/0 prefix 2001:db8:42:1::1/128 from ::/0 metric 0",
+            "add route 55feb14d3340 prefix 2001:db8:42:2::1/128 from ::/0 installed yes id 00:90:3e:e4:7a:26:f2:f4 metric 96 refmetric 0 via fe80::ece9:bcff:fe7c:878a if vifib-c0",
+            "add route 55feb14d3341 prefix 2001:db8:42:2::1/128 from ::/0 installed no id 00:90:3e:e4:7a:26:f2:f4 metric 192 refmetric 96 via fe80::1 if eth1",
+            "add route 55feb14d3342 prefix 2001:db8:42:3::/64 from ::/0 installed yes id 00:90:3e:e4:7a:26:f2:f5 metric 96 refmetric 0 via fe80::2 if vifib-c0",
+        ]);
+        Assert.Equal(3, routes.Count);
+        Assert.Equal(new BabelRoute(IPAddress.Parse("2001:db8:42:2::1"), 128, "eth1", false), routes[1]);
+        Assert.Equal(64, routes[2].Length);
+        Assert.Equal(new Dictionary<string, int> { ["vifib-c0"] = 2 }, BabelRoute.CountInstalledByDevice(routes));
+    }
+}
