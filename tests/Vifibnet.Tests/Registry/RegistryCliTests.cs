@@ -127,7 +127,8 @@ public class RegistryCliTests
         Assert.True(verify.Code == 0, verify.Output);
         registry.WaitFor(@"GET /v1/ca -> 200", TimeSpan.FromSeconds(5)); // each request logged at debug
 
-        Assert.Equal(0, await registry.Child.StopAsync(TimeSpan.FromSeconds(10)));
+        await registry.Child.StopAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(0, await registry.Child.Exited);
         Assert.Contains("registry stopped", registry.Output);
         Assert.False(File.Exists(db), "the temporary DB is removed when the registry stops");
     }
