@@ -133,6 +133,8 @@ public sealed class NodeDaemon
     {
         var nextRefresh = DateTimeOffset.UtcNow + options.TunnelRefresh;
         nextPeerUpdate = DateTimeOffset.UtcNow;
+        // With LAN interfaces, give babel two hellos to hear the LAN's nodes before tunnelling to any of them.
+        var firstTunnels = DateTimeOffset.UtcNow + (options.Interfaces.Count > 0 ? TimeSpan.FromSeconds(2 * options.Hello) : TimeSpan.Zero);
         while (true)
         {
             cancel.ThrowIfCancellationRequested();
@@ -142,7 +144,7 @@ public sealed class NodeDaemon
             if (refresh) nextRefresh = now + options.TunnelRefresh;
             try
             {
-                var changes = await tunnels!.TickAsync(refresh, cancel);
+                var changes = now < firstTunnels ? TunnelChanges.None : await tunnels!.TickAsync(refresh, cancel);
                 if (changes.NewlyConnected > 0) babel!.CheckInterfacesNow();
             }
             catch (Exception e) when (e is not OperationCanceledException)

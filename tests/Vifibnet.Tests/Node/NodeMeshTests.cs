@@ -27,7 +27,7 @@ public sealed class NodeMeshTests(ITestOutputHelper output)
         Requires.Tool("openvpn", "openvpn");
         Requires.Tool("babeld", "babeld");
         using var network = new TestNetwork();
-        using var lab = new NetworkLab("vd-");
+        using var lab = new NetworkLab(LabPrefix.ForThisCheckout);
         var bridge = lab.CreateBridge("br");
         var dirs = new string[Nodes + 1];
         var ns = new string[Nodes + 1];
@@ -80,10 +80,32 @@ public sealed class NodeMeshTests(ITestOutputHelper output)
             Assert.Contains("was killed", File.ReadAllText(Path.Combine(dirs[1], "vifibnet.log")));
             await MeshProbe.WaitForAllPairsAsync(lab, ns, Nodes, killed, ConvergeTimeout);
 
+            // A crashed babeld and a crashed openvpn server on node 2 are logged and restarted.
+            var babelPid = PidIn(dirs[2], "babeld.pid");
+            var serverPid = PidIn(dirs[2], "vifib-s0.pid");
+            Command.Run("kill", "-KILL", babelPid.ToString(), serverPid.ToString());
+            await MeshProbe.Until(() => Task.FromResult(PidIn(dirs[2], "babeld.pid") is var b && b != 0 && b != babelPid
+                && PidIn(dirs[2], "vifib-s0.pid") is var s && s != 0 && s != serverPid), TimeSpan.FromSeconds(20), "node 2 to restart babeld and its server");
+            var log2 = File.ReadAllText(Path.Combine(dirs[2], "vifibnet.log"));
+            Assert.Contains("babeld exited", log2);
+            Assert.Contains("restarting it", log2);
+            await MeshProbe.WaitForAllPairsAsync(lab, ns, Nodes, Stopwatch.StartNew(), ConvergeTimeout);
+
+            // Node 3 stops: the others notice their tunnels to it die (ping-exit, 4 hellos), drop them and stay connected.
+            daemons[3].Signal(ChildProcess.SIGTERM);
+            Assert.Equal(0, await daemons[3].Exited.WaitAsync(TimeSpan.FromSeconds(30)));
+            var gone = Stopwatch.StartNew();
+            foreach (var n in new[] { 1, 2 })
+                await MeshProbe.Until(async () => !(await MeshProbe.TunnelsAsync(lab, ns[n], dirs[n])).Any(t => t.Peer == TestNetwork.PrefixOf(3)),
+                    TimeSpan.FromSeconds(60), $"node {n} to drop its tunnels to the stopped node 3");
+            output.WriteLine($"tunnels to the stopped node dropped after {gone.Elapsed.TotalSeconds:0.0} s");
+            await MeshProbe.WaitForAllPairsAsync(lab, ns, 2, gone, ConvergeTimeout);
+            output.WriteLine($"nodes 1 and 2 answer each other again {gone.Elapsed.TotalSeconds:0.0} s after node 3 stopped");
+
             // Clean stop: SIGTERM, exit code 0, no openvpn/babeld left, no tap device.
             for (var n = 1; n <= Nodes; n++)
             {
-                daemons[n].Signal(ChildProcess.SIGTERM);
+                daemons[n].Signal(ChildProcess.SIGTERM); // node 3 stopped already
                 var exited = await Task.WhenAny(daemons[n].Exited, Task.Delay(TimeSpan.FromSeconds(30)));
                 Assert.True(exited == daemons[n].Exited, $"node {n} did not stop within 30 s of SIGTERM");
                 Assert.Equal(0, await daemons[n].Exited);
@@ -98,5 +120,11 @@ public sealed class NodeMeshTests(ITestOutputHelper output)
         {
             MeshProbe.DumpLogs(output, dirs);
         }
+    }
+
+    static int PidIn(string dir, string file)
+    {
+        try { return int.Parse(File.ReadAllText(Path.Combine(dir, "run", file)).Trim()); }
+        catch (Exception e) when (e is IOException or FormatException) { return 0; }
     }
 }

@@ -27,7 +27,7 @@ public sealed class RegistryMeshTests(ITestOutputHelper output)
         Requires.Root();
         Requires.Tool("openvpn", "openvpn");
         Requires.Tool("babeld", "babeld");
-        using var lab = new NetworkLab("vd-");
+        using var lab = new NetworkLab(LabPrefix.ForThisCheckout);
         var root = Directory.CreateTempSubdirectory("vd-registry-").FullName;
         var created = NetworkCreator.Create(Path.Combine(root, "registry"), TestNetwork.Prefix, force: false);
         using var ca = CertificateAuthority.Load(created.CaPath, created.KeyPath);
