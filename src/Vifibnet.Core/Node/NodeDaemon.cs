@@ -159,7 +159,7 @@ public sealed class NodeDaemon
             if (registry is not null && now >= nextPeerUpdate)
             {
                 try { await UpdatePeersAsync(cancel); }
-                catch (RegistryException e) { log.Warning($"registry unreachable or refused ({e.Message}); running on the peer DB, retrying in {RegistryRetry.TotalSeconds:0} s"); }
+                catch (RegistryException) { /* logged; retried in RegistryRetry */ }
             }
             await Task.Delay(TickInterval, cancel);
         }
@@ -225,7 +225,16 @@ public sealed class NodeDaemon
         try
         {
             nextPeerUpdate = DateTimeOffset.UtcNow + RegistryRetry;
-            var result = await new PeerUpdater(registry, db!, Identity!.Prefix.ToBinary(), log.For("peers")).UpdateAsync(AdvertisedAddress(), cancel);
+            PeersUpdateResult result;
+            try
+            {
+                result = await new PeerUpdater(registry, db!, Identity!.Prefix.ToBinary(), log.For("peers")).UpdateAsync(AdvertisedAddress(), cancel);
+            }
+            catch (RegistryException e)
+            {
+                log.Warning($"registry unreachable or refused ({e.Message}); running on the peer DB, retrying in {RegistryRetry.TotalSeconds:0} s");
+                throw;
+            }
             nextPeerUpdate = DateTimeOffset.UtcNow + options.PeersDbRefresh;
             if (result.Declared is not null) db!.SetConfig("declared", result.Declared);
             return result;
