@@ -8,7 +8,7 @@ namespace Vifibnet.Cli.Commands;
 /// <summary>`vifibnet upnp discover|list|map|unmap|forward`: look at and drive the LAN's UPnP gateway by hand.</summary>
 public static class UpnpCommand
 {
-    public const string Summary = "UPnP: a running node's port forwarding (status), gateway diagnostics (discover, list, map, unmap, forward)";
+    public const string Summary = "UPnP: a running node's mappings (status), gateway diagnostics (discover, list, map, ...)";
 
     const string Help = """
         usage: vifibnet upnp status [-s STATE_DIR]          a running node's gateway, external address and mappings

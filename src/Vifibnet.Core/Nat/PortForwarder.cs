@@ -79,9 +79,13 @@ public sealed class PortForwarder : IPortForwarder, IDisposable
         try
         {
             await StartAsync(cancel).ConfigureAwait(false);
+            var failures = 0;
             while (true)
             {
-                var wait = status.State == NatState.Failed ? options.RetryInterval : options.RefreshInterval;
+                // A failing gateway is retried soon, then less often (doubling), never less often than the refresh.
+                failures = status.State == NatState.Failed ? failures + 1 : 0;
+                var wait = failures == 0 ? options.RefreshInterval
+                    : TimeSpan.FromTicks(Math.Min(options.RefreshInterval.Ticks, options.RetryInterval.Ticks << Math.Min(failures - 1, 16)));
                 await Task.Delay(wait, cancel).ConfigureAwait(false);
                 await RefreshAsync(cancel).ConfigureAwait(false);
             }
@@ -112,7 +116,7 @@ public sealed class PortForwarder : IPortForwarder, IDisposable
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             // Whatever a gateway does must not take the daemon down: forget it, search again later.
-            log.Warning($"UPnP {what} failed{(gateway is null ? "" : $" with gateway {gateway.Service.ControlUrl}")}: {e.Message}; retrying in {options.RetryInterval}", e is NatException ? null : e);
+            log.Warning($"UPnP {what} failed{(gateway is null ? "" : $" with gateway {gateway.Service.ControlUrl}")}: {e.Message}; will search again and retry", e is NatException ? null : e);
             gateway = null;
             Publish(status with { State = NatState.Failed, Error = e.Message, LastRefresh = DateTimeOffset.UtcNow });
         }

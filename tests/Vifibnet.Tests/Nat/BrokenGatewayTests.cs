@@ -78,6 +78,23 @@ public sealed class BrokenGatewayTests
     }
 
     [Fact]
+    public async Task A_gateway_that_keeps_refusing_is_retried_less_and_less_often()
+    {
+        using var router = new StandInGateway { FaultOnAdd = UpnpErrorCode.ActionFailed };
+        using var forwarder = new PortForwarder([new ForwardedPort(1194, "udp")],
+            Options(router) with { DescriptionUrl = router.DescriptionUrl, RetryInterval = TimeSpan.FromMilliseconds(100), RefreshInterval = TimeSpan.FromMinutes(5) },
+            new LogCapture().Logger);
+        using var stop = new CancellationTokenSource(TimeSpan.FromMilliseconds(1600));
+
+        await forwarder.RunAsync(stop.Token); // returns when cancelled, whatever the gateway did
+
+        // Retries at about 0.1, 0.3, 0.7 and 1.5 s after the start: a fixed 100 ms retry would make ~16 tries.
+        var adds = router.Calls.Count(c => c.Action == "AddPortMapping");
+        Assert.InRange(adds, 2, 7);
+        Assert.Equal(NatState.Stopped, forwarder.Status.State);
+    }
+
+    [Fact]
     public async Task A_gateway_that_only_takes_permanent_leases_gets_lease_zero_after_725()
     {
         using var router = new StandInGateway { OnlyPermanentLeases = true };

@@ -149,7 +149,7 @@ public sealed class MiniUpnpdTests
         net.StartMiniUpnpd();
         var back = await forwarder.RefreshAsync(default);
         Assert.True(NatState.Mapped == forwarder.Status.State, $"{forwarder.Status}\n{log}\n{File.ReadAllText(net.MiniUpnpdLog)}");
-        Assert.Single(back);
+        Assert.Equal(mapped, back); // miniupnpd reloaded our mapping from its lease file; we recognise it and keep the port
     }
 
     [Fact]
