@@ -25,6 +25,8 @@ public sealed record ProcessUsage(int Pid, string Name, double PeakRssMb, double
             var stime = double.Parse(fields[12], CultureInfo.InvariantCulture);
             var start = double.Parse(fields[19], CultureInfo.InvariantCulture) / TicksPerSecond;
             var uptime = double.Parse(File.ReadAllText("/proc/uptime").Split(' ')[0], CultureInfo.InvariantCulture);
+            // The node runs as the vifibnet apphost or as `dotnet vifibnet.dll`.
+            if (name == "dotnet") name = "vifibnet";
             return new ProcessUsage(pid, name, peakKb / 1024, (utime + stime) / TicksPerSecond, uptime - start);
         }
         catch (Exception e) when (e is IOException or FormatException or InvalidOperationException or IndexOutOfRangeException)

@@ -74,14 +74,14 @@ for (var hi = 0; hi < hellos.Length; hi++)
         {
             nodes = n, hello, natted = Vifibnet.Lab.DemoTopology.NatCount(n), builds = figures.Count, failure,
             converge_s = Stat(converge, hello), reroute_s = Stat(reroute, hello), reboot_s = Stat(reboot, hello),
-            vifibnet = Usage("dotnet"), babeld = Usage("babeld"), openvpn = Usage("openvpn"),
+            vifibnet = Usage("vifibnet"), babeld = Usage("babeld"), openvpn = Usage("openvpn"),
             load_average = new[] { load0, load1 },
         };
         results.Add(row);
         Console.WriteLine($"   start -> all pairs   {Show(converge, hello)}" + (hello == 4 ? $"   (upstream: within {UpstreamConverge} s)" : ""));
         Console.WriteLine($"   cut path -> rerouted {Show(reroute, hello)}");
         Console.WriteLine($"   node reboot -> all   {Show(reboot, hello)}" + (hello == 4 ? $"   (upstream: within {UpstreamReboot} s)" : ""));
-        foreach (var (name, label) in new[] { ("dotnet", "vifibnet node"), ("babeld", "babeld"), ("openvpn", "openvpn (each)") })
+        foreach (var (name, label) in new[] { ("vifibnet", "vifibnet node"), ("babeld", "babeld"), ("openvpn", "openvpn (each)") })
         {
             var p = procs.Where(x => x.Name == name).ToList();
             if (p.Count > 0)
