@@ -44,9 +44,15 @@ public sealed class MeshLab : IAsyncDisposable
         this.log = log;
         Topology = DemoTopology.Build(options.Nodes, options.NatCount);
         ownsWorkDir = options.WorkDir is null;
-        WorkDir = options.WorkDir ?? Directory.CreateTempSubdirectory("vifibnet-mesh-").FullName;
-        // Removes whatever an earlier, killed run left with the same prefix.
+        // Removes whatever an earlier, killed run left with the same prefix: namespaces, processes, files.
         lab = new NetworkLab(options.Prefix, log);
+        WorkDir = options.WorkDir ?? Path.Combine(Path.GetTempPath(), $"vifibnet-mesh-{options.Prefix.TrimEnd('-')}");
+        if (ownsWorkDir && Directory.Exists(WorkDir))
+        {
+            log.Warning($"removing {WorkDir}, left by an earlier run");
+            Directory.Delete(WorkDir, recursive: true);
+        }
+        Directory.CreateDirectory(WorkDir);
         InternetNamespace = lab.Namespace(DemoTopology.BridgeName);
         RegistryNamespace = lab.Namespace(DemoTopology.RegistryName);
         RegistryUri = HttpRegistryClient.UriFor(DemoTopology.RegistryAddress, options.RegistryPort);

@@ -5,8 +5,8 @@ namespace Vifibnet.Lab;
 /// <summary>How a <see cref="MeshLab"/> is built and how its nodes run (the demo's, the tests' and the benchmark's knobs).</summary>
 public sealed record MeshOptions
 {
-    /// <summary>Namespace-name prefix of everything the lab makes; leftovers with it are removed at start.</summary>
-    public string Prefix { get; init; } = "vm-";
+    /// <summary>Namespace-name prefix of everything the lab makes; leftovers with it are removed at start (the demo's: vm-d-; tests and benchmark use their own).</summary>
+    public string Prefix { get; init; } = "vm-d-";
 
     public int Nodes { get; init; } = 8;
 
