@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Management.Automation;
 using Vifibnet.Hosting;
+using Vifibnet.Logging;
+using Vifibnet.Processes;
 using Vifibnet.Registry;
 
 namespace Vifibnet.PowerShell;
@@ -84,20 +86,27 @@ public sealed class StartVifibRegistryCommand : PSCmdlet
         }
         var all = program.Prefix.Concat(arguments).ToList();
         var command = $"vifibnet {string.Join(' ', arguments)}";
-        if (AsJob)
+        try
         {
-            var job = new RegistryJob(command, program.File, all, $"port {Port}");
-            JobRepository.Add(job);
-            WriteObject(job);
-            return;
+            if (AsJob)
+            {
+                var job = new RegistryJob(command, program.File, all, $"port {Port}");
+                JobRepository.Add(job);
+                WriteObject(job);
+                return;
+            }
+            RunInForeground(program.File, all);
         }
-        RunInForeground(program.File, all);
+        catch (CommandFailedException e)
+        {
+            ThrowTerminatingError(ErrorRecords.For(e, "StartVifibRegistryCannotStart", ErrorCategory.ResourceUnavailable, program.File));
+        }
     }
 
     void RunInForeground(string file, IReadOnlyList<string> arguments)
     {
         var lines = new BlockingCollection<string>();
-        using var child = ChildProcess.Start(file, arguments, lines.Add);
+        using var child = ChildProcess.Start("vifibnet registry", file, arguments, null, Logger.Null, lines.Add);
         _ = child.Exited.ContinueWith(_ => lines.CompleteAdding(), TaskScheduler.Default);
         using var onStop = stop.Token.Register(() => _ = child.StopAsync(TimeSpan.FromSeconds(10)));
         foreach (var line in lines.GetConsumingEnumerable())

@@ -83,6 +83,47 @@ public sealed class NetworkLab : IDisposable
     /// <summary>Takes an interface down (a cut link) or up again.</summary>
     public void SetLink(string ns, string iface, bool up) => Ip("-n", ns, "link", "set", "dev", iface, up ? "up" : "down");
 
+    /// <summary>Makes the namespace a NAT gateway: what leaves through <paramref name="wanIface"/> is masqueraded (nft), and nothing from outside can open a connection in.</summary>
+    public void Masquerade(string ns, string wanIface) =>
+        Nft(ns, $"table ip vifib-nat {{\n chain post {{\n  type nat hook postrouting priority srcnat;\n  oifname \"{wanIface}\" masquerade\n }}\n}}");
+
+    /// <summary>The namespace's default IPv4 route.</summary>
+    public void AddDefaultRoute(string ns, string via) => Ip("-n", ns, "route", "add", "default", "via", via);
+
+    /// <summary>
+    /// A silent cut of the path between this namespace and <paramref name="remote"/>: packets are
+    /// dropped both ways, processes and links stay up (as when a router on the way fails).
+    /// </summary>
+    public void CutPath(string ns, string remote) =>
+        Nft(ns, $"table inet vifib-cut {{\n chain out {{\n  type filter hook output priority 0;\n  ip daddr {remote} drop\n }}\n chain in {{\n  type filter hook input priority 0;\n  ip saddr {remote} drop\n }}\n}}");
+
+    /// <summary>Removes every cut <see cref="CutPath"/> made in this namespace.</summary>
+    public void RestorePaths(string ns) => TryExec(ns, "nft", "delete", "table", "inet", "vifib-cut");
+
+    void Nft(string ns, string ruleset)
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(file, ruleset + "\n");
+            Exec(ns, "nft", "-f", file);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    /// <summary>The namespaces this lab made and still owns.</summary>
+    public IReadOnlyList<string> Namespaces => [.. namespaces];
+
+    /// <summary>Namespaces on this machine whose name starts with <paramref name="prefix"/> (what a clean-up check looks for).</summary>
+    public static IReadOnlyList<string> Existing(string prefix)
+    {
+        var (code, output) = Command.TryRun(Tools.Ip, "netns", "list");
+        return code != 0 ? [] : [.. output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(' ')[0]).Where(n => n.StartsWith(prefix, StringComparison.Ordinal))];
+    }
+
     /// <summary>Runs a command inside the namespace and returns its output; throws on failure.</summary>
     public string Exec(string ns, string program, params string[] args) =>
         Command.Run(Tools.Ip, ["netns", "exec", ns, program, .. args]);

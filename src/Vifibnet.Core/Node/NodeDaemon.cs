@@ -259,7 +259,8 @@ public sealed class NodeDaemon
     {
         "tunnels" => await GetTunnelsAsync(cancel),
         "peers update" => await UpdatePeersAsync(cancel),
-        _ => new ControlError($"unknown request '{request}' (known: tunnels, peers update)"),
+        "upnp" => NatStatusView.Of(PortForwarding),
+        _ => new ControlError($"unknown request '{request}' (known: tunnels, peers update, upnp)"),
     };
 
     /// <summary>What `peers update` on a stopped node needs to reach the registry as this node.</summary>

@@ -1,4 +1,6 @@
 using Vifibnet.Hosting;
+using Vifibnet.Logging;
+using Vifibnet.Processes;
 using Vifibnet.Registry;
 using Vifibnet.Tests.Support;
 
@@ -32,12 +34,13 @@ public class RegistryLaunchTests
         var launch = new RegistryLaunch(0, net.DbPath, net.CaPath, net.KeyPath) { LogLevel = 2 };
         var (file, prefix) = VifibnetExecutable.In(AppContext.BaseDirectory);
         var lines = new List<string>();
-        using var child = ChildProcess.Start(file, prefix.Concat(launch.Arguments()), l => { lock (lines) lines.Add(l); });
+        using var child = ChildProcess.Start("vifibnet registry", file, prefix.Concat(launch.Arguments()), null, Logger.Null, l => { lock (lines) lines.Add(l); });
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (!Snapshot().Any(l => l.Contains("listening on port")) && DateTime.UtcNow < deadline && !child.Exited.IsCompleted)
             await Task.Delay(50);
         Assert.Contains(Snapshot(), l => l.Contains("listening on port"));
-        Assert.Equal(0, await child.StopAsync(TimeSpan.FromSeconds(10)));
+        await child.StopAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(0, await child.Exited);
         Assert.Contains(Snapshot(), l => l.Contains("registry stopped"));
 
         List<string> Snapshot() { lock (lines) return [.. lines]; }

@@ -1,0 +1,62 @@
+using System.Diagnostics;
+using Vifibnet.Lab;
+using Vifibnet.Logging;
+
+namespace Vifibnet.Bench.Mesh;
+
+/// <summary>
+/// One mesh build for the benchmark: N nodes with a hello, started together; then <c>faults</c>
+/// times a path in use is cut (time until all pairs answer again; the path is restored after) and
+/// a node on the internet is rebooted (stopped, started at once: time until all pairs answer).
+/// </summary>
+public static class MeshBenchRun
+{
+    public static async Task<BuildFigures> RunAsync(int nodes, int hello, int faults, Action<string> say, CancellationToken cancel)
+    {
+        var log = new Logger(LogLevel.Warning, r => say(r.ToString()));
+        await using var mesh = MeshLab.Create(new MeshOptions
+        {
+            Prefix = "vm-b-", Nodes = nodes, Hello = hello, Verbose = 1,
+            Vifibnet = Vifibnet.Hosting.VifibnetExecutable.In(AppContext.BaseDirectory),
+        }, log);
+        await mesh.StartRegistryAsync(cancel);
+        await Task.WhenAll(mesh.Nodes.Select(n => mesh.RegisterAsync(n, cancel)));
+        var watcher = new MeshWatcher(mesh);
+        var all = mesh.Nodes.Select(n => n.Number).ToList();
+        var h = TimeSpan.FromSeconds(hello);
+        var sw = Stopwatch.StartNew();
+        foreach (var n in mesh.Nodes) mesh.StartNode(n);
+        var converge = (await watcher.WaitForAllPairsAsync(all, sw, Max(180, 40 * h), cancel)).TotalSeconds;
+        say($"    all pairs after {converge:0.0} s");
+
+        var reroutes = new List<double>();
+        var reboots = new List<double>();
+        var rebooted = new List<MeshNode> { mesh.Nodes[0] };
+        for (var i = 0; i < faults; i++)
+        {
+            var cut = await MeshScenario.CutPathInUseAsync(mesh, cancel);
+            sw.Restart();
+            var t = (await watcher.WaitForAllPairsAsync(all, sw, Max(120, 30 * h), cancel)).TotalSeconds;
+            mesh.RestorePaths(cut.From);
+            reroutes.Add(t);
+            say($"    {cut}: rerouted after {t:0.0} s");
+
+            var node = MeshScenario.PickNodeToStop(mesh, watcher.Last, [.. rebooted]);
+            rebooted.Add(node);
+            sw.Restart();
+            await mesh.StopNodeAsync(node);
+            mesh.StartNode(node);
+            t = (await watcher.WaitForAllPairsAsync(all, sw, Max(180, 40 * h), cancel)).TotalSeconds;
+            reboots.Add(t);
+            say($"    {node.Label} rebooted: all pairs again after {t:0.0} s");
+        }
+
+        var usage = new List<ProcessUsage>();
+        foreach (var n in mesh.Nodes)
+            foreach (var pid in NetworkLab.Pids(n.Namespace))
+                if (ProcessUsage.Read(pid) is { } u) usage.Add(u);
+        return new BuildFigures(converge, reroutes, reboots, usage);
+    }
+
+    static TimeSpan Max(int seconds, TimeSpan other) => TimeSpan.FromSeconds(Math.Max(seconds, other.TotalSeconds));
+}

@@ -1,0 +1,61 @@
+using System.Globalization;
+using Vifibnet.Hosting;
+using Vifibnet.Lab;
+using Vifibnet.Logging;
+using Vifibnet.Node;
+using Vifibnet.Processes;
+
+namespace Vifibnet.Cli.Commands;
+
+/// <summary>`vifibnet demo [--nodes N] [--hello S] [--keep]`: a registry and N nodes in network namespaces, healing from a cut path and a stopped node.</summary>
+public static class DemoCommand
+{
+    public const string Help =
+        "usage: vifibnet demo [--nodes N] [--hello S] [--keep] [-v LEVEL]   (as root; N 2..60, default 8; hello default 4 s; --keep: leave the mesh up until Ctrl+C)";
+
+    public static readonly CliCommand Command = new("demo", "a registry and N nodes in network namespaces on this machine, healing from faults (root)", RunAsync);
+
+    static async Task<int> RunAsync(CommandContext context)
+    {
+        var nodes = 8;
+        var hello = 4;
+        var keep = false;
+        var verbose = 0;
+        var args = new ArgumentCursor(context.Args);
+        while (args.More)
+        {
+            switch (args.Next())
+            {
+                case "--nodes" or "-n": nodes = args.IntValue("--nodes", DemoTopology.MinNodes, DemoTopology.MaxNodes); break;
+                case "--hello": hello = args.IntValue("--hello", 1, 600); break;
+                case "--keep": keep = true; break;
+                case "-v" or "--verbose": verbose = args.IntValue("--verbose", 0, 5); break;
+                case "-h" or "--help": context.Out.WriteLine(Help); return CommandLine.Ok;
+                case var other: throw ArgumentCursor.Unknown(other);
+            }
+        }
+        if (geteuid() != 0)
+        {
+            context.Error.WriteLine("vifibnet demo: needs root (it creates network namespaces, tap devices and a bridge); run it with sudo");
+            return CommandLine.Failed;
+        }
+        NodeStartup.CheckTools();
+        Tools.Find("nft", ["/usr/sbin", "/sbin", "/usr/bin"]);
+        var options = new MeshOptions
+        {
+            Nodes = nodes, Hello = hello, Vifibnet = VifibnetExecutable.In(AppContext.BaseDirectory),
+        };
+        var log = new Logger(Verbosity.MinimumLevel(verbose), r => { lock (context.Error) context.Error.WriteLine(r); });
+        var view = new DemoView(context.Out, interactive: !Console.IsOutputRedirected && ReferenceEquals(context.Out, Console.Out));
+        context.Out.WriteLine($"vifibnet demo: {nodes} nodes ({DemoTopology.NatCount(nodes)} behind NAT), hello {hello} s, network {options.Network}");
+        var result = await new DemoRunner(options, log, new InlineProgress<DemoEvent>(view.Show)).RunAsync(keep, context.Cancel);
+        context.Out.WriteLine();
+        context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"summary: all pairs after {result.Converged.TotalSeconds:0.0} s; rerouted {result.Rerouted.TotalSeconds:0.0} s after the cut; {result.Stopped} left in {result.NodeLeft.TotalSeconds:0.0} s and rejoined {result.Rejoined.TotalSeconds:0.0} s after its restart"));
+        context.Out.WriteLine("everything the demo made is removed");
+        return CommandLine.Ok;
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc")]
+    static extern uint geteuid();
+}

@@ -1,0 +1,55 @@
+using System.Globalization;
+
+namespace Vifibnet.Lab;
+
+/// <summary>
+/// The small internet of `vifibnet demo`, the mesh tests and the mesh benchmark, as pure data:
+/// an internet segment 198.51.100.0/24 on a bridge, the registry at 198.51.100.2, nodes on the
+/// internet at 198.51.100.(10+n), and every fourth node (at least one) behind a NAT gateway of its
+/// own at 198.51.100.(100+n) with a LAN 203.0.113.(4n)/30. Nodes behind NAT cannot accept tunnels,
+/// so two of them never tunnel directly: their traffic is routed through other nodes.
+/// Documentation addresses only.
+/// </summary>
+public sealed class DemoTopology
+{
+    public const int MinNodes = 2, MaxNodes = 60;
+    public const string BridgeName = "inet", RegistryName = "reg", RegistryAddress = "198.51.100.2";
+    public const int InternetPrefixLength = 24, LanPrefixLength = 30;
+
+    public IReadOnlyList<LabNode> Nodes { get; }
+
+    DemoTopology(IReadOnlyList<LabNode> nodes) => Nodes = nodes;
+
+    /// <summary>How many of <paramref name="nodes"/> sit behind NAT: a quarter, at least one (never node 1, the first to start).</summary>
+    public static int NatCount(int nodes) => nodes < 3 ? 0 : Math.Max(1, nodes / 4);
+
+    public static DemoTopology Build(int nodes, int? natCount = null)
+    {
+        if (nodes is < MinNodes or > MaxNodes)
+            throw new ArgumentOutOfRangeException(nameof(nodes), nodes, $"a demo mesh has {MinNodes}..{MaxNodes} nodes");
+        var nat = natCount ?? NatCount(nodes);
+        if (nat < 0 || nat > nodes - 1)
+            throw new ArgumentOutOfRangeException(nameof(natCount), nat, "at least one node must be on the internet");
+        var list = new List<LabNode>();
+        for (var n = 1; n <= nodes; n++)
+        {
+            // The last ones sit behind NAT, spread so that n1 (started first) is always public.
+            var behindNat = n > nodes - nat;
+            list.Add(behindNat
+                ? new LabNode(n, Name(n), $"203.0.113.{4 * n + 2}", $"gw{n}", $"198.51.100.{100 + n}", $"203.0.113.{4 * n + 1}")
+                : new LabNode(n, Name(n), $"198.51.100.{10 + n}"));
+        }
+        return new DemoTopology(list);
+    }
+
+    public static string Name(int n) => "n" + n.ToString(CultureInfo.InvariantCulture);
+
+    public LabNode this[int number] => Nodes[number - 1];
+
+    public IEnumerable<LabNode> Public => Nodes.Where(n => !n.BehindNat);
+
+    public IEnumerable<LabNode> Natted => Nodes.Where(n => n.BehindNat);
+
+    /// <summary>True when <paramref name="a"/> can open a tunnel to <paramref name="b"/>'s server (b must be reachable from the internet).</summary>
+    public static bool CanTunnel(LabNode a, LabNode b) => a != b && !b.BehindNat;
+}

@@ -1,0 +1,209 @@
+using System.Globalization;
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Vifibnet.Certificates;
+using Vifibnet.Logging;
+using Vifibnet.Processes;
+using Vifibnet.Protocol;
+using Vifibnet.Registry;
+
+namespace Vifibnet.Lab;
+
+/// <summary>
+/// A whole Vifibnet network on this machine: the <see cref="DemoTopology"/> built as namespaces on a
+/// <see cref="NetworkLab"/>, a network created with its registry running in a namespace, nodes
+/// registered through the registry (admin token, certificate request) and run with the real
+/// `vifibnet node` CLI. `vifibnet demo`, the mesh tests and bench/mesh drive it. Dispose stops and
+/// removes everything it made (processes, namespaces with their tap devices, the bridge, files).
+/// </summary>
+public sealed class MeshLab : IAsyncDisposable
+{
+    static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(20);
+    readonly MeshOptions options;
+    readonly Logger log;
+    readonly NetworkLab lab;
+    readonly bool ownsWorkDir;
+    ChildProcess? registry;
+
+    public DemoTopology Topology { get; }
+    public IReadOnlyList<MeshNode> Nodes { get; }
+    public string WorkDir { get; }
+    public string RegistryNamespace { get; }
+    public string InternetNamespace { get; }
+    public Uri RegistryUri { get; }
+    public MeshOptions Options => options;
+    public NetworkLab Lab => lab;
+    public bool RegistryRunning => registry is { HasExited: false };
+
+    string RegistryDir => Path.Combine(WorkDir, "registry");
+
+    MeshLab(MeshOptions options, Logger log)
+    {
+        this.options = options;
+        this.log = log;
+        Topology = DemoTopology.Build(options.Nodes, options.NatCount);
+        ownsWorkDir = options.WorkDir is null;
+        // Removes whatever an earlier, killed run left with the same prefix: namespaces, processes, files.
+        lab = new NetworkLab(options.Prefix, log);
+        WorkDir = options.WorkDir ?? Path.Combine(Path.GetTempPath(), $"vifibnet-mesh-{options.Prefix.TrimEnd('-')}");
+        if (ownsWorkDir && Directory.Exists(WorkDir))
+        {
+            log.Warning($"removing {WorkDir}, left by an earlier run");
+            Directory.Delete(WorkDir, recursive: true);
+        }
+        Directory.CreateDirectory(WorkDir);
+        InternetNamespace = lab.Namespace(DemoTopology.BridgeName);
+        RegistryNamespace = lab.Namespace(DemoTopology.RegistryName);
+        RegistryUri = HttpRegistryClient.UriFor(DemoTopology.RegistryAddress, options.RegistryPort);
+        Nodes = [.. Topology.Nodes.Select(h => new MeshNode(h, lab.Namespace(h.Name), Path.Combine(WorkDir, h.Name)))];
+    }
+
+    /// <summary>Builds the internet, creates the network and starts its registry (nodes are registered and started separately).</summary>
+    public static MeshLab Create(MeshOptions options, Logger log)
+    {
+        var mesh = new MeshLab(options, log);
+        try
+        {
+            mesh.BuildInternet();
+            var network = NetworkCreator.Create(mesh.RegistryDir, options.Network, force: true);
+            log.Info($"network {network.Network} created in {mesh.RegistryDir}");
+            return mesh;
+        }
+        catch
+        {
+            mesh.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            throw;
+        }
+    }
+
+    void BuildInternet()
+    {
+        var bridge = lab.CreateBridge(DemoTopology.BridgeName);
+        lab.AddHost(DemoTopology.RegistryName, $"{DemoTopology.RegistryAddress}/{DemoTopology.InternetPrefixLength}", bridge);
+        foreach (var node in Nodes)
+        {
+            Directory.CreateDirectory(node.Directory);
+            var h = node.Host;
+            if (!h.BehindNat)
+            {
+                lab.AddHost(h.Name, $"{h.Address}/{DemoTopology.InternetPrefixLength}", bridge);
+                continue;
+            }
+            var gw = lab.AddHost(h.Gateway!, $"{h.GatewayWan}/{DemoTopology.InternetPrefixLength}", bridge);
+            var ns = lab.CreateNamespace(h.Name);
+            lab.Link(gw, "lan0", ns, "eth0");
+            lab.AddAddress(gw, "lan0", $"{h.GatewayLan}/{DemoTopology.LanPrefixLength}");
+            lab.AddAddress(ns, "eth0", $"{h.Address}/{DemoTopology.LanPrefixLength}");
+            lab.AddDefaultRoute(ns, h.GatewayLan!);
+            lab.Masquerade(gw, "eth0");
+        }
+    }
+
+    /// <summary>Starts `vifibnet registry` in its namespace and waits until it answers.</summary>
+    public async Task StartRegistryAsync(CancellationToken cancel)
+    {
+        if (RegistryRunning) return;
+        registry = Run(RegistryNamespace, "registry",
+            ["registry", Num(options.RegistryPort), "--db", Path.Combine(RegistryDir, NetworkCreator.DbFile),
+             "--ca", Path.Combine(RegistryDir, NetworkCreator.CaFile), "--key", Path.Combine(RegistryDir, NetworkCreator.KeyFile), "-v", "1"],
+            Path.Combine(RegistryDir, "registry.log"));
+        using var client = RegistryClientIn(RegistryNamespace);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (true)
+        {
+            if (registry.HasExited)
+                throw new MeshLabException($"the registry exited with code {registry.Exited.Result}; see {Path.Combine(RegistryDir, "registry.log")}");
+            try
+            {
+                await client.GetCaAsync(cancel);
+                return;
+            }
+            catch (RegistryException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(300, cancel);
+            }
+        }
+    }
+
+    public async Task StopRegistryAsync()
+    {
+        if (registry is null) return;
+        await registry.StopAsync(StopGrace);
+        registry.Dispose();
+        registry = null;
+    }
+
+    /// <summary>
+    /// Registers a node the way setup does, from inside the node's namespace: a token issued on the
+    /// registry's DB (as `vifibnet token`), the CA, a key and a certificate request spent against the
+    /// token; writes ca.pem, cert.crt and cert.key (0600) in the node's directory.
+    /// </summary>
+    public async Task RegisterAsync(MeshNode node, CancellationToken cancel)
+    {
+        var token = AdminTokens.Create(Path.Combine(RegistryDir, NetworkCreator.DbFile), $"{node.Label}@demo.example");
+        using var client = RegistryClientIn(node.Namespace);
+        var caPem = await client.GetCaAsync(cancel);
+        using var key = RSA.Create(2048);
+        var csr = new CertificateRequest($"CN={node.Label}", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var certPem = await client.RequestCertificateAsync(token.Token, csr.CreateSigningRequestPem(), cancel);
+        File.WriteAllText(Path.Combine(node.Directory, "ca.pem"), caPem);
+        File.WriteAllText(Path.Combine(node.Directory, "cert.crt"), certPem);
+        PemFile.WritePrivateKey(Path.Combine(node.Directory, "cert.key"), key);
+        node.Identity = NodeIdentity.FromFiles(Path.Combine(node.Directory, "ca.pem"), Path.Combine(node.Directory, "cert.crt"));
+        log.Info($"{node.Label} registered: prefix {node.Identity.Prefix.ToCommonName()}, address {node.Address}");
+    }
+
+    /// <summary>Starts `vifibnet node` in the node's namespace (again, after a stop: same certificate, same peers.db).</summary>
+    public void StartNode(MeshNode node)
+    {
+        if (node.Running) return;
+        node.Process?.Dispose();
+        var h = node.Host;
+        List<string> args =
+        [
+            "node", "-s", node.Directory, "-l", node.Directory, "-v", Num(options.Verbose),
+            "--registry", RegistryUri.ToString(), "--hello", Num(options.Hello),
+            "--pp", "1194", "udp", "--connection-count", Num(options.ConnectionCount),
+            "--tunnel-refresh", Num(options.TunnelRefresh), "--peers-db-refresh", Num(options.PeersDbRefresh),
+        ];
+        // A node on the internet knows its address; one behind NAT learns it from the servers it reaches.
+        if (!h.BehindNat) args.AddRange(["--ip", h.Address, "1194", "udp"]);
+        node.Process = Run(node.Namespace, $"node {node.Label}", args, Path.Combine(node.Directory, "console.log"));
+    }
+
+    /// <summary>Stops a node cleanly (SIGTERM: it ends its openvpn and babeld and removes its tap devices).</summary>
+    public async Task StopNodeAsync(MeshNode node)
+    {
+        if (node.Process is null) return;
+        await node.Process.StopAsync(StopGrace);
+    }
+
+    /// <summary>Silently cuts the underlay path between two nodes (packets dropped in <paramref name="from"/>'s namespace, both ways).</summary>
+    public void CutPath(MeshNode from, MeshNode to) => lab.CutPath(from.Namespace, to.Host.PublicAddress);
+
+    public void RestorePaths(MeshNode node) => lab.RestorePaths(node.Namespace);
+
+    HttpRegistryClient RegistryClientIn(string ns) =>
+        new(RegistryUri, http: NamespaceSocket.HttpClientIn(ns, TimeSpan.FromSeconds(20)));
+
+    ChildProcess Run(string ns, string name, IEnumerable<string> args, string logFile) =>
+        lab.Start(ns, name, options.Vifibnet.FileName, [.. options.Vifibnet.Prefix, .. args], logFile);
+
+    static string Num(int n) => n.ToString(CultureInfo.InvariantCulture);
+
+    public async ValueTask DisposeAsync()
+    {
+        // Clean stops first (each node removes its own taps and children), then the lab removes the rest.
+        await Task.WhenAll(Nodes.Where(n => n.Running).Select(n => n.Process!.StopAsync(TimeSpan.FromSeconds(10))));
+        if (registry is not null) await registry.StopAsync(TimeSpan.FromSeconds(5));
+        lab.Dispose();
+        foreach (var n in Nodes) n.Process?.Dispose();
+        registry?.Dispose();
+        if (ownsWorkDir && !options.KeepFiles)
+        {
+            try { Directory.Delete(WorkDir, recursive: true); }
+            catch (IOException e) { log.Warning($"cannot remove {WorkDir}: {e.Message}"); }
+        }
+    }
+}

@@ -1,0 +1,77 @@
+using System.Net;
+using System.Text;
+using Vifibnet.Node;
+using Vifibnet.Processes;
+using Vifibnet.Routing;
+
+namespace Vifibnet.Lab;
+
+/// <summary>
+/// Looks at a running mesh from outside: all-pairs ping6 over the overlay (each source pings every
+/// destination at once, from inside its namespace), and each node's tunnels and babel routes through
+/// its control and babeld sockets (unix sockets: reachable from any namespace).
+/// </summary>
+public static class MeshProbe
+{
+    /// <summary>How long one ping waits for its answer.</summary>
+    public const int PingTimeoutSeconds = 2;
+
+    public static async Task<MeshSnapshot> SnapshotAsync(MeshLab mesh, IReadOnlyList<int> members, TimeSpan elapsed, CancellationToken cancel)
+    {
+        var matrix = PingAllAsync(mesh, cancel);
+        var status = await Task.WhenAll(mesh.Nodes.Select(n => StatusAsync(n, mesh, cancel)));
+        return new MeshSnapshot(elapsed, status, await matrix, members);
+    }
+
+    public static async Task<Reachability> PingAllAsync(MeshLab mesh, CancellationToken cancel)
+    {
+        var targets = mesh.Nodes.Where(n => n.Identity is not null).ToList();
+        var rows = await Task.WhenAll(mesh.Nodes.Where(n => n.Running).Select(async from =>
+        {
+            var others = targets.Where(t => t != from).ToList();
+            var answered = await Task.Run(() => Ping(mesh.Lab, from.Namespace, others.Select(o => o.Address)), cancel);
+            return others.Where(o => answered.Contains(o.Address.ToString())).Select(o => (from.Number, o.Number));
+        }));
+        return new Reachability(mesh.Nodes.Count, rows.SelectMany(r => r).ToHashSet());
+    }
+
+    /// <summary>Pings every address at once from inside <paramref name="ns"/>; returns the ones that answered.</summary>
+    static HashSet<string> Ping(NetworkLab lab, string ns, IEnumerable<IPAddress> addresses)
+    {
+        var script = new StringBuilder();
+        foreach (var a in addresses)
+            script.Append($"(ping -6 -n -q -c 1 -W {PingTimeoutSeconds} {a} >/dev/null 2>&1 && echo {a}) & ");
+        script.Append("wait");
+        var (_, output) = lab.TryExec(ns, "sh", "-c", script.ToString());
+        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet();
+    }
+
+    public static async Task<NodeStatus> StatusAsync(MeshNode node, MeshLab mesh, CancellationToken cancel)
+    {
+        if (!node.Running || node.Identity is null) return NodeStatus.Stopped(node.Number);
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+            timeout.CancelAfter(TimeSpan.FromSeconds(5));
+            var tunnels = await ControlClient.GetTunnelsAsync(node.Directory, timeout.Token);
+            var routes = await BabelControl.DumpRoutesAsync(Path.Combine(node.Directory, "run", "babeld.sock"), timeout.Token);
+            var others = mesh.Nodes.Where(n => n != node && n.Identity is not null).Select(n => n.Address).ToHashSet();
+            var learned = routes.Where(r => r.Installed && r.Length == 128 && others.Contains(r.Destination)).Select(r => r.Destination).Distinct().Count();
+            var up = tunnels.Where(t => t.State == "up").ToList();
+            return new NodeStatus(node.Number, true, up.Count, learned, [.. up.Select(t => t.Peer)]);
+        }
+        catch (Exception e) when (e is NodeDaemonException or NodeNotRunningException or IOException or System.Net.Sockets.SocketException or System.Text.Json.JsonException
+                                   or OperationCanceledException && !cancel.IsCancellationRequested)
+        {
+            // Starting or stopping: it has no sockets yet (or any more).
+            return new NodeStatus(node.Number, true, 0, 0, []);
+        }
+    }
+
+    /// <summary>The interface node <paramref name="from"/> routes <paramref name="to"/>'s overlay address through (babel's installed route), or null.</summary>
+    public static async Task<string?> RouteDeviceAsync(MeshNode from, MeshNode to, CancellationToken cancel)
+    {
+        var routes = await BabelControl.DumpRoutesAsync(Path.Combine(from.Directory, "run", "babeld.sock"), cancel);
+        return routes.FirstOrDefault(r => r.Installed && r.Length == 128 && r.Destination.Equals(to.Address))?.Device;
+    }
+}

@@ -1,0 +1,51 @@
+using Vifibnet.Node;
+
+namespace Vifibnet.Lab;
+
+/// <summary>The faults the demo, the tests and the benchmark inflict on a running mesh, chosen from what the mesh is doing.</summary>
+public static class MeshScenario
+{
+    /// <summary>
+    /// Finds a path in use and cuts it: a node (those behind NAT first: they only have client tunnels)
+    /// whose installed route to another node leaves through one of its client tunnels, preferring a route
+    /// that goes through a third node; the underlay between the node and that tunnel's peer is cut.
+    /// </summary>
+    public static async Task<PathCut> CutPathInUseAsync(MeshLab mesh, CancellationToken cancel, Func<MeshNode, bool>? allowed = null)
+    {
+        PathCut? direct = null;
+        var running = mesh.Nodes.Where(n => n.Running && (allowed?.Invoke(n) ?? true)).ToList();
+        foreach (var from in running.OrderByDescending(n => n.Host.BehindNat).ThenBy(n => n.Number))
+        {
+            var tunnels = await ControlClient.GetTunnelsAsync(from.Directory, cancel);
+            foreach (var to in running.Where(n => n != from))
+            {
+                var device = await MeshProbe.RouteDeviceAsync(from, to, cancel);
+                var tunnel = tunnels.FirstOrDefault(t => t.Interface == device && t.Direction == "client" && t.State == "up");
+                var via = tunnel is null ? null : mesh.Nodes.FirstOrDefault(n => n.Identity is not null && n.Prefix == tunnel.Peer);
+                if (via is null || !via.Running) continue;
+                var cut = new PathCut(from, to, via, device!);
+                if (via != to) return Apply(mesh, cut);
+                direct ??= cut;
+            }
+        }
+        return Apply(mesh, direct ?? throw new MeshLabException("no node routes through a client tunnel of its own: nothing to cut"));
+    }
+
+    static PathCut Apply(MeshLab mesh, PathCut cut)
+    {
+        mesh.CutPath(cut.From, cut.Via);
+        return cut;
+    }
+
+    /// <summary>A node to stop: on the internet, not one of <paramref name="spare"/>, carrying the most tunnels in <paramref name="last"/>.</summary>
+    public static MeshNode PickNodeToStop(MeshLab mesh, MeshSnapshot? last, params MeshNode[] spare) =>
+        mesh.Nodes.Where(n => n.Running && !n.Host.BehindNat && !spare.Contains(n))
+            .OrderByDescending(n => last?.Nodes.FirstOrDefault(s => s.Number == n.Number)?.TunnelsUp ?? 0)
+            .ThenByDescending(n => n.Number)
+            .FirstOrDefault()
+        ?? throw new MeshLabException("no running node on the internet to stop");
+
+    /// <summary>True when no running node has a tunnel up to <paramref name="gone"/> (they noticed it left).</summary>
+    public static bool NobodyTunnelsTo(MeshSnapshot snapshot, MeshNode gone) =>
+        snapshot.Nodes.Where(s => s.Running).All(s => !s.TunnelPeers.Contains(gone.Prefix));
+}

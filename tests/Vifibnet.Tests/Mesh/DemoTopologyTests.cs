@@ -1,0 +1,54 @@
+using System.Net;
+using Vifibnet.Lab;
+
+namespace Vifibnet.Tests.Mesh;
+
+/// <summary>The demo's internet as data: documentation addresses only, a quarter of the nodes behind NAT, node 1 never.</summary>
+public sealed class DemoTopologyTests
+{
+    static readonly IPNetwork[] Documentation = [IPNetwork.Parse("198.51.100.0/24"), IPNetwork.Parse("203.0.113.0/24")];
+
+    [Theory]
+    [InlineData(2, 0)]
+    [InlineData(4, 1)]
+    [InlineData(8, 2)]
+    [InlineData(16, 4)]
+    [InlineData(60, 15)]
+    public void AQuarterOfTheNodesSitBehindNatButNeverTheFirst(int nodes, int natted)
+    {
+        var topology = DemoTopology.Build(nodes);
+        Assert.Equal(nodes, topology.Nodes.Count);
+        Assert.Equal(natted, topology.Natted.Count());
+        Assert.False(topology[1].BehindNat);
+        Assert.Equal(Enumerable.Range(1, nodes), topology.Nodes.Select(n => n.Number));
+    }
+
+    [Fact]
+    public void EveryAddressIsADistinctDocumentationAddress()
+    {
+        var topology = DemoTopology.Build(DemoTopology.MaxNodes);
+        var addresses = topology.Nodes.SelectMany(n => new[] { n.Address, n.GatewayWan, n.GatewayLan }).OfType<string>()
+            .Append(DemoTopology.RegistryAddress).ToList();
+        Assert.Equal(addresses.Count, addresses.Distinct().Count());
+        Assert.All(addresses, a => Assert.Contains(Documentation, net => net.Contains(IPAddress.Parse(a))));
+        // A NATed node's LAN is a /30 holding exactly it and its gateway.
+        Assert.All(topology.Natted, n =>
+            Assert.Equal(IPAddress.Parse(n.GatewayLan!).GetAddressBytes()[3] / 4, IPAddress.Parse(n.Address).GetAddressBytes()[3] / 4));
+    }
+
+    [Fact]
+    public void NattedNodesCannotTunnelToEachOther()
+    {
+        var topology = DemoTopology.Build(8);
+        var natted = topology.Natted.ToList();
+        Assert.False(DemoTopology.CanTunnel(natted[0], natted[1]));
+        Assert.True(DemoTopology.CanTunnel(natted[0], topology[1]));
+        Assert.Equal(natted[0].GatewayWan, natted[0].PublicAddress);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(61)]
+    public void ASizeOutsideTheRangeIsRefused(int nodes) =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => DemoTopology.Build(nodes));
+}

@@ -1,0 +1,121 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using Vifibnet.Lab;
+using Vifibnet.Node;
+using Xunit.Abstractions;
+
+namespace Vifibnet.Tests.Mesh;
+
+/// <summary>
+/// End to end, as root: an 8-node mesh (two nodes behind NAT) with its registry, every part real
+/// (the `vifibnet` CLI, openvpn, babeld, nft masquerade, namespaces), hello 4 s. Each test builds
+/// its own mesh and checks, when it ends, that nothing of it is left.
+/// </summary>
+[Collection("namespaces")]
+public sealed class MeshEndToEndTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task EightNodesIncludingNattedOnesAllAnswerOverTheOverlay()
+    {
+        await using var bed = await MeshTestBed.StartAsync(output);
+        await bed.RunAsync(async () =>
+        {
+            var mesh = bed.Mesh;
+            Assert.Equal(8, mesh.Nodes.Select(n => n.Prefix).Distinct().Count());
+            var natted = mesh.Nodes.Where(n => n.Host.BehindNat).ToList();
+            Assert.Equal(2, natted.Count);
+            foreach (var n in natted)
+            {
+                // Nobody can reach a NATed node's server: all its tunnels are its own client tunnels.
+                var tunnels = await ControlClient.GetTunnelsAsync(n.Directory);
+                Assert.DoesNotContain(tunnels, t => t.Direction == "server" && t.State == "up");
+                Assert.Contains(tunnels, t => t.Direction == "client" && t.State == "up");
+            }
+            // The two NATed nodes have no tunnel to each other, yet answer: their route goes through a third node.
+            var (a, b) = (natted[0], natted[1]);
+            var device = await MeshProbe.RouteDeviceAsync(a, b, CancellationToken.None);
+            Assert.NotNull(device);
+            var via = (await ControlClient.GetTunnelsAsync(a.Directory)).Single(t => t.Interface == device).Peer;
+            Assert.NotEqual(b.Prefix, via);
+            Assert.Contains(via, mesh.Nodes.Where(n => !n.Host.BehindNat).Select(n => n.Prefix));
+            Assert.Equal(0, mesh.Lab.TryExec(a.Namespace, "ping", "-6", "-c", "1", "-W", "2", b.Address.ToString()).ExitCode);
+        });
+    }
+
+    [Fact]
+    public async Task ACutPathInUseIsRoutedAround()
+    {
+        await using var bed = await MeshTestBed.StartAsync(output);
+        await bed.RunAsync(async () =>
+        {
+            var cut = await MeshScenario.CutPathInUseAsync(bed.Mesh, CancellationToken.None);
+            output.WriteLine(cut.ToString());
+            var sw = Stopwatch.StartNew();
+            var t = await bed.Watcher.WaitForAllPairsAsync(bed.All, sw, MeshTestBed.HealTimeout, CancellationToken.None);
+            output.WriteLine($"all pairs answer again {t.TotalSeconds:0.0} s after the cut");
+            // The path stays cut: the traffic now goes another way (another tunnel, or a new tunnel on the device).
+            Assert.Equal(0, bed.Mesh.Lab.TryExec(cut.From.Namespace, "ping", "-6", "-c", "1", "-W", "2", cut.To.Address.ToString()).ExitCode);
+            var tunnels = await ControlClient.GetTunnelsAsync(cut.From.Directory);
+            Assert.DoesNotContain(tunnels, t => t.Peer == cut.Via.Prefix && t.Direction == "client" && t.State == "up");
+            Assert.NotEqual(0, bed.Mesh.Lab.TryExec(cut.From.Namespace, "ping", "-c", "1", "-W", "1", cut.Via.Host.PublicAddress).ExitCode);
+        });
+    }
+
+    [Fact]
+    public async Task AStoppedNodeIsDroppedAndRejoinsWhenRestarted()
+    {
+        await using var bed = await MeshTestBed.StartAsync(output);
+        await bed.RunAsync(async () =>
+        {
+            var mesh = bed.Mesh;
+            var node = MeshScenario.PickNodeToStop(mesh, bed.Watcher.Last, mesh.Nodes[0]);
+            var certificate = SHA256.HashData(File.ReadAllBytes(Path.Combine(node.Directory, "cert.crt")));
+            await mesh.StopNodeAsync(node);
+            Assert.Equal(0, await node.Process!.Exited);
+            // A clean stop leaves nothing running and no tap device in the node's namespace.
+            Assert.Empty(NetworkLab.Pids(node.Namespace));
+            Assert.DoesNotContain("vifib-", mesh.Lab.Exec(node.Namespace, "ip", "-o", "link", "show"));
+
+            var sw = Stopwatch.StartNew();
+            var left = await bed.Watcher.WaitForAllPairsAsync(bed.Running, sw, MeshTestBed.HealTimeout, CancellationToken.None,
+                s => MeshScenario.NobodyTunnelsTo(s, node), $"the others without {node.Label}");
+            output.WriteLine($"{node.Label} stopped: no tunnel to it and the others all answer after {left.TotalSeconds:0.0} s");
+
+            sw.Restart();
+            mesh.StartNode(node);
+            var back = await bed.Watcher.WaitForAllPairsAsync(bed.All, sw, MeshTestBed.HealTimeout, CancellationToken.None);
+            output.WriteLine($"{node.Label} rejoined {back.TotalSeconds:0.0} s after its restart");
+            Assert.Equal(certificate, SHA256.HashData(File.ReadAllBytes(Path.Combine(node.Directory, "cert.crt"))));
+            Assert.Contains(await ControlClient.GetTunnelsAsync(node.Directory), t => t.State == "up");
+        });
+    }
+
+    [Fact]
+    public async Task TheMeshOutlivesItsRegistryAndANodeRejoinsFromItsPeerDb()
+    {
+        await using var bed = await MeshTestBed.StartAsync(output);
+        await bed.RunAsync(async () =>
+        {
+            var mesh = bed.Mesh;
+            var node = MeshScenario.PickNodeToStop(mesh, bed.Watcher.Last, mesh.Nodes[0]);
+            var update = await ControlClient.UpdatePeersAsync(node.Directory);
+            Assert.True(update.Total >= mesh.Nodes.Count / 2, $"{node.Label} knows only {update.Total} peers");
+
+            await mesh.StopRegistryAsync();
+            Assert.False(mesh.RegistryRunning);
+            var sw = Stopwatch.StartNew();
+            // Without the registry, the mesh keeps answering (give babel a few hellos to show otherwise).
+            await Task.Delay(TimeSpan.FromSeconds(3 * MeshTestBed.Hello));
+            await bed.Watcher.WaitForAllPairsAsync(bed.All, sw, TimeSpan.FromSeconds(30), CancellationToken.None);
+            var failed = await Assert.ThrowsAsync<NodeDaemonException>(() => ControlClient.UpdatePeersAsync(node.Directory));
+            Assert.Contains("unreachable", failed.Message);
+
+            await mesh.StopNodeAsync(node);
+            sw.Restart();
+            mesh.StartNode(node);
+            var back = await bed.Watcher.WaitForAllPairsAsync(bed.All, sw, MeshTestBed.HealTimeout, CancellationToken.None);
+            output.WriteLine($"{node.Label} restarted without a registry and rejoined from its peer DB in {back.TotalSeconds:0.0} s");
+            Assert.Contains("registry unreachable", File.ReadAllText(Path.Combine(node.Directory, "vifibnet.log")));
+        });
+    }
+}

@@ -1,0 +1,132 @@
+using System.Diagnostics;
+using Vifibnet.Lab;
+using Vifibnet.Logging;
+using Vifibnet.Processes;
+using Vifibnet.Tests.Support;
+using Xunit.Abstractions;
+
+namespace Vifibnet.Tests.Mesh;
+
+/// <summary>
+/// A running 8-node mesh for one end-to-end test: the same <see cref="MeshLab"/> as `vifibnet demo`
+/// (registry in a namespace, two nodes behind NAT, registration through the registry, the real CLI,
+/// openvpn and babeld), hello 4 s. Dispose removes it and asserts that nothing is left: no namespace
+/// with the prefix, no process started from its directory, no tap device or bridge in the root namespace.
+/// </summary>
+public sealed class MeshTestBed : IAsyncDisposable
+{
+    public const string Prefix = "vm-t-";
+    public const int Hello = 4;
+    public static readonly TimeSpan ConvergeTimeout = TimeSpan.FromSeconds(150);
+    public static readonly TimeSpan HealTimeout = TimeSpan.FromSeconds(120);
+
+    readonly ITestOutputHelper output;
+    string lastLine = "";
+
+    public MeshLab Mesh { get; }
+    public MeshWatcher Watcher { get; }
+
+    MeshTestBed(MeshLab mesh, ITestOutputHelper output)
+    {
+        Mesh = mesh;
+        this.output = output;
+        Watcher = new MeshWatcher(mesh, new InlineProgress<MeshSnapshot>(Show));
+    }
+
+    /// <summary>Builds the internet, starts the registry, registers and starts every node, and waits for all pairs to answer.</summary>
+    public static async Task<MeshTestBed> StartAsync(ITestOutputHelper output, int nodes = 8)
+    {
+        Requires.Root();
+        Requires.Tool("openvpn", "openvpn");
+        Requires.Tool("babeld", "babeld");
+        Requires.Tool("nft", "nftables");
+        var log = new Logger(LogLevel.Warning, r => output.WriteLine(r.ToString()));
+        var mesh = MeshLab.Create(new MeshOptions
+        {
+            Prefix = Prefix, Nodes = nodes, Hello = Hello, Vifibnet = (CliProgram.Dotnet, [CliProgram.Dll]),
+        }, log);
+        var bed = new MeshTestBed(mesh, output);
+        try
+        {
+            await mesh.StartRegistryAsync(CancellationToken.None);
+            await Task.WhenAll(mesh.Nodes.Select(n => mesh.RegisterAsync(n, CancellationToken.None)));
+            var sw = Stopwatch.StartNew();
+            foreach (var n in mesh.Nodes) mesh.StartNode(n);
+            var t = await bed.Watcher.WaitForAllPairsAsync(bed.All, sw, ConvergeTimeout, CancellationToken.None);
+            output.WriteLine($"all {nodes * (nodes - 1)} pairs answer {t.TotalSeconds:0.0} s after start");
+            return bed;
+        }
+        catch
+        {
+            bed.DumpLogs();
+            await bed.DisposeAsync();
+            throw;
+        }
+    }
+
+    public IReadOnlyList<int> All => [.. Mesh.Nodes.Select(n => n.Number)];
+
+    public IReadOnlyList<int> Running => MeshWatcher.Running(Mesh);
+
+    /// <summary>Runs a test body; on failure prints the tail of every node's log before rethrowing.</summary>
+    public async Task RunAsync(Func<Task> body)
+    {
+        try
+        {
+            await body();
+        }
+        catch
+        {
+            DumpLogs();
+            throw;
+        }
+    }
+
+    void Show(MeshSnapshot s)
+    {
+        var line = $"[{s.Elapsed.TotalSeconds,6:0.0} s] tunnel ends {s.TunnelsUp}, pairs {s.Answered}/{s.Pairs}";
+        if (line[line.IndexOf(']')..] == (lastLine.Length > 0 ? lastLine[lastLine.IndexOf(']')..] : "")) return;
+        lastLine = line;
+        output.WriteLine(line);
+    }
+
+    void DumpLogs()
+    {
+        foreach (var n in Mesh.Nodes)
+            foreach (var name in new[] { "console.log", "vifibnet.log" })
+            {
+                var path = Path.Combine(n.Directory, name);
+                if (File.Exists(path)) output.WriteLine($"--- {n.Label} {name} (tail)\n{string.Join('\n', File.ReadAllLines(path).TakeLast(12))}");
+            }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        var dir = Mesh.WorkDir;
+        await Mesh.DisposeAsync();
+        Assert.Empty(NetworkLab.Existing(Prefix));
+        Assert.Empty(ProcessesUsing(dir));
+        var rootLinks = Command.Run("ip", "-o", "link", "show");
+        Assert.DoesNotContain("vifib-", rootLinks);
+        Assert.DoesNotContain(": p-n", rootLinks);
+        Assert.DoesNotContain(": br0", Command.Run("ip", "-o", "link", "show", "type", "bridge"));
+        Assert.False(Directory.Exists(dir), $"{dir} was not removed");
+    }
+
+    /// <summary>Processes whose command line names <paramref name="dir"/> (the nodes, openvpn, babeld, the registry of this mesh).</summary>
+    static List<string> ProcessesUsing(string dir)
+    {
+        var found = new List<string>();
+        foreach (var proc in Directory.EnumerateDirectories("/proc").Where(d => int.TryParse(Path.GetFileName(d), out _)))
+        {
+            try
+            {
+                var cmdline = File.ReadAllText(Path.Combine(proc, "cmdline")).Replace('\0', ' ');
+                if (cmdline.Contains(dir, StringComparison.Ordinal)) found.Add($"{Path.GetFileName(proc)}: {cmdline}");
+            }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+        }
+        return found;
+    }
+}
