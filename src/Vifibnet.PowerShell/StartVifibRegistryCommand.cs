@@ -49,6 +49,11 @@ public sealed class StartVifibRegistryCommand : PSCmdlet
     [Parameter]
     public string? MailHost { get; set; }
 
+    /// <summary>Node prefix length under the network prefix (default 16).</summary>
+    [Parameter]
+    [ValidateRange(1, 127)]
+    public int PrefixLength { get; set; } = PrefixAllocator.DefaultLength;
+
     /// <summary>The seed's -v level, 0..5.</summary>
     [Parameter]
     [ValidateRange(0, 5)]
@@ -65,7 +70,7 @@ public sealed class StartVifibRegistryCommand : PSCmdlet
         var launch = new RegistryLaunch(Port, Db is ":memory" or ":memory:" ? Db : GetUnresolvedProviderPathFromPSPath(Db),
             GetUnresolvedProviderPathFromPSPath(Ca), GetUnresolvedProviderPathFromPSPath(Key))
         {
-            PrivateAddress = Private, Bootstrap = Bootstrap, MailHost = MailHost, LogLevel = LogLevel,
+            PrivateAddress = Private, Bootstrap = Bootstrap, MailHost = MailHost, LogLevel = LogLevel, PrefixLength = PrefixLength,
         };
         IReadOnlyList<string> arguments;
         (string File, IReadOnlyList<string> Prefix) program;

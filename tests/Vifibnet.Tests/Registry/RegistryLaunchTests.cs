@@ -18,10 +18,11 @@ public class RegistryLaunchTests
             Bootstrap = ["0000000000000001 198.51.100.1 1194 udp", "0000000000000010,203.0.113.5,1195,tcp-server"],
             MailHost = "127.0.0.1:2525",
             LogLevel = 3,
+            PrefixLength = 20,
         };
         Assert.Equal(["registry", "8000", "--db", "/r/registry.db", "--ca", "/r/ca.crt", "--key", "/r/ca.key", "--private", "2001:db8:42::1",
             "--bootstrap", "0000000000000001", "198.51.100.1", "1194", "udp", "--bootstrap", "0000000000000010", "203.0.113.5", "1195", "tcp-server",
-            "--mailhost", "127.0.0.1:2525", "-v", "3"], launch.Arguments());
+            "--mailhost", "127.0.0.1:2525", "--prefix-length", "20", "-v", "3"], launch.Arguments());
         var bad = new RegistryLaunch(8000, "db", "ca", "key") { Bootstrap = ["0001 198.51.100.1"] };
         Assert.Contains("PREFIX IP PORT PROTO", Assert.Throws<ArgumentException>(() => bad.Arguments()).Message);
     }
