@@ -8,9 +8,14 @@
     CompatiblePSEditions = @('Core')
     # Exactly the cmdlet classes of Vifibnet.PowerShell.dll (checked by tests/Vifibnet.Tests/PowerShell/ManifestTests.cs).
     CmdletsToExport      = @(
+        'Get-VifibNodeIdentity'
         'New-VifibRegistry'
         'New-VifibToken'
+        'Register-VifibNode'
         'Start-VifibRegistry'
+        'Start-VifibNode'
+        'Get-VifibTunnel'
+        'Update-VifibPeers'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -11,11 +11,13 @@ public sealed record LoadFigures(string Name, int Requests, double Seconds, doub
 /// <summary>Runs a request in a loop from several workers for a fixed time and measures each call.</summary>
 public static class LoadRun
 {
-    public static async Task<LoadFigures> RunAsync(string name, TimeSpan duration, int workers, Func<int, Task> request)
+    /// <summary>Runs <paramref name="warmup"/> unmeasured requests first (JIT, connection set-up), then the timed load.</summary>
+    public static async Task<LoadFigures> RunAsync(string name, TimeSpan duration, int workers, Func<int, Task> request, int warmup = 50)
     {
         var latencies = new List<double>[workers];
-        var clock = Stopwatch.StartNew();
         var counter = 0;
+        for (var i = 0; i < warmup; i++) await request(Interlocked.Increment(ref counter));
+        var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, workers).Select(async w =>
         {
             var mine = latencies[w] = [];

@@ -56,6 +56,15 @@ await using (var fresh = await Bench.StartAsync(network))
         var list = await response.Content.ReadFromJsonAsync<PeerListResponse>(RegistryJson.Options);
         if (list!.Peers.Count != 20) throw new InvalidOperationException($"got {list.Peers.Count} peers");
     }));
+
+    // The same pick without HTTP or signatures: what the DB side of a peer list costs.
+    var node = fresh.Service.Authenticate("GET", "/x", Convert.ToBase64String(cert.RawData), DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture),
+        "n0", Convert.ToBase64String(nodeKey.SignData(NodeRequestSignature.Canonical("GET", "/x", DateTimeOffset.UtcNow.ToUnixTimeSeconds(), "n0", []), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)), []);
+    figures.Add(await LoadRun.RunAsync("peers(service only, 1 thread)", phase / 4, 1, _ =>
+    {
+        if (fresh.Service.GetPeerList(node, 20).Peers.Count != 20) throw new InvalidOperationException("short peer list");
+        return Task.CompletedTask;
+    }));
 }
 
 figures.Add(await IssueAsync("certs(fresh DB)", prefill: 0));

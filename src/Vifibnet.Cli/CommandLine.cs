@@ -14,6 +14,8 @@ public static class CommandLine
         new("new-registry", "create a network: CA (prefix in its serial), CA key, registry DB", NewRegistryCommand.RunAsync),
         new("registry", "serve a network's registry (foreground until Ctrl+C / SIGTERM)", RegistryCommand.RunAsync),
         new("token", "print a registration token made without e-mail", TokenCommand.RunAsync),
+        new("setup", "join a network: ca.pem, cert.key, cert.crt, peers.db from a registry", SetupCommand.RunAsync),
+        new("identity", "show a node's network, prefix and overlay address from its files", IdentityCommand.RunAsync),
         NodeCommand.Command,
         TunnelsCommand.Command,
         PeersCommand.Command,
@@ -22,7 +24,7 @@ public static class CommandLine
         DemoCommand.Command,
     ];
 
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, TextReader? stdin = null)
     {
         if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
         {
@@ -40,7 +42,7 @@ public static class CommandLine
         using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, c => { c.Cancel = true; cancel.Cancel(); });
         try
         {
-            return await command.Run(new CommandContext(args[1..], stdout, stderr, cancel.Token));
+            return await command.Run(new CommandContext(args[1..], stdout, stderr, cancel.Token, stdin));
         }
         catch (UsageException e)
         {

@@ -1,5 +1,6 @@
 using System.Management.Automation;
-using Vifibnet.Hosting;
+using Vifibnet.Logging;
+using Vifibnet.Processes;
 
 namespace Vifibnet.PowerShell;
 
@@ -16,7 +17,7 @@ public sealed class RegistryJob : Job
     {
         this.location = location;
         PSJobTypeName = "VifibRegistryJob";
-        child = ChildProcess.Start(file, arguments, line => Output.Add(PSObject.AsPSObject(line)));
+        child = ChildProcess.Start("vifibnet registry", file, arguments, null, Logger.Null, line => Output.Add(PSObject.AsPSObject(line)));
         SetJobState(JobState.Running);
         _ = child.Exited.ContinueWith(t =>
         {
@@ -31,7 +32,7 @@ public sealed class RegistryJob : Job
         }, TaskScheduler.Default);
     }
 
-    public override string StatusMessage => child.Exited.IsCompleted ? $"exited ({child.Exited.Result})" : $"serving (pid {child.Id})";
+    public override string StatusMessage => child.Exited.IsCompleted ? $"exited ({child.Exited.Result})" : $"serving (pid {child.Pid})";
     public override bool HasMoreData => Output.Count > 0 || Error.Count > 0;
     public override string Location => location;
 

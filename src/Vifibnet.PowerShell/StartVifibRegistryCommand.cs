@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Management.Automation;
 using Vifibnet.Hosting;
+using Vifibnet.Logging;
+using Vifibnet.Processes;
 using Vifibnet.Registry;
 
 namespace Vifibnet.PowerShell;
@@ -47,6 +49,11 @@ public sealed class StartVifibRegistryCommand : PSCmdlet
     [Parameter]
     public string? MailHost { get; set; }
 
+    /// <summary>Node prefix length under the network prefix (default 16).</summary>
+    [Parameter]
+    [ValidateRange(1, 127)]
+    public int PrefixLength { get; set; } = PrefixAllocator.DefaultLength;
+
     /// <summary>The seed's -v level, 0..5.</summary>
     [Parameter]
     [ValidateRange(0, 5)]
@@ -63,7 +70,7 @@ public sealed class StartVifibRegistryCommand : PSCmdlet
         var launch = new RegistryLaunch(Port, Db is ":memory" or ":memory:" ? Db : GetUnresolvedProviderPathFromPSPath(Db),
             GetUnresolvedProviderPathFromPSPath(Ca), GetUnresolvedProviderPathFromPSPath(Key))
         {
-            PrivateAddress = Private, Bootstrap = Bootstrap, MailHost = MailHost, LogLevel = LogLevel,
+            PrivateAddress = Private, Bootstrap = Bootstrap, MailHost = MailHost, LogLevel = LogLevel, PrefixLength = PrefixLength,
         };
         IReadOnlyList<string> arguments;
         (string File, IReadOnlyList<string> Prefix) program;
@@ -84,20 +91,27 @@ public sealed class StartVifibRegistryCommand : PSCmdlet
         }
         var all = program.Prefix.Concat(arguments).ToList();
         var command = $"vifibnet {string.Join(' ', arguments)}";
-        if (AsJob)
+        try
         {
-            var job = new RegistryJob(command, program.File, all, $"port {Port}");
-            JobRepository.Add(job);
-            WriteObject(job);
-            return;
+            if (AsJob)
+            {
+                var job = new RegistryJob(command, program.File, all, $"port {Port}");
+                JobRepository.Add(job);
+                WriteObject(job);
+                return;
+            }
+            RunInForeground(program.File, all);
         }
-        RunInForeground(program.File, all);
+        catch (CommandFailedException e)
+        {
+            ThrowTerminatingError(ErrorRecords.For(e, "StartVifibRegistryCannotStart", ErrorCategory.ResourceUnavailable, program.File));
+        }
     }
 
     void RunInForeground(string file, IReadOnlyList<string> arguments)
     {
         var lines = new BlockingCollection<string>();
-        using var child = ChildProcess.Start(file, arguments, lines.Add);
+        using var child = ChildProcess.Start("vifibnet registry", file, arguments, null, Logger.Null, lines.Add);
         _ = child.Exited.ContinueWith(_ => lines.CompleteAdding(), TaskScheduler.Default);
         using var onStop = stop.Token.Register(() => _ = child.StopAsync(TimeSpan.FromSeconds(10)));
         foreach (var line in lines.GetConsumingEnumerable())

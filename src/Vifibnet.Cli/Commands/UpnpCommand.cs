@@ -1,16 +1,18 @@
 using System.Globalization;
 using Vifibnet.Logging;
 using Vifibnet.Nat;
+using Vifibnet.Node;
 
 namespace Vifibnet.Cli.Commands;
 
 /// <summary>`vifibnet upnp discover|list|map|unmap|forward`: look at and drive the LAN's UPnP gateway by hand.</summary>
 public static class UpnpCommand
 {
-    public const string Summary = "UPnP gateway diagnostics: discover | list | map | unmap | forward";
+    public const string Summary = "UPnP: a running node's mappings (status), gateway diagnostics (discover, list, map, ...)";
 
     const string Help = """
-        usage: vifibnet upnp discover                       find the gateway, its external and our LAN address
+        usage: vifibnet upnp status [-s STATE_DIR]          a running node's gateway, external address and mappings
+               vifibnet upnp discover                       find the gateway, its external and our LAN address
                vifibnet upnp list                           the gateway's port mappings
                vifibnet upnp map EXT_PORT udp|tcp INT_PORT  add a mapping to this host [--lease SECONDS] [--description TEXT]
                vifibnet upnp unmap EXT_PORT udp|tcp         delete a mapping
@@ -20,7 +22,7 @@ public static class UpnpCommand
 
     public static async Task<int> RunAsync(CommandContext context)
     {
-        var (verb, positional, options, pairs, verbose, lease, description) = Parse(context.Args);
+        var (verb, positional, options, pairs, verbose, lease, description, stateDir) = Parse(context.Args);
         if (verb is null or "-h" or "--help")
         {
             (verb is null ? context.Error : context.Out).WriteLine(Help);
@@ -29,6 +31,9 @@ public static class UpnpCommand
         var log = new Logger(Verbosity.MinimumLevel(verbose), r => context.Error.WriteLine(r));
         switch (verb)
         {
+            case "status":
+                PrintStatus(await ControlClient.GetPortForwardingAsync(stateDir, context.Cancel), context.Out);
+                return CommandLine.Ok;
             case "forward":
                 if (pairs.Count == 0) throw new UsageException("forward needs at least one --pp PORT PROTO");
                 return await ForwardAsync(context, pairs, options, log);
@@ -37,7 +42,7 @@ public static class UpnpCommand
                 using (var session = await GatewaySession.OpenAsync(options, log, context.Cancel))
                     return await OnGatewayAsync(context, session, verb, positional, lease ?? options.Lease, description);
             default:
-                throw new UsageException($"unknown upnp action '{verb}' (discover, list, map, unmap, forward)");
+                throw new UsageException($"unknown upnp action '{verb}' (status, discover, list, map, unmap, forward)");
         }
     }
 
@@ -86,24 +91,24 @@ public static class UpnpCommand
     static async Task<int> ForwardAsync(CommandContext context, List<ForwardedPort> pairs, PortForwarderOptions options, Logger log)
     {
         using var forwarder = new PortForwarder(pairs, options, log);
-        forwarder.PublicAddressesChanged += addresses => PrintStatus(forwarder.Status, context.Out);
+        forwarder.PublicAddressesChanged += addresses => PrintStatus(NatStatusView.Of(forwarder.Status), context.Out);
         await forwarder.RunAsync(context.Cancel);
-        PrintStatus(forwarder.Status, context.Out);
+        PrintStatus(NatStatusView.Of(forwarder.Status), context.Out);
         return CommandLine.Ok;
     }
 
-    /// <summary>Prints a forwarder's status; `vifibnet status` shows a running node's with the same lines.</summary>
-    public static void PrintStatus(NatStatus status, TextWriter output)
+    /// <summary>Prints port forwarding as it stands (a running node's, or `forward`'s own); a future `vifibnet status` can reuse it.</summary>
+    public static void PrintStatus(NatStatusView status, TextWriter output)
     {
-        output.WriteLine($"upnp         {status.State.ToString().ToLowerInvariant()}{(status.Gateway is null ? "" : $" via {status.Gateway}")}");
+        output.WriteLine($"upnp         {status.State}{(status.Gateway is null ? "" : $" via {status.Gateway}")}");
         if (status.ExternalAddress is not null) output.WriteLine($"external     {status.ExternalAddress} (lan {status.LanAddress})");
-        foreach (var m in status.Mappings)
-            output.WriteLine($"advertise    {m.Advertised}   ({m.Mapping}{(m.Expires is { } e ? $", renew by {e:HH:mm:ss}" : "")})");
-        if (status.LastRefresh is { } refreshed) output.WriteLine($"refreshed    {refreshed:yyyy-MM-dd HH:mm:ss}");
-        if (status.Error is not null) output.WriteLine($"error        {status.Error}");
+        for (var i = 0; i < status.Mappings.Count; i++)
+            output.WriteLine($"advertise    {status.Advertised[i]}   ({status.Mappings[i]})");
+        if (status.LastRefresh is { } refreshed) output.WriteLine($"refreshed    {refreshed.ToUniversalTime():yyyy-MM-dd HH:mm:ss}Z");
+        if (status.LastError is not null) output.WriteLine($"error        {status.LastError}");
     }
 
-    static (string? Verb, List<string> Positional, PortForwarderOptions Options, List<ForwardedPort> Pairs, int Verbose, TimeSpan? Lease, string Description) Parse(string[] args)
+    static (string? Verb, List<string> Positional, PortForwarderOptions Options, List<ForwardedPort> Pairs, int Verbose, TimeSpan? Lease, string Description, string StateDir) Parse(string[] args)
     {
         var options = new PortForwarderOptions();
         var positional = new List<string>();
@@ -111,6 +116,7 @@ public static class UpnpCommand
         int verbose = 1;
         TimeSpan? lease = null;
         var description = "vifibnet upnp";
+        var stateDir = "/var/lib/vifibnet";
         for (var i = 0; i < args.Length; i++)
         {
             string Next() => ++i < args.Length ? args[i] : throw new UsageException($"{args[i - 1]} needs a value");
@@ -123,6 +129,7 @@ public static class UpnpCommand
                 case "-v" or "--verbose": verbose = Number(Next(), "-v"); break;
                 case "--lease": lease = TimeSpan.FromSeconds(Number(Next(), "--lease")); break;
                 case "--description": description = Next(); break;
+                case "-s" or "--state": stateDir = Next(); break;
                 case "--pp":
                     var port = Port(Next());
                     try { pairs.Add(new ForwardedPort(port, Next())); }
@@ -135,7 +142,7 @@ public static class UpnpCommand
             }
         }
         var verb = positional.Count > 0 ? positional[0] : null;
-        return (verb, positional.Skip(1).ToList(), options, pairs, verbose, lease, description);
+        return (verb, positional.Skip(1).ToList(), options, pairs, verbose, lease, description, stateDir);
     }
 
     static int Number(string text, string what) =>

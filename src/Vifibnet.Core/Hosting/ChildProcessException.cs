@@ -1,4 +1,4 @@
 namespace Vifibnet.Hosting;
 
-/// <summary>A child program (vifibnet registry, openvpn, babeld) cannot be started.</summary>
+/// <summary>The vifibnet program is not where it should be (beside the module or the test assembly).</summary>
 public sealed class ChildProcessException(string message, Exception? inner = null) : Exception(message, inner);

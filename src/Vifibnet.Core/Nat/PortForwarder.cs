@@ -79,9 +79,13 @@ public sealed class PortForwarder : IPortForwarder, IDisposable
         try
         {
             await StartAsync(cancel).ConfigureAwait(false);
+            var failures = 0;
             while (true)
             {
-                var wait = status.State == NatState.Failed ? options.RetryInterval : options.RefreshInterval;
+                // A failing gateway is retried soon, then less often (doubling), never less often than the refresh.
+                failures = status.State == NatState.Failed ? failures + 1 : 0;
+                var wait = failures == 0 ? options.RefreshInterval
+                    : TimeSpan.FromTicks(Math.Min(options.RefreshInterval.Ticks, options.RetryInterval.Ticks << Math.Min(failures - 1, 16)));
                 await Task.Delay(wait, cancel).ConfigureAwait(false);
                 await RefreshAsync(cancel).ConfigureAwait(false);
             }
@@ -112,7 +116,7 @@ public sealed class PortForwarder : IPortForwarder, IDisposable
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             // Whatever a gateway does must not take the daemon down: forget it, search again later.
-            log.Warning($"UPnP {what} failed{(gateway is null ? "" : $" with gateway {gateway.Service.ControlUrl}")}: {e.Message}; retrying in {options.RetryInterval}", e is NatException ? null : e);
+            log.Warning($"UPnP {what} failed{(gateway is null ? "" : $" with gateway {gateway.Service.ControlUrl}")}: {e.Message}; will search again and retry", e is NatException ? null : e);
             gateway = null;
             Publish(status with { State = NatState.Failed, Error = e.Message, LastRefresh = DateTimeOffset.UtcNow });
         }
@@ -139,6 +143,8 @@ public sealed class PortForwarder : IPortForwarder, IDisposable
             log.Info($"UPnP gateway {gateway.Service}; our LAN address {lanAddress}");
         }
         var external = await gateway.GetExternalIPAddressAsync(cancel).ConfigureAwait(false);
+        if (IsPrivate(external) && !external.Equals(previous.ExternalAddress))
+            log.Warning($"UPnP gateway's external address {external} is private: another NAT lies beyond it, so peers on the internet may not reach these mappings");
         var table = await allocator.TryListAsync(gateway, cancel).ConfigureAwait(false);
         var mappings = new List<NatMapping>();
         var errors = new List<string>();
@@ -174,6 +180,15 @@ public sealed class PortForwarder : IPortForwarder, IDisposable
             log.Warning($"UPnP gateway at {options.DescriptionUrl} is not usable: {e.Message}");
             return new GatewaySearch(null, 1, [e.Message]);
         }
+    }
+
+    /// <summary>RFC 1918, shared (RFC 6598, carrier-grade NAT) and link-local IPv4.</summary>
+    static bool IsPrivate(IPAddress address)
+    {
+        if (address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork) return false;
+        var b = address.GetAddressBytes();
+        return b[0] == 10 || (b[0] == 172 && (b[1] & 0xF0) == 16) || (b[0] == 192 && b[1] == 168)
+            || (b[0] == 100 && (b[1] & 0xC0) == 64) || (b[0] == 169 && b[1] == 254);
     }
 
     void Publish(NatStatus next)

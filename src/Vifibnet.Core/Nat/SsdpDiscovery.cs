@@ -39,7 +39,7 @@ public sealed class SsdpDiscovery(Logger log, SocketOpener? open = null)
         // UPnP's recommended TTL: the gateway is on our link, a router or two at most.
         socket.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.MulticastTimeToLive, 2);
         var mx = Math.Clamp((int)wait.TotalSeconds - 1, 1, 5);
-        await SendSearchesAsync(socket, mx, cancel).ConfigureAwait(false);
+        if (!await SendSearchesAsync(socket, mx, cancel).ConfigureAwait(false)) return found;
         log.Debug($"SSDP M-SEARCH sent to {Target} for {SearchTargets.Count} targets; waiting up to {wait.TotalSeconds:0.#} s");
 
         var deadline = DateTime.UtcNow + wait;
@@ -53,7 +53,7 @@ public sealed class SsdpDiscovery(Logger log, SocketOpener? open = null)
             if (!resent && found.Count == 0 && now >= resendAt)
             {
                 resent = true;
-                await SendSearchesAsync(socket, mx, cancel).ConfigureAwait(false);
+                if (!await SendSearchesAsync(socket, mx, cancel).ConfigureAwait(false)) break;
             }
             var until = !resent && found.Count == 0 && resendAt < deadline ? resendAt : deadline;
             var left = until - now;
@@ -95,13 +95,23 @@ public sealed class SsdpDiscovery(Logger log, SocketOpener? open = null)
         return found;
     }
 
-    async Task SendSearchesAsync(Socket socket, int mx, CancellationToken cancel)
+    /// <summary>Sends one M-SEARCH per target; false when the network refuses (no route for multicast: no LAN, so no gateway).</summary>
+    async Task<bool> SendSearchesAsync(Socket socket, int mx, CancellationToken cancel)
     {
-        foreach (var target in SearchTargets)
+        try
         {
-            var request = Encoding.ASCII.GetBytes(
-                $"M-SEARCH * HTTP/1.1\r\nHOST: {MulticastEndpoint}\r\nMAN: \"ssdp:discover\"\r\nMX: {mx}\r\nST: {target}\r\n\r\n");
-            await socket.SendToAsync(request, SocketFlags.None, Target, cancel).ConfigureAwait(false);
+            foreach (var target in SearchTargets)
+            {
+                var request = Encoding.ASCII.GetBytes(
+                    $"M-SEARCH * HTTP/1.1\r\nHOST: {MulticastEndpoint}\r\nMAN: \"ssdp:discover\"\r\nMX: {mx}\r\nST: {target}\r\n\r\n");
+                await socket.SendToAsync(request, SocketFlags.None, Target, cancel).ConfigureAwait(false);
+            }
+            return true;
+        }
+        catch (SocketException e)
+        {
+            log.Debug($"SSDP search toward {Target} could not be sent: {e.Message}");
+            return false;
         }
     }
 

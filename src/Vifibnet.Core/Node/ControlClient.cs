@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using Vifibnet.Configuration;
+using Vifibnet.Nat;
 using Vifibnet.Tunnels;
 
 namespace Vifibnet.Node;
@@ -18,6 +19,10 @@ public static class ControlClient
     /// <summary>Makes the running node declare and refresh its peer DB now.</summary>
     public static async Task<PeersUpdateResult> UpdatePeersAsync(string stateDir, CancellationToken cancel = default) =>
         await RequestAsync<PeersUpdateResult>(stateDir, "peers update", cancel);
+
+    /// <summary>The running node's UPnP port forwarding: gateway, external address, mappings, last error.</summary>
+    public static async Task<NatStatusView> GetPortForwardingAsync(string stateDir, CancellationToken cancel = default) =>
+        await RequestAsync<NatStatusView>(stateDir, "upnp", cancel);
 
     /// <summary>True when a node answers on the state directory's control socket.</summary>
     public static bool IsRunning(string stateDir)

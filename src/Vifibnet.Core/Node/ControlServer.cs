@@ -42,6 +42,8 @@ public sealed class ControlServer : IAsyncDisposable
         }
         var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         listener.Bind(new UnixDomainSocketEndPoint(path));
+        // Only the node's owner (root) may ask it things.
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         listener.Listen(16);
         return new ControlServer(listener, path, handle, log);
     }

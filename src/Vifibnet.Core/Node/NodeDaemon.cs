@@ -133,6 +133,8 @@ public sealed class NodeDaemon
     {
         var nextRefresh = DateTimeOffset.UtcNow + options.TunnelRefresh;
         nextPeerUpdate = DateTimeOffset.UtcNow;
+        // With LAN interfaces, give babel two hellos to hear the LAN's nodes before tunnelling to any of them.
+        var firstTunnels = DateTimeOffset.UtcNow + (options.Interfaces.Count > 0 ? TimeSpan.FromSeconds(2 * options.Hello) : TimeSpan.Zero);
         while (true)
         {
             cancel.ThrowIfCancellationRequested();
@@ -142,7 +144,7 @@ public sealed class NodeDaemon
             if (refresh) nextRefresh = now + options.TunnelRefresh;
             try
             {
-                var changes = await tunnels!.TickAsync(refresh, cancel);
+                var changes = now < firstTunnels ? TunnelChanges.None : await tunnels!.TickAsync(refresh, cancel);
                 if (changes.NewlyConnected > 0) babel!.CheckInterfacesNow();
             }
             catch (Exception e) when (e is not OperationCanceledException)
@@ -159,7 +161,7 @@ public sealed class NodeDaemon
             if (registry is not null && now >= nextPeerUpdate)
             {
                 try { await UpdatePeersAsync(cancel); }
-                catch (RegistryException e) { log.Warning($"registry unreachable or refused ({e.Message}); running on the peer DB, retrying in {RegistryRetry.TotalSeconds:0} s"); }
+                catch (RegistryException) { /* logged; retried in RegistryRetry */ }
             }
             await Task.Delay(TickInterval, cancel);
         }
@@ -225,7 +227,16 @@ public sealed class NodeDaemon
         try
         {
             nextPeerUpdate = DateTimeOffset.UtcNow + RegistryRetry;
-            var result = await new PeerUpdater(registry, db!, Identity!.Prefix.ToBinary(), log.For("peers")).UpdateAsync(AdvertisedAddress(), cancel);
+            PeersUpdateResult result;
+            try
+            {
+                result = await new PeerUpdater(registry, db!, Identity!.Prefix.ToBinary(), log.For("peers")).UpdateAsync(AdvertisedAddress(), cancel);
+            }
+            catch (RegistryException e)
+            {
+                log.Warning($"registry unreachable or refused ({e.Message}); running on the peer DB, retrying in {RegistryRetry.TotalSeconds:0} s");
+                throw;
+            }
             nextPeerUpdate = DateTimeOffset.UtcNow + options.PeersDbRefresh;
             if (result.Declared is not null) db!.SetConfig("declared", result.Declared);
             return result;
@@ -248,7 +259,8 @@ public sealed class NodeDaemon
     {
         "tunnels" => await GetTunnelsAsync(cancel),
         "peers update" => await UpdatePeersAsync(cancel),
-        _ => new ControlError($"unknown request '{request}' (known: tunnels, peers update)"),
+        "upnp" => NatStatusView.Of(PortForwarding),
+        _ => new ControlError($"unknown request '{request}' (known: tunnels, peers update, upnp)"),
     };
 
     /// <summary>What `peers update` on a stopped node needs to reach the registry as this node.</summary>

@@ -56,9 +56,13 @@ public static class NodeStartup
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
             {
-                // Gone already, or not ours: nothing to clean.
+                // Gone already: nothing to clean.
             }
-            File.Delete(pidFile);
+            finally
+            {
+                // Stale either way: the process is gone, or the pid now belongs to someone else.
+                File.Delete(pidFile);
+            }
         }
     }
 }

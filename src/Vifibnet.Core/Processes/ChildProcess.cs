@@ -5,14 +5,16 @@ using Vifibnet.Logging;
 namespace Vifibnet.Processes;
 
 /// <summary>
-/// A long-running child (openvpn, babeld) the daemon supervises: its output appended to its own log
-/// file, its exit observable as a task, stopped with SIGTERM then SIGKILL.
+/// A long-running child (openvpn, babeld, `vifibnet registry` under Start-VifibRegistry): its output
+/// appended to its own log file and/or handed line by line to a callback, its exit observable as a
+/// task, stopped with SIGTERM then SIGKILL.
 /// </summary>
 public sealed class ChildProcess : IDisposable
 {
     readonly Process process;
     readonly TaskCompletionSource<int> exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     readonly StreamWriter? log;
+    readonly Action<string>? onLine;
     readonly object logGate = new();
 
     /// <summary>A short name for logs, e.g. "openvpn client vifib-c0".</summary>
@@ -24,16 +26,20 @@ public sealed class ChildProcess : IDisposable
     public Task<int> Exited => exited.Task;
     public bool HasExited => exited.Task.IsCompleted;
 
-    ChildProcess(string name, Process process, StreamWriter? log)
+    ChildProcess(string name, Process process, StreamWriter? log, Action<string>? onLine)
     {
         Name = name;
         this.process = process;
         this.log = log;
+        this.onLine = onLine;
         Pid = process.Id;
     }
 
-    /// <summary>Starts the program; its stdout and stderr are appended to <paramref name="logFile"/> (or dropped when null).</summary>
-    public static ChildProcess Start(string name, string program, IEnumerable<string> args, string? logFile, Logger logger)
+    /// <summary>
+    /// Starts the program; its stdout and stderr lines are appended to <paramref name="logFile"/> and given
+    /// to <paramref name="onLine"/> (dropped when both are null).
+    /// </summary>
+    public static ChildProcess Start(string name, string program, IEnumerable<string> args, string? logFile, Logger logger, Action<string>? onLine = null)
     {
         var info = new ProcessStartInfo(program)
         {
@@ -61,7 +67,7 @@ public sealed class ChildProcess : IDisposable
             process.Dispose();
             throw new CommandFailedException($"{program} {string.Join(' ', info.ArgumentList)}", -1, e.Message);
         }
-        var child = new ChildProcess(name, process, log);
+        var child = new ChildProcess(name, process, log, onLine);
         process.OutputDataReceived += (_, e) => child.Append(e.Data);
         process.ErrorDataReceived += (_, e) => child.Append(e.Data);
         process.Exited += (_, _) =>
@@ -78,7 +84,10 @@ public sealed class ChildProcess : IDisposable
 
     void Append(string? line)
     {
-        if (line is null || log is null) return;
+        if (line is null) return;
+        try { onLine?.Invoke(line); }
+        catch (Exception) { /* the consumer went away (job disposed, pipeline stopped): keep draining the child */ }
+        if (log is null) return;
         lock (logGate)
         {
             try { log.WriteLine(line); } catch (ObjectDisposedException) { }

@@ -7,8 +7,10 @@ namespace Vifibnet.Registry;
 /// <summary>
 /// Declared peers: prefix, addresses, when last declared. A peer not declared for
 /// <see cref="DefaultTimeout"/> drops out. Each row carries a random key (re-drawn on every declare);
-/// n random peers are one range seek on its index from a random start, wrapping once, instead of the
-/// seed's ORDER BY random() over the whole table.
+/// each of the n random peers is one seek on that key's index from its own random start, instead of the
+/// seed's ORDER BY random() over the whole table. One seek per peer, not one window of n consecutive
+/// keys: a window hands every caller a run of neighbours, and the simulator measured that making a
+/// 102,400-node overlay 5 % longer (docs/scaling.md).
 /// </summary>
 public static class PeerTable
 {
@@ -42,12 +44,28 @@ public static class PeerTable
     /// <summary>Up to n random peers declared since the cut-off, other than <paramref name="exclude"/>.</summary>
     public static IReadOnlyList<PeerEntry> PickRandom(SqliteConnection connection, int n, string? exclude, DateTimeOffset cutoff)
     {
-        var start = RandomKey();
         var picked = new List<PeerEntry>(n);
-        // From a random point to the end of the key space, then from its beginning: at most 2 seeks.
-        Seek(connection, "rnd >= $start", start, n, exclude, cutoff, picked);
+        var seen = new HashSet<string>();
+        // Two random starts landing before the same row pick it twice; a few more tries than n cover that,
+        // and a table smaller than n is then topped up by a window seek (which finds every remaining row).
+        for (var attempt = 0; attempt < 3 * n && picked.Count < n; attempt++)
+        {
+            var one = new List<PeerEntry>(1);
+            var start = RandomKey();
+            Seek(connection, "rnd >= $start", start, 1, exclude, cutoff, one);
+            if (one.Count == 0) Seek(connection, "rnd < $start", start, 1, exclude, cutoff, one);
+            if (one.Count == 0) return picked; // no peer at all
+            if (seen.Add(one[0].Prefix)) picked.Add(one[0]);
+        }
         if (picked.Count < n)
-            Seek(connection, "rnd < $start", start, n - picked.Count, exclude, cutoff, picked);
+        {
+            var start = RandomKey();
+            var window = new List<PeerEntry>();
+            Seek(connection, "rnd >= $start", start, n + seen.Count, exclude, cutoff, window);
+            Seek(connection, "rnd < $start", start, n + seen.Count, exclude, cutoff, window);
+            foreach (var peer in window)
+                if (picked.Count < n && seen.Add(peer.Prefix)) picked.Add(peer);
+        }
         return picked;
     }
 

@@ -9,6 +9,7 @@ public sealed record RegistryLaunch(int Port, string Db, string Ca, string Key)
     public IReadOnlyList<string> Bootstrap { get; init; } = [];
     public string? MailHost { get; init; }
     public int LogLevel { get; init; } = 1;
+    public int PrefixLength { get; init; } = PrefixAllocator.DefaultLength;
 
     /// <summary>The arguments after the executable. Bootstrap entries are "PREFIX IP PORT PROTO" (or comma separated).</summary>
     public IReadOnlyList<string> Arguments()
@@ -24,6 +25,7 @@ public sealed record RegistryLaunch(int Port, string Db, string Ca, string Key)
             args.AddRange(fields);
         }
         if (MailHost is not null) args.AddRange(["--mailhost", MailHost]);
+        if (PrefixLength != PrefixAllocator.DefaultLength) args.AddRange(["--prefix-length", PrefixLength.ToString(CultureInfo.InvariantCulture)]);
         args.AddRange(["-v", LogLevel.ToString(CultureInfo.InvariantCulture)]);
         return args;
     }

@@ -9,5 +9,7 @@ namespace Vifibnet.Tunnels;
 public sealed record TunnelChanges(IReadOnlyList<string> Opened, IReadOnlyList<string> Closed, IReadOnlyList<string> Flagged,
     IReadOnlyList<string> Crashed, int NewlyConnected)
 {
+    public static TunnelChanges None { get; } = new([], [], [], [], 0);
+
     public bool Any => Opened.Count + Closed.Count + NewlyConnected > 0;
 }

@@ -34,7 +34,8 @@ public interface ITunnelPolicy
 
 /// <summary>
 /// The seed's tunnel refresh: drop dead tunnels (flagging their peers), drop the worst tunnels so that at
-/// least --refresh-rate of them go, and open tunnels to random unused peers up to the target.
+/// least --refresh-rate of them go (as far as fresh peers can replace them), and open tunnels to random
+/// unused peers up to the target.
 /// </summary>
 public sealed class TunnelPolicy : ITunnelPolicy
 {
@@ -54,10 +55,14 @@ public sealed class TunnelPolicy : ITunnelPolicy
         var dead = input.Tunnels.Where(t => !t.Alive).Select(t => t.Peer).ToList();
         var close = new List<string>(dead);
         var alive = input.Tunnels.Where(t => t.Alive).ToList();
+        var taken = input.Tunnels.Select(t => t.Peer).ToHashSet();
+        var pool = input.Candidates.Where(p => !taken.Contains(p)).Distinct().ToArray();
 
         if (input.Refresh && alive.Count > 0)
         {
-            var killAtLeast = (int)Math.Ceiling(input.RefreshRate * input.Tunnels.Count) - dead.Count;
+            // Never drop more live tunnels than fresh peers can replace: with a short peer DB the dropped tunnel
+            // would only come back to the same peer at the next repair (a torn-down tunnel for nothing), or not at all.
+            var killAtLeast = Math.Min((int)Math.Ceiling(input.RefreshRate * input.Tunnels.Count) - dead.Count, pool.Length);
             if (killAtLeast > 0)
             {
                 var protectedCount = (int)Math.Ceiling(ProtectedShare * alive.Count);
@@ -75,8 +80,6 @@ public sealed class TunnelPolicy : ITunnelPolicy
         var open = new List<string>();
         if (wanted > 0)
         {
-            var taken = input.Tunnels.Select(t => t.Peer).ToHashSet();
-            var pool = input.Candidates.Where(p => !taken.Contains(p)).Distinct().ToArray();
             // Partial Fisher-Yates: a uniform random pick of `wanted` peers without sorting the whole pool.
             for (var i = 0; i < pool.Length && open.Count < wanted; i++)
             {

@@ -78,6 +78,23 @@ public sealed class BrokenGatewayTests
     }
 
     [Fact]
+    public async Task A_gateway_that_keeps_refusing_is_retried_less_and_less_often()
+    {
+        using var router = new StandInGateway { FaultOnAdd = UpnpErrorCode.ActionFailed };
+        using var forwarder = new PortForwarder([new ForwardedPort(1194, "udp")],
+            Options(router) with { DescriptionUrl = router.DescriptionUrl, RetryInterval = TimeSpan.FromMilliseconds(100), RefreshInterval = TimeSpan.FromMinutes(5) },
+            new LogCapture().Logger);
+        using var stop = new CancellationTokenSource(TimeSpan.FromMilliseconds(1600));
+
+        await forwarder.RunAsync(stop.Token); // returns when cancelled, whatever the gateway did
+
+        // Retries at about 0.1, 0.3, 0.7 and 1.5 s after the start: a fixed 100 ms retry would make ~16 tries.
+        var adds = router.Calls.Count(c => c.Action == "AddPortMapping");
+        Assert.InRange(adds, 2, 7);
+        Assert.Equal(NatState.Stopped, forwarder.Status.State);
+    }
+
+    [Fact]
     public async Task A_gateway_that_only_takes_permanent_leases_gets_lease_zero_after_725()
     {
         using var router = new StandInGateway { OnlyPermanentLeases = true };
@@ -126,6 +143,33 @@ public sealed class BrokenGatewayTests
         Assert.All(ports, p => Assert.InRange(p, 1024, 65535));
         Assert.True(ports.Distinct().Count() >= 10, string.Join(",", ports)); // twelve nodes, (almost) twelve ports
         Assert.NotEqual(ports.Order(), ports); // not handed out in increasing order
+    }
+
+    [Fact]
+    public async Task A_gateway_behind_another_nat_is_used_with_a_warning()
+    {
+        using var router = new StandInGateway { ExternalAddress = "100.64.12.34" }; // carrier-grade NAT upstream
+        var log = new LogCapture();
+        using var forwarder = new PortForwarder([new ForwardedPort(1194, "udp")], Options(router), log.Logger);
+
+        var address = Assert.Single(await forwarder.StartAsync(default));
+        await forwarder.RefreshAsync(default);
+
+        Assert.Equal(IPAddress.Parse("100.64.12.34"), address.Ip);
+        Assert.Single(log.At(LogLevel.Warning), r => r.Message.Contains("100.64.12.34 is private")); // said once, not at every refresh
+    }
+
+    [Fact]
+    public async Task A_gateway_without_an_external_address_is_a_clear_failure()
+    {
+        using var router = new StandInGateway { ExternalAddress = "" }; // WAN link down
+        var log = new LogCapture();
+        using var forwarder = new PortForwarder([new ForwardedPort(1194, "udp")], Options(router), log.Logger);
+
+        Assert.Empty(await forwarder.StartAsync(default));
+
+        Assert.Equal(NatState.NoGateway, forwarder.Status.State);
+        Assert.Contains("reported no usable external address", forwarder.Status.Error);
     }
 
     [Fact]

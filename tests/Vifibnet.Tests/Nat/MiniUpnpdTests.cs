@@ -149,7 +149,7 @@ public sealed class MiniUpnpdTests
         net.StartMiniUpnpd();
         var back = await forwarder.RefreshAsync(default);
         Assert.True(NatState.Mapped == forwarder.Status.State, $"{forwarder.Status}\n{log}\n{File.ReadAllText(net.MiniUpnpdLog)}");
-        Assert.Single(back);
+        Assert.Equal(mapped, back); // miniupnpd reloaded our mapping from its lease file; we recognise it and keep the port
     }
 
     [Fact]
@@ -190,6 +190,22 @@ public sealed class MiniUpnpdTests
 
         Assert.Empty(addresses);
         Assert.Equal(NatState.NoGateway, forwarder.Status.State);
+        Assert.Contains(log.At(LogLevel.Info), r => r.Message.Contains("no UPnP gateway answered"));
+        Assert.Empty(log.At(LogLevel.Warning));
+    }
+
+    [Fact]
+    public async Task A_host_with_no_network_at_all_reports_no_gateway_at_info()
+    {
+        Vifibnet.Tests.Support.Requires.Root();
+        using var isolated = NetworkNamespace.Create($"vu-iso-{Guid.NewGuid().ToString("N")[..6]}"); // lo only: multicast has no route
+        var log = new LogCapture();
+        using var forwarder = new PortForwarder([new ForwardedPort(1194, "udp")], new PortForwarderOptions { Open = isolated.Sockets }, log.Logger);
+
+        Assert.Empty(await forwarder.StartAsync(default));
+
+        Assert.Equal(NatState.NoGateway, forwarder.Status.State);
+        Assert.Contains(log.At(LogLevel.Debug), r => r.Message.Contains("could not be sent"));
         Assert.Contains(log.At(LogLevel.Info), r => r.Message.Contains("no UPnP gateway answered"));
         Assert.Empty(log.At(LogLevel.Warning));
     }

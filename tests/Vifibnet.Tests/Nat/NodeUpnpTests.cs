@@ -4,7 +4,7 @@ using Xunit.Sdk;
 
 namespace Vifibnet.Tests.Nat;
 
-/// <summary>`vifibnet node` without --ip on the LAN behind miniupnpd: maps its --pp servers, and a clean stop deletes the mappings.</summary>
+/// <summary>`vifibnet node` without --ip on the LAN behind miniupnpd: maps its --pp servers, shows them in `vifibnet upnp status`, and a clean stop deletes the mappings.</summary>
 [Collection(NamespaceTests.Collection)]
 public sealed class NodeUpnpTests
 {
@@ -33,6 +33,13 @@ public sealed class NodeUpnpTests
                 mapped.Select(m => (m.Protocol, m.InternalPort)).OrderBy(m => m.InternalPort));
             Assert.All(mapped, m => Assert.Equal(UpnpTestNetwork.LanAddress, m.InternalClient));
             await WaitForAsync(() => Task.FromResult(OpenVpnThroughNatTests.Read(output).Contains(",tcp-client") ? "" : null), node, output);
+            var status = new StringWriter();
+            var code = await Vifibnet.Cli.CommandLine.RunAsync(["upnp", "status", "-s", state], status, status);
+            Assert.True(code == 0, status.ToString());
+            Assert.Contains("upnp         mapped via http://198.51.100.1:", status.ToString());
+            Assert.Contains("external     11.0.0.1 (lan 198.51.100.2)", status.ToString());
+            foreach (var m in mapped)
+                Assert.Contains($"advertise    11.0.0.1,{m.ExternalPort},{(m.Protocol == NatProtocol.Udp ? "udp" : "tcp-client")}", status.ToString());
 
             Shell.Run("kill", "-TERM", node.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
             if (!node.WaitForExit(30_000)) throw new XunitException($"the node did not stop on SIGTERM:\n{OpenVpnThroughNatTests.Read(output)}");

@@ -38,6 +38,9 @@ sealed class StandInGateway : IDisposable
     /// <summary>The device description served at /desc.xml (a test may break it).</summary>
     public string Description { get; set; }
 
+    /// <summary>What GetExternalIPAddress answers.</summary>
+    public string ExternalAddress { get; set; } = "11.0.0.1";
+
     /// <summary>Answer every AddPortMapping with this UPnP error.</summary>
     public int? FaultOnAdd { get; set; }
 
@@ -122,7 +125,7 @@ sealed class StandInGateway : IDisposable
         switch (action)
         {
             case "GetExternalIPAddress":
-                return Ok("<NewExternalIPAddress>11.0.0.1</NewExternalIPAddress>");
+                return Ok($"<NewExternalIPAddress>{ExternalAddress}</NewExternalIPAddress>");
             case "GetGenericPortMappingEntry":
                 return Fault(713, "SpecifiedArrayIndexInvalid"); // like many routers: no listing
             case "GetSpecificPortMappingEntry":

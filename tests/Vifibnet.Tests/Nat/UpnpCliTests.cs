@@ -25,6 +25,38 @@ public sealed class UpnpCliTests
     }
 
     [Fact]
+    public async Task Forward_maps_until_sigterm_then_deletes()
+    {
+        using var net = new UpnpTestNetwork();
+        var gateway = await MiniUpnpdTests.FindAsync(net);
+        var output = Path.Combine(net.Directory, "forward.out");
+        var forward = net.Lan.Start(output, ["dotnet", Path.Combine(AppContext.BaseDirectory, "vifibnet.dll"), "upnp", "forward", "--pp", "1194", "tcp-server", "-v", "0"]);
+        try
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (!OpenVpnThroughNatTests.Read(output).Contains(",tcp-client"))
+            {
+                if (forward.HasExited || DateTime.UtcNow > deadline) throw new Xunit.Sdk.XunitException($"no advertised address:\n{OpenVpnThroughNatTests.Read(output)}");
+                await Task.Delay(100);
+            }
+            var mapping = Assert.Single(await gateway.ListPortMappingsAsync(default));
+            Assert.Equal((Vifibnet.Nat.NatProtocol.Tcp, 1194), (mapping.Protocol, mapping.InternalPort));
+            Assert.Contains($"advertise    11.0.0.1,{mapping.ExternalPort},tcp-client", OpenVpnThroughNatTests.Read(output));
+
+            Shell.Run("kill", "-TERM", forward.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Assert.True(forward.WaitForExit(15_000), "forward did not stop on SIGTERM");
+
+            Assert.Equal(0, forward.ExitCode);
+            Assert.Empty(await gateway.ListPortMappingsAsync(default));
+            Assert.Contains("upnp         stopped", OpenVpnThroughNatTests.Read(output));
+        }
+        finally
+        {
+            Shell.Stop(forward);
+        }
+    }
+
+    [Fact]
     public async Task Without_a_gateway_discover_fails_with_one_clear_line_and_bad_usage_exits_2()
     {
         var output = new StringWriter();

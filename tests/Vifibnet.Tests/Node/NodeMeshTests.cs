@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json;
 using Vifibnet.Lab;
 using Vifibnet.Processes;
 using Vifibnet.Tests.Support;
@@ -28,7 +27,7 @@ public sealed class NodeMeshTests(ITestOutputHelper output)
         Requires.Tool("openvpn", "openvpn");
         Requires.Tool("babeld", "babeld");
         using var network = new TestNetwork();
-        using var lab = new NetworkLab("vd-");
+        using var lab = new NetworkLab(LabPrefix.ForThisCheckout);
         var bridge = lab.CreateBridge("br");
         var dirs = new string[Nodes + 1];
         var ns = new string[Nodes + 1];
@@ -40,22 +39,24 @@ public sealed class NodeMeshTests(ITestOutputHelper output)
                 dirs[n] = network.MakeNode(n);
                 ns[n] = lab.AddHost($"n{n}", $"198.51.100.{n}/24", bridge);
                 var me = n;
-                TestNetwork.SeedPeers(dirs[n], Enumerable.Range(1, Nodes).Where(p => p != me).Select(p => (p, $"198.51.100.{p},1194,udp")));
+                // Node 3 is reached over its TCP server, the others over UDP: both default --pp servers run everywhere.
+                TestNetwork.SeedPeers(dirs[n], Enumerable.Range(1, Nodes).Where(p => p != me)
+                    .Select(p => (p, p == 3 ? "198.51.100.3,1194,tcp-client" : $"198.51.100.{p},1194,udp")));
             }
             var started = Stopwatch.StartNew();
             for (var n = 1; n <= Nodes; n++)
                 daemons[n] = lab.Start(ns[n], $"node {n}", CliProgram.Dotnet,
-                    [CliProgram.Dll, "node", "-s", dirs[n], "-l", dirs[n], "-v", "3", "--hello", "4", "--pp", "1194", "udp",
+                    [CliProgram.Dll, "node", "-s", dirs[n], "-l", dirs[n], "-v", "3", "--hello", "4", "--ip", $"198.51.100.{n}", "1194", "udp",
                      "--connection-count", "2", "--tunnel-refresh", "600"],
                     Path.Combine(dirs[n], "console.log"));
 
-            await WaitForAllPairsAsync(lab, ns, started);
+            await MeshProbe.WaitForAllPairsAsync(lab, ns, Nodes, started, ConvergeTimeout);
             output.WriteLine($"all pairs answer after {started.Elapsed.TotalSeconds:0.0} s");
 
             // Every node shows its client tunnel up, and `vifibnet tunnels` lists it.
             for (var n = 1; n <= Nodes; n++)
             {
-                var tunnels = await TunnelsAsync(lab, ns[n], dirs[n]);
+                var tunnels = await MeshProbe.TunnelsAsync(lab, ns[n], dirs[n]);
                 Assert.Contains(tunnels, t => t.Direction == "client" && t.State == "up" && t.Interface == "vifib-c0");
                 Assert.All(tunnels, t => Assert.NotEqual(TestNetwork.PrefixOf(n), t.Peer));
             }
@@ -69,20 +70,42 @@ public sealed class NodeMeshTests(ITestOutputHelper output)
             var oldPid = int.Parse(File.ReadAllText(pidFile).Trim());
             Command.Run("kill", "-KILL", oldPid.ToString());
             var killed = Stopwatch.StartNew();
-            await Until(async () =>
+            await MeshProbe.Until(async () =>
             {
-                var t = await TunnelsAsync(lab, ns[1], dirs[1]);
+                var t = await MeshProbe.TunnelsAsync(lab, ns[1], dirs[1]);
                 return File.Exists(pidFile) && File.ReadAllText(pidFile).Trim() is var p && p.Length > 0 && p != oldPid.ToString()
                     && t.Any(x => x.Direction == "client" && x.State == "up");
             }, TimeSpan.FromSeconds(30), "node 1 to reopen its killed client tunnel");
             output.WriteLine($"killed client tunnel replaced after {killed.Elapsed.TotalSeconds:0.0} s");
             Assert.Contains("was killed", File.ReadAllText(Path.Combine(dirs[1], "vifibnet.log")));
-            await WaitForAllPairsAsync(lab, ns, killed);
+            await MeshProbe.WaitForAllPairsAsync(lab, ns, Nodes, killed, ConvergeTimeout);
+
+            // A crashed babeld and a crashed openvpn server on node 2 are logged and restarted.
+            var babelPid = PidIn(dirs[2], "babeld.pid");
+            var serverPid = PidIn(dirs[2], "vifib-s0.pid");
+            Command.Run("kill", "-KILL", babelPid.ToString(), serverPid.ToString());
+            await MeshProbe.Until(() => Task.FromResult(PidIn(dirs[2], "babeld.pid") is var b && b != 0 && b != babelPid
+                && PidIn(dirs[2], "vifib-s0.pid") is var s && s != 0 && s != serverPid), TimeSpan.FromSeconds(20), "node 2 to restart babeld and its server");
+            var log2 = File.ReadAllText(Path.Combine(dirs[2], "vifibnet.log"));
+            Assert.Contains("babeld exited", log2);
+            Assert.Contains("restarting it", log2);
+            await MeshProbe.WaitForAllPairsAsync(lab, ns, Nodes, Stopwatch.StartNew(), ConvergeTimeout);
+
+            // Node 3 stops: the others notice their tunnels to it die (ping-exit, 4 hellos), drop them and stay connected.
+            daemons[3].Signal(ChildProcess.SIGTERM);
+            Assert.Equal(0, await daemons[3].Exited.WaitAsync(TimeSpan.FromSeconds(30)));
+            var gone = Stopwatch.StartNew();
+            foreach (var n in new[] { 1, 2 })
+                await MeshProbe.Until(async () => !(await MeshProbe.TunnelsAsync(lab, ns[n], dirs[n])).Any(t => t.Peer == TestNetwork.PrefixOf(3)),
+                    TimeSpan.FromSeconds(60), $"node {n} to drop its tunnels to the stopped node 3");
+            output.WriteLine($"tunnels to the stopped node dropped after {gone.Elapsed.TotalSeconds:0.0} s");
+            await MeshProbe.WaitForAllPairsAsync(lab, ns, 2, gone, ConvergeTimeout);
+            output.WriteLine($"nodes 1 and 2 answer each other again {gone.Elapsed.TotalSeconds:0.0} s after node 3 stopped");
 
             // Clean stop: SIGTERM, exit code 0, no openvpn/babeld left, no tap device.
             for (var n = 1; n <= Nodes; n++)
             {
-                daemons[n].Signal(ChildProcess.SIGTERM);
+                daemons[n].Signal(ChildProcess.SIGTERM); // node 3 stopped already
                 var exited = await Task.WhenAny(daemons[n].Exited, Task.Delay(TimeSpan.FromSeconds(30)));
                 Assert.True(exited == daemons[n].Exited, $"node {n} did not stop within 30 s of SIGTERM");
                 Assert.Equal(0, await daemons[n].Exited);
@@ -95,49 +118,13 @@ public sealed class NodeMeshTests(ITestOutputHelper output)
         }
         finally
         {
-            for (var n = 1; n <= Nodes; n++)
-            {
-                if (dirs[n] is null) continue;
-                foreach (var log in new[] { "console.log", "vifibnet.log", "vifibnet-babeld.log", "vifibnet-openvpn-vifib-c0.log", "vifibnet-openvpn-vifib-s0.log" })
-                {
-                    var path = Path.Combine(dirs[n], log);
-                    if (File.Exists(path)) output.WriteLine($"--- node {n} {log} (tail)\n{string.Join('\n', File.ReadAllLines(path).TakeLast(15))}");
-                }
-            }
+            MeshProbe.DumpLogs(output, dirs);
         }
     }
 
-    sealed record Tunnel(string Peer, string Interface, string Direction, string Remote, string State, int Routes);
-
-    static async Task<List<Tunnel>> TunnelsAsync(NetworkLab lab, string ns, string dir)
+    static int PidIn(string dir, string file)
     {
-        var (code, json) = await Task.Run(() => lab.TryExec(ns, CliProgram.Dotnet, CliProgram.Dll, "tunnels", "-s", dir, "--json"));
-        if (code != 0) return [];
-        return JsonSerializer.Deserialize<List<Tunnel>>(json, new JsonSerializerOptions(JsonSerializerDefaults.Web)) ?? [];
-    }
-
-    async Task WaitForAllPairsAsync(NetworkLab lab, string[] ns, Stopwatch since)
-    {
-        var pending = new List<(int From, int To)>();
-        for (var a = 1; a <= Nodes; a++)
-            for (var b = 1; b <= Nodes; b++)
-                if (a != b) pending.Add((a, b));
-        await Until(() =>
-        {
-            pending.RemoveAll(p => lab.TryExec(ns[p.From], "ping", "-6", "-c", "1", "-W", "1", TestNetwork.AddressOf(p.To).ToString()).ExitCode == 0);
-            return Task.FromResult(pending.Count == 0);
-        }, ConvergeTimeout, () => $"every node to ping every other overlay address; still failing: {string.Join(", ", pending.Select(p => $"{p.From}->{p.To}"))} after {since.Elapsed.TotalSeconds:0} s");
-    }
-
-    static Task Until(Func<Task<bool>> condition, TimeSpan timeout, string what) => Until(condition, timeout, () => what);
-
-    static async Task Until(Func<Task<bool>> condition, TimeSpan timeout, Func<string> what)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) Assert.Fail($"timed out after {timeout.TotalSeconds:0} s waiting for {what()}");
-            await Task.Delay(500);
-        }
+        try { return int.Parse(File.ReadAllText(Path.Combine(dir, "run", file)).Trim()); }
+        catch (Exception e) when (e is IOException or FormatException) { return 0; }
     }
 }

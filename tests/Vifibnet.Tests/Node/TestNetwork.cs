@@ -14,7 +14,16 @@ public sealed class TestNetwork : IDisposable
     public static readonly NetworkPrefix Prefix = NetworkPrefix.Parse("2001:db8:42::/48");
 
     public string Root { get; } = Directory.CreateTempSubdirectory("vd-mesh-").FullName;
-    public CertificateAuthority Ca { get; } = CertificateAuthority.Create(Prefix);
+    public CertificateAuthority Ca { get; }
+
+    /// <summary>A network with a CA made here, or with a given one (e.g. a registry's).</summary>
+    public TestNetwork(CertificateAuthority? ca = null)
+    {
+        Ca = ca ?? CertificateAuthority.Create(Prefix);
+        ownsCa = ca is null;
+    }
+
+    readonly bool ownsCa;
 
     /// <summary>Makes node n (prefix n/16): its directory with CA, certificate and key; returns the directory.</summary>
     public string MakeNode(int n)
@@ -43,7 +52,7 @@ public sealed class TestNetwork : IDisposable
 
     public void Dispose()
     {
-        Ca.Dispose();
+        if (ownsCa) Ca.Dispose();
         try { Directory.Delete(Root, recursive: true); } catch (IOException) { }
     }
 }

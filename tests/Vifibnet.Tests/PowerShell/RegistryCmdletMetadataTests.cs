@@ -32,7 +32,7 @@ public class RegistryCmdletMetadataTests
         var c = CmdletMetadata.Get("Start-VifibRegistry");
         Assert.Equal("Foreground", c.DefaultParameterSet);
         Assert.Equal(["String", "RegistryJob"], c.OutputTypes);
-        Assert.Equal(["AsJob", "Bootstrap", "Ca", "Db", "Key", "LogLevel", "MailHost", "Port", "Private"], c.Parameters.Select(p => p.Name).Order());
+        Assert.Equal(["AsJob", "Bootstrap", "Ca", "Db", "Key", "LogLevel", "MailHost", "Port", "PrefixLength", "Private"], c.Parameters.Select(p => p.Name).Order());
         foreach (var mandatory in new[] { "Port", "Db", "Ca", "Key" })
             Assert.True(c.Parameter(mandatory).Mandatory, $"-{mandatory} must be mandatory");
         Assert.Equal(0, c.Parameter("Port").Position);

@@ -35,6 +35,28 @@ public class PeerTableTests : IDisposable
     }
 
     [Fact]
+    public void EachPeerIsDrawnOnItsOwnNotAsARunOfNeighbours()
+    {
+        Declare(2000, now);
+        var order = db.Read(c =>
+        {
+            using var command = c.CreateCommand();
+            command.CommandText = "SELECT prefix FROM peer ORDER BY rnd";
+            using var reader = command.ExecuteReader();
+            var list = new List<string>();
+            while (reader.Read()) list.Add(reader.GetString(0));
+            return list;
+        });
+        var rank = order.Select((prefix, i) => (prefix, i)).ToDictionary(x => x.prefix, x => x.i);
+        var picked = db.Read(c => PeerTable.PickRandom(c, 20, null, now.AddDays(-1)));
+        Assert.Equal(20, picked.Select(p => p.Prefix).Distinct().Count());
+        // 20 independent draws out of 2,000 spread over the key order; a window would span 19 ranks.
+        var ranks = picked.Select(p => rank[p.Prefix]).Order().ToList();
+        var neighbours = ranks.Zip(ranks.Skip(1), (a, b) => b - a).Count(gap => gap == 1);
+        Assert.True(neighbours < 5, $"{neighbours} of 19 picked peers are key-order neighbours: a window, not independent draws");
+    }
+
+    [Fact]
     public void AskingForMoreThanThereAreGivesAllOnce()
     {
         Declare(5, now);

@@ -84,6 +84,21 @@ public class RegistryCliTests
     }
 
     [Fact]
+    public async Task APortInUseIsNamed()
+    {
+        using var dir = new TempDir();
+        Assert.Equal(0, (await CliRun.RunAsync("new-registry", "--dir", dir.Path, "--network", "2001:db8:42::/48")).Code);
+        using var squatter = new System.Net.Sockets.TcpListener(IPAddress.IPv6Any, 0);
+        squatter.Server.DualMode = true;
+        squatter.Start();
+        var port = ((IPEndPoint)squatter.LocalEndpoint).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var result = await CliRun.RunAsync("registry", port, "--db", dir.File("registry.db"), "--ca", dir.File("ca.crt"), "--key", dir.File("ca.key"));
+        Assert.Equal(1, result.Code);
+        Assert.Contains(port, result.Error);
+        Assert.Contains("cannot listen", result.Error);
+    }
+
+    [Fact]
     public async Task ServesAHandMadeOpensslCaUntilSigterm()
     {
         var openssl = Requires.Tool("openssl", "openssl");
@@ -112,7 +127,8 @@ public class RegistryCliTests
         Assert.True(verify.Code == 0, verify.Output);
         registry.WaitFor(@"GET /v1/ca -> 200", TimeSpan.FromSeconds(5)); // each request logged at debug
 
-        Assert.Equal(0, await registry.Child.StopAsync(TimeSpan.FromSeconds(10)));
+        await registry.Child.StopAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(0, await registry.Child.Exited);
         Assert.Contains("registry stopped", registry.Output);
         Assert.False(File.Exists(db), "the temporary DB is removed when the registry stops");
     }

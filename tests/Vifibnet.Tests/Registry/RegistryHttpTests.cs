@@ -126,3 +126,30 @@ public class RegistryHttpTests
         return request;
     }
 }
+
+/// <summary>The one-day peer time-out, seen through the HTTP API with the registry's clock moved forward.</summary>
+public class PeerTimeoutTests
+{
+    [Fact]
+    public async Task APeerNotDeclaredForADayDropsOutOfTheList()
+    {
+        var clock = new ManualClock();
+        await using var registry = await TestRegistry.StartAsync(clock: clock);
+        using var aKeys = new NodeKeys();
+        using var bKeys = new NodeKeys();
+        using var aCert = await registry.RegisterAsync(aKeys);
+        using var bCert = await registry.RegisterAsync(bKeys);
+        using var a = registry.Client("127.0.0.1", aCert, aKeys, clock);
+        using var b = registry.Client("::1", bCert, bKeys, clock);
+        await b.DeclareAsync("203.0.113.7,1195,udp");
+        clock.Advance(TimeSpan.FromHours(23));
+        Assert.Single(await a.GetPeerListAsync(5));
+        clock.Advance(TimeSpan.FromHours(2));
+        Assert.Empty(await a.GetPeerListAsync(5));
+        Assert.Null(await a.GetBootstrapPeerAsync());
+        await a.DeclareAsync("198.51.100.1,1194,udp"); // a declare also deletes the stale rows
+        Assert.DoesNotContain("203.0.113.7", registry.Snapshot());
+        await b.DeclareAsync("203.0.113.7,1195,udp");  // declaring again brings it back
+        Assert.Single(await a.GetPeerListAsync(5));
+    }
+}

@@ -1,4 +1,6 @@
 using Vifibnet.Hosting;
+using Vifibnet.Logging;
+using Vifibnet.Processes;
 using Vifibnet.Registry;
 using Vifibnet.Tests.Support;
 
@@ -16,10 +18,11 @@ public class RegistryLaunchTests
             Bootstrap = ["0000000000000001 198.51.100.1 1194 udp", "0000000000000010,203.0.113.5,1195,tcp-server"],
             MailHost = "127.0.0.1:2525",
             LogLevel = 3,
+            PrefixLength = 20,
         };
         Assert.Equal(["registry", "8000", "--db", "/r/registry.db", "--ca", "/r/ca.crt", "--key", "/r/ca.key", "--private", "2001:db8:42::1",
             "--bootstrap", "0000000000000001", "198.51.100.1", "1194", "udp", "--bootstrap", "0000000000000010", "203.0.113.5", "1195", "tcp-server",
-            "--mailhost", "127.0.0.1:2525", "-v", "3"], launch.Arguments());
+            "--mailhost", "127.0.0.1:2525", "--prefix-length", "20", "-v", "3"], launch.Arguments());
         var bad = new RegistryLaunch(8000, "db", "ca", "key") { Bootstrap = ["0001 198.51.100.1"] };
         Assert.Contains("PREFIX IP PORT PROTO", Assert.Throws<ArgumentException>(() => bad.Arguments()).Message);
     }
@@ -32,12 +35,13 @@ public class RegistryLaunchTests
         var launch = new RegistryLaunch(0, net.DbPath, net.CaPath, net.KeyPath) { LogLevel = 2 };
         var (file, prefix) = VifibnetExecutable.In(AppContext.BaseDirectory);
         var lines = new List<string>();
-        using var child = ChildProcess.Start(file, prefix.Concat(launch.Arguments()), l => { lock (lines) lines.Add(l); });
+        using var child = ChildProcess.Start("vifibnet registry", file, prefix.Concat(launch.Arguments()), null, Logger.Null, l => { lock (lines) lines.Add(l); });
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (!Snapshot().Any(l => l.Contains("listening on port")) && DateTime.UtcNow < deadline && !child.Exited.IsCompleted)
             await Task.Delay(50);
         Assert.Contains(Snapshot(), l => l.Contains("listening on port"));
-        Assert.Equal(0, await child.StopAsync(TimeSpan.FromSeconds(10)));
+        await child.StopAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(0, await child.Exited);
         Assert.Contains(Snapshot(), l => l.Contains("registry stopped"));
 
         List<string> Snapshot() { lock (lines) return [.. lines]; }

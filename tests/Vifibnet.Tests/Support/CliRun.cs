@@ -1,6 +1,8 @@
 using System.Text.RegularExpressions;
 using Vifibnet.Cli;
 using Vifibnet.Hosting;
+using Vifibnet.Logging;
+using Vifibnet.Processes;
 
 namespace Vifibnet.Tests.Support;
 
@@ -26,7 +28,7 @@ public static class CliRun
         public Process(IEnumerable<string> args)
         {
             var (file, prefix) = VifibnetExecutable.In(AppContext.BaseDirectory);
-            Child = ChildProcess.Start(file, prefix.Concat(args), line => { lock (lines) lines.Add(line); });
+            Child = ChildProcess.Start("vifibnet", file, prefix.Concat(args), null, Logger.Null, line => { lock (lines) lines.Add(line); });
         }
 
         public string Output { get { lock (lines) return string.Join("\n", lines); } }

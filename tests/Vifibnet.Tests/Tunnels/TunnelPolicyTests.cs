@@ -91,6 +91,24 @@ public class TunnelPolicyTests
     }
 
     [Fact]
+    public void RefreshNeverDropsALiveTunnelItCannotReplace()
+    {
+        // A small network: every peer in the DB already has a tunnel. Dropping one would leave the slot empty
+        // until the next repair reopened the same peer, so the refresh keeps it.
+        var tunnels = Peers("p", 4).Select(p => Alive(p, routes: 1)).ToList();
+        Assert.Same(PolicyDecision.None, Policy.Decide(Input(tunnels, Peers("p", 4), k: 20, rate: 0.5), new Random(1)));
+
+        // One fresh peer: one of the two the rate asks for goes, and it is replaced.
+        var d = Policy.Decide(Input(tunnels, [.. Peers("p", 4), "fresh"], k: 20, rate: 0.5), new Random(1));
+        Assert.Single(d.Close);
+        Assert.Equal(["fresh"], d.Open);
+
+        // Dead tunnels still go whatever the candidates.
+        var withDead = tunnels.Append(new TunnelView("gone", false, 0, 0)).ToList();
+        Assert.Equal(["gone"], Policy.Decide(Input(withDead, [], k: 20, rate: 0.5), new Random(1)).Close);
+    }
+
+    [Fact]
     public void AClosedPeerIsNotReopenedInTheSameDecision()
     {
         var tunnels = new[] { Alive("worst", routes: 0, traffic: 0), Alive("b", 5), Alive("c", 5), Alive("d", 5) };

@@ -1,0 +1,54 @@
+using Vifibnet.Logging;
+using Vifibnet.Setup;
+
+namespace Vifibnet.Cli.Commands;
+
+/// <summary>vifibnet setup --server ADDRESS --port PORT [-d DIR] [-r NAME VALUE]... [...]: joins a network (the seed's setup.py).</summary>
+public static class SetupCommand
+{
+    public const string Help =
+        "usage: vifibnet setup --server ADDRESS --port PORT [-d DIR] [-r NAME VALUE]... [--ca-only] [--db-only] [--no-boot] [--email E] [--token T] [--dh] [-v LEVEL]";
+
+    public static async Task<int> RunAsync(CommandContext context)
+    {
+        string? server = null, email = null, token = null;
+        int? port = null;
+        var dir = ".";
+        var attributes = new List<KeyValuePair<string, string>>();
+        bool caOnly = false, dbOnly = false, noBoot = false, dh = false;
+        var verbose = 1;
+        var args = new ArgumentCursor(context.Args);
+        while (args.More)
+        {
+            switch (args.Next())
+            {
+                case "--server": server = args.Value("--server"); break;
+                case "--port": port = args.IntValue("--port", 1, 65535); break;
+                case "-d" or "--dir": dir = args.Value("--dir"); break;
+                case "-r" or "--req": attributes.Add(new(args.Value("--req NAME"), args.Value("--req VALUE"))); break;
+                case "--ca-only": caOnly = true; break;
+                case "--db-only": dbOnly = true; break;
+                case "--no-boot": noBoot = true; break;
+                case "--email": email = args.Value("--email"); break;
+                case "--token": token = args.Value("--token"); break;
+                case "--dh": dh = true; break;
+                case "-v" or "--verbose": verbose = args.IntValue("--verbose", 0, 5); break;
+                case "-h" or "--help": context.Out.WriteLine(Help); return CommandLine.Ok;
+                case var other: throw ArgumentCursor.Unknown(other);
+            }
+        }
+        var options = new SetupOptions(ArgumentCursor.Required(server, "--server"), port ?? throw new UsageException("--port is required"), dir)
+        {
+            Attributes = attributes, CaOnly = caOnly, DbOnly = dbOnly, NoBoot = noBoot, Email = email, Token = token, WriteDh = dh,
+        };
+        var log = new Logger(Verbosity.MinimumLevel(verbose), r => context.Error.WriteLine(r.Message));
+        var prompt = new TerminalPrompt(context.In ?? Console.In, context.Error);
+        var result = await new NodeSetup(log).RunAsync(options, token is null ? prompt : null, context.Cancel);
+
+        context.Out.WriteLine($"network   {result.Network}   (registry {result.Registry})");
+        if (result.Prefix is { } prefix)
+            context.Out.WriteLine($"node      {prefix.ToCommonName()}   subnet {result.Subnet}   address {result.NodeAddress}   certificate valid until {result.CertificateExpires:yyyy-MM-dd}");
+        context.Out.WriteLine($"directory {result.Directory}   ({result.Stage})");
+        return CommandLine.Ok;
+    }
+}

@@ -1,0 +1,21 @@
+namespace Vifibnet.Setup;
+
+/// <summary>Writes a file completely or not at all: into a temporary name beside it, then renamed over it.</summary>
+static class AtomicFile
+{
+    public static void Write(string path, Action<string> writeTo)
+    {
+        var temp = $"{path}.tmp-{Guid.NewGuid():N}";
+        try
+        {
+            writeTo(temp);
+            File.Move(temp, path, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+        }
+    }
+
+    public static void WriteText(string path, string text) => Write(path, temp => File.WriteAllText(temp, text));
+}

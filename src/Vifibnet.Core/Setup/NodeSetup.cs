@@ -1,0 +1,167 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Vifibnet.Addressing;
+using Vifibnet.Certificates;
+using Vifibnet.Logging;
+using Vifibnet.Peers;
+using Vifibnet.Protocol;
+
+namespace Vifibnet.Setup;
+
+/// <summary>
+/// Joins a network in one step, as the seed's setup.py: ca.pem from the registry, then the node's
+/// key and certificate (a token by mail or from an admin), then peers.db with a bootstrap peer sealed
+/// to our key. Existing valid files are reused, every file is written whole or not at all, and each
+/// step taken is reported in <see cref="SetupResult.Actions"/>. Questions go through <see cref="ISetupPrompt"/>.
+/// </summary>
+public sealed class NodeSetup(Logger log, HttpClient? http = null)
+{
+    public async Task<SetupResult> RunAsync(SetupOptions options, ISetupPrompt? prompt, CancellationToken cancel = default)
+    {
+        if (options.Port is < 1 or > 65535)
+            throw new SetupException(SetupErrorKind.InvalidOption, $"--port {options.Port} is not a port number (1..65535)");
+        var subject = SubjectAttributes.Build(options.Attributes); // bad -r names fail before anything is sent or written
+        var files = new NodeFiles(Path.GetFullPath(options.Directory));
+        var uri = HttpRegistryClient.UriFor(options.Server, options.Port);
+        var createdDirectory = SetupDirectory.Prepare(files.Directory);
+        var actions = new List<string>();
+        try
+        {
+            return await RunStepsAsync(options, prompt, files, uri, subject, actions, cancel);
+        }
+        catch
+        {
+            SetupDirectory.RemoveIfEmpty(files.Directory, createdDirectory);
+            throw;
+        }
+    }
+
+    async Task<SetupResult> RunStepsAsync(SetupOptions options, ISetupPrompt? prompt, NodeFiles files, Uri uri,
+        X500DistinguishedName subject, List<string> actions, CancellationToken cancel)
+    {
+        using var client = new HttpRegistryClient(uri, http: http);
+
+        // 1. ca.pem
+        var caPem = await RegistryCall.Run(() => client.GetCaAsync(cancel));
+        using var ca = ParseCa(caPem, uri);
+        var network = CertificateAuthority.NetworkPrefixOf(ca);
+        Step(actions, WriteCa(files, caPem));
+        var result = new SetupResult
+        {
+            Stage = SetupStage.CaOnly, Registry = uri, Network = network, Directory = files.Directory, CaPath = files.Ca, Actions = actions,
+        };
+        if (options.CaOnly) return result;
+
+        var needBootstrap = !options.NoBoot && !File.Exists(files.PeersDb);
+        var peersExisted = File.Exists(files.PeersDb);
+
+        // 2. cert.key and cert.crt (needed for a full setup, and for the sealed bootstrap peer)
+        KeyAndCertificate? node = null;
+        try
+        {
+            if (!options.DbOnly)
+                node = await NodeCredentials.ObtainAsync(client, ca, files, subject, options, prompt, actions, log, cancel);
+            else if (needBootstrap)
+                node = NodeCredentials.Existing(ca, files)
+                       ?? throw new SetupException(SetupErrorKind.InvalidOption,
+                           $"--db-only: the bootstrap peer is sealed to the node's certificate key, and {files.Directory} has no valid cert.key and cert.crt yet: run setup once without --db-only, or add --no-boot");
+
+            // 3. peers.db, with the bootstrap peer decrypted into it
+            if (peersExisted)
+                Step(actions, "peers.db: kept as it is (an existing peer DB is never replaced)");
+            else
+            {
+                PeerEntry? bootstrap = null;
+                if (needBootstrap)
+                {
+                    using var signed = new HttpRegistryClient(uri, node!.Certificate, node.Key, http);
+                    bootstrap = await RegistryCall.Run(() => signed.GetBootstrapPeerAsync(cancel))
+                                ?? throw new SetupException(SetupErrorKind.NoBootstrapPeer,
+                                    $"registry {uri} has no peer to bootstrap from (no --bootstrap entry, no node declared yet): re-run with --no-boot (-NoBoot); the key and certificate already in {files.Directory} will be reused");
+                }
+                CreatePeerDb(files.PeersDb, bootstrap);
+                Step(actions, bootstrap is null ? "peers.db: created, empty (--no-boot)" : $"peers.db: created with bootstrap peer {bootstrap.Prefix} ({bootstrap.Address})");
+            }
+            if (options.DbOnly)
+                return result with { Stage = SetupStage.DbOnly, PeersDbPath = files.PeersDb };
+
+            // 4. dh2048.pem, only when asked for
+            string? dhPath = null;
+            if (options.WriteDh)
+            {
+                dhPath = files.Dh;
+                if (File.Exists(dhPath)) Step(actions, "dh2048.pem: kept");
+                else
+                {
+                    AtomicFile.WriteText(dhPath, DhParameters.Ffdhe2048Pem);
+                    Step(actions, "dh2048.pem: written (RFC 7919 ffdhe2048 group)");
+                }
+            }
+
+            var identity = NodeIdentity.From(ca, node!.Certificate, files.Cert);
+            return result with
+            {
+                Stage = SetupStage.Complete, Prefix = identity.Prefix, Subnet = identity.Subnet, NodeAddress = identity.Address,
+                CertificateExpires = identity.NotAfter, PeersDbPath = files.PeersDb, KeyPath = files.Key, CertPath = files.Cert, DhPath = dhPath,
+            };
+        }
+        finally
+        {
+            node?.Dispose();
+        }
+    }
+
+    void Step(List<string> actions, string action)
+    {
+        actions.Add(action);
+        log.Info(action);
+    }
+
+    static X509Certificate2 ParseCa(string pem, Uri uri)
+    {
+        X509Certificate2 ca;
+        try
+        {
+            ca = X509Certificate2.CreateFromPem(pem);
+        }
+        catch (CryptographicException e)
+        {
+            throw new SetupException(SetupErrorKind.InvalidCa, $"registry {uri} sent a CA that is not a PEM certificate: {e.Message}", e);
+        }
+        try
+        {
+            CertificateAuthority.NetworkPrefixOf(ca);
+            return ca;
+        }
+        catch (CertificateException e)
+        {
+            ca.Dispose();
+            throw new SetupException(SetupErrorKind.InvalidCa, $"registry {uri} sent a CA that is no Vifibnet network's: {e.Message}", e);
+        }
+    }
+
+    static string WriteCa(NodeFiles files, string pem)
+    {
+        if (File.Exists(files.Ca))
+        {
+            if (File.ReadAllText(files.Ca).Trim() == pem.Trim()) return "ca.pem: unchanged";
+            AtomicFile.WriteText(files.Ca, pem);
+            return "ca.pem: replaced (the registry's CA differs from the one in the directory)";
+        }
+        AtomicFile.WriteText(files.Ca, pem);
+        return "ca.pem: downloaded";
+    }
+
+    static void CreatePeerDb(string path, PeerEntry? bootstrap)
+    {
+        // Built under a temporary name and renamed, so an interrupted setup leaves no half-made peers.db.
+        AtomicFile.Write(path, temp =>
+        {
+            using var db = PeerDb.Open(temp);
+            if (bootstrap is not null) db.AddBootstrap(bootstrap);
+        });
+        foreach (var suffix in new[] { "-wal", "-shm" })
+            foreach (var stale in Directory.GetFiles(Path.GetDirectoryName(path)!, Path.GetFileName(path) + ".tmp-*" + suffix))
+                File.Delete(stale);
+    }
+}

@@ -1,0 +1,28 @@
+using Vifibnet.Protocol;
+
+namespace Vifibnet.Setup;
+
+/// <summary>Turns registry client failures into setup errors: unreachable (with the URL), token refused, or other refusals.</summary>
+static class RegistryCall
+{
+    public static async Task<T> Run<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (RegistryException e)
+        {
+            throw Translate(e);
+        }
+    }
+
+    public static async Task Run(Func<Task> call) => await Run(async () => { await call(); return true; });
+
+    public static SetupException Translate(RegistryException e) => e switch
+    {
+        { Status: null, InnerException: HttpRequestException or TaskCanceledException } => new SetupException(SetupErrorKind.RegistryUnreachable, e.Message, e),
+        { ErrorCode: "token_unknown" or "token_expired" or "token_spent" } => new SetupException(SetupErrorKind.TokenRejected, e.Message, e),
+        _ => new SetupException(SetupErrorKind.RegistryRefused, e.Message, e),
+    };
+}

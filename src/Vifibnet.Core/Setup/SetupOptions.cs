@@ -1,0 +1,29 @@
+namespace Vifibnet.Setup;
+
+/// <summary>What `vifibnet setup` / Register-VifibNode are asked to do (the seed's setup.py options, plus --token/--email/--dh).</summary>
+public sealed record SetupOptions(string Server, int Port, string Directory)
+{
+    /// <summary>-r NAME VALUE: subject attributes for the certificate request, in order.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Attributes { get; init; } = [];
+
+    /// <summary>Stop after downloading ca.pem.</summary>
+    public bool CaOnly { get; init; }
+
+    /// <summary>Stop after the peers DB and its bootstrap peer.</summary>
+    public bool DbOnly { get; init; }
+
+    /// <summary>Do not ask the registry for a bootstrap peer.</summary>
+    public bool NoBoot { get; init; }
+
+    /// <summary>Request a token mail to this address (then only the token is asked for).</summary>
+    public string? Email { get; init; }
+
+    /// <summary>An admin-issued (or already mailed) token: no prompt at all.</summary>
+    public string? Token { get; init; }
+
+    /// <summary>Also write dh2048.pem for openvpn (otherwise the daemon runs with "dh none").</summary>
+    public bool WriteDh { get; init; }
+
+    /// <summary>How many times a rejected token is asked for again interactively.</summary>
+    public int TokenAttempts { get; init; } = 3;
+}
