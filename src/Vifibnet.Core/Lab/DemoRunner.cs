@@ -24,7 +24,7 @@ public sealed class DemoRunner(MeshOptions options, Logger log, IProgress<DemoEv
         Done("registry", sw.Elapsed, "registry answers");
 
         sw.Restart();
-        Phase("register", $"registering {mesh.Nodes.Count} nodes: a token each, a certificate request from inside each node's namespace");
+        Phase("register", $"registering {mesh.Nodes.Count} nodes: a token each from the registry DB, `vifibnet setup --token --no-boot` inside each node's namespace");
         await Task.WhenAll(mesh.Nodes.Select(n => mesh.RegisterAsync(n, cancel)));
         Done("register", sw.Elapsed, string.Join("  ", mesh.Nodes.Select(n => $"{n.Label}={n.Identity!.Prefix.ToCommonName()}")));
 
