@@ -15,6 +15,20 @@ public sealed class DemoRunner(MeshOptions options, Logger log, IProgress<DemoEv
     public async Task<DemoResult> RunAsync(bool keep, CancellationToken cancel)
     {
         await using var mesh = MeshLab.Create(options, log);
+        try
+        {
+            return await RunAsync(mesh, keep, cancel);
+        }
+        catch (MeshLabException)
+        {
+            // What went wrong is in the nodes' logs: keep them for the person reading the error.
+            mesh.KeepFiles = true;
+            throw;
+        }
+    }
+
+    async Task<DemoResult> RunAsync(MeshLab mesh, bool keep, CancellationToken cancel)
+    {
         Note("topology", Describe(mesh));
         var hello = TimeSpan.FromSeconds(options.Hello);
 

@@ -34,6 +34,9 @@ public sealed class MeshLab : IAsyncDisposable
     public NetworkLab Lab => lab;
     public bool RegistryRunning => registry is { HasExited: false };
 
+    /// <summary>Leave the work directory (logs, certificates) behind at dispose, e.g. after a failure; the next run with the prefix removes it.</summary>
+    public bool KeepFiles { get; set; }
+
     string RegistryDir => Path.Combine(WorkDir, "registry");
 
     MeshLab(MeshOptions options, Logger log)
@@ -201,7 +204,7 @@ public sealed class MeshLab : IAsyncDisposable
         lab.Dispose();
         foreach (var n in Nodes) n.Process?.Dispose();
         registry?.Dispose();
-        if (ownsWorkDir && !options.KeepFiles)
+        if (ownsWorkDir && !options.KeepFiles && !KeepFiles)
         {
             try { Directory.Delete(WorkDir, recursive: true); }
             catch (IOException e) { log.Warning($"cannot remove {WorkDir}: {e.Message}"); }
