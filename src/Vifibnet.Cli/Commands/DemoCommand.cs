@@ -2,8 +2,6 @@ using System.Globalization;
 using Vifibnet.Hosting;
 using Vifibnet.Lab;
 using Vifibnet.Logging;
-using Vifibnet.Node;
-using Vifibnet.Processes;
 
 namespace Vifibnet.Cli.Commands;
 
@@ -39,8 +37,7 @@ public static class DemoCommand
             context.Error.WriteLine("vifibnet demo: needs root (it creates network namespaces, tap devices and a bridge); run it with sudo");
             return CommandLine.Failed;
         }
-        NodeStartup.CheckTools();
-        Tools.Find("nft", ["/usr/sbin", "/sbin", "/usr/bin"]);
+        MeshLab.CheckTools();
         var options = new MeshOptions
         {
             Nodes = nodes, Hello = hello, Vifibnet = VifibnetExecutable.In(AppContext.BaseDirectory),

@@ -60,6 +60,12 @@ public sealed class MeshLab : IAsyncDisposable
         Nodes = [.. Topology.Nodes.Select(h => new MeshNode(h, lab.Namespace(h.Name), Path.Combine(WorkDir, h.Name)))];
     }
 
+    /// <summary>Fails with <see cref="ToolNotFoundException"/> (naming the Debian package) unless every program the lab drives is installed.</summary>
+    public static void CheckTools()
+    {
+        foreach (var tool in new[] { Tools.Ip, Tools.OpenVpn, Tools.Babeld, "nft", "ping" }) Tools.Find(tool);
+    }
+
     /// <summary>Builds the internet, creates the network and starts its registry (nodes are registered and started separately).</summary>
     public static MeshLab Create(MeshOptions options, Logger log)
     {
