@@ -108,6 +108,26 @@ public class RegistryHttpTests
     }
 
     [Fact]
+    public async Task OneTokenSentTwentyTimesAtOnceBuysOneCertificate()
+    {
+        await using var registry = await TestRegistry.StartAsync();
+        var token = registry.AdminToken();
+        using var keys = new NodeKeys();
+        var csr = keys.Csr();
+        using var http = new HttpClient();
+        var uri = new Uri(registry.Uri(), "/v1/certificates");
+        var answers = await Task.WhenAll(Enumerable.Range(0, 20).Select(async _ =>
+        {
+            using var response = await http.PostAsync(uri, Json(new CertificateRequestMessage(token, csr)));
+            var text = await response.Content.ReadAsStringAsync();
+            return (response.StatusCode, Error: response.IsSuccessStatusCode ? null : JsonSerializer.Deserialize<ErrorResponse>(text, RegistryJson.Options)!.Error);
+        }));
+        Assert.Single(answers, a => a.StatusCode == HttpStatusCode.OK);
+        Assert.All(answers.Where(a => a.StatusCode != HttpStatusCode.OK), a => Assert.Equal((HttpStatusCode.Forbidden, "token_spent"), (a.StatusCode, a.Error)));
+        Assert.Equal(1, registry.Db.Read(PrefixAllocator.IssuedCount));
+    }
+
+    [Fact]
     public async Task TwoHundredConcurrentRequestsGetDisjointPrefixes()
     {
         await using var registry = await TestRegistry.StartAsync();
