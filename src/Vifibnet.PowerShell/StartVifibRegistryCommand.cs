@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Management.Automation;
+using Vifibnet.Certificates;
 using Vifibnet.Hosting;
 using Vifibnet.Logging;
 using Vifibnet.Processes;
@@ -77,6 +78,7 @@ public sealed class StartVifibRegistryCommand : PSCmdlet
         try
         {
             arguments = launch.Arguments();
+            launch.CheckCaFiles();
             program = VifibnetExecutable.In(System.IO.Path.GetDirectoryName(typeof(StartVifibRegistryCommand).Assembly.Location)!);
         }
         catch (ArgumentException e)
@@ -87,6 +89,11 @@ public sealed class StartVifibRegistryCommand : PSCmdlet
         catch (ChildProcessException e)
         {
             ThrowTerminatingError(ErrorRecords.For(e, "StartVifibRegistryProgramMissing", ErrorCategory.ObjectNotFound, null));
+            return;
+        }
+        catch (CertificateException e)
+        {
+            ThrowTerminatingError(ErrorRecords.For(e, "StartVifibRegistryCaUnreadable", ErrorCategory.ReadError, Ca));
             return;
         }
         var all = program.Prefix.Concat(arguments).ToList();

@@ -71,11 +71,11 @@ Describe 'Start-VifibRegistry' {
         { Invoke-RestMethod "http://127.0.0.1:$port/v1/ca" -TimeoutSec 2 } | Should -Throw
     }
 
-    It 'fails the job with a missing CA file' {
+    It 'names a missing CA file before starting anything, as a job or not' {
         $port = Get-FreePort
-        $job = Start-VifibRegistry -Port $port -Db ':memory' -Ca "$TestDrive/missing.crt" -Key "$TestDrive/missing.key" -AsJob
-        Wait-Job $job -Timeout 30 | Out-Null
-        $job.State | Should -Be 'Failed'
-        (Receive-Job $job -Keep) -join "`n" | Should -Match 'missing.crt'
+        { Start-VifibRegistry -Port $port -Db ':memory' -Ca "$TestDrive/missing.crt" -Key "$TestDrive/missing.key" -AsJob } |
+            Should -Throw -ErrorId 'StartVifibRegistryCaUnreadable,Vifibnet.PowerShell.StartVifibRegistryCommand' -ExpectedMessage '*missing.crt*'
+        { Start-VifibRegistry -Port $port -Db ':memory' -Ca "$TestDrive/missing.crt" -Key "$TestDrive/missing.key" } |
+            Should -Throw -ErrorId 'StartVifibRegistryCaUnreadable,Vifibnet.PowerShell.StartVifibRegistryCommand'
     }
 }

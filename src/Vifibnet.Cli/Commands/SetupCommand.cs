@@ -37,6 +37,8 @@ public static class SetupCommand
                 case var other: throw ArgumentCursor.Unknown(other);
             }
         }
+        try { SubjectAttributes.Build(attributes); }
+        catch (SetupException e) when (e.Kind == SetupErrorKind.InvalidAttribute) { throw new UsageException(e.Message); } // a bad -r is a usage error (exit 2)
         var options = new SetupOptions(ArgumentCursor.Required(server, "--server"), port ?? throw new UsageException("--port is required"), dir)
         {
             Attributes = attributes, CaOnly = caOnly, DbOnly = dbOnly, NoBoot = noBoot, Email = email, Token = token, WriteDh = dh,

@@ -38,7 +38,7 @@ public sealed class NodeAuthenticator(X509Certificate2 ca, TimeSpan window, Time
             throw new RegistryError(RegistryErrorCode.BadRequest, $"{NodeRequestSignature.NonceHeader} is longer than 64 characters");
         byte[] signatureBytes;
         try { signatureBytes = Convert.FromBase64String(signature); }
-        catch (FormatException) { throw new RegistryError(RegistryErrorCode.SignatureInvalid, $"{NodeRequestSignature.SignatureHeader} is not base64"); }
+        catch (FormatException e) { throw new RegistryError(RegistryErrorCode.SignatureInvalid, $"{NodeRequestSignature.SignatureHeader} is not base64", e); }
         using (var key = node.Certificate.GetRSAPublicKey())
         {
             var canonical = NodeRequestSignature.Canonical(method, pathAndQuery, ts, nonce, body);

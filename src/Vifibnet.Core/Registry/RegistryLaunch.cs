@@ -1,4 +1,5 @@
 using System.Globalization;
+using Vifibnet.Certificates;
 
 namespace Vifibnet.Registry;
 
@@ -10,6 +11,15 @@ public sealed record RegistryLaunch(int Port, string Db, string Ca, string Key)
     public string? MailHost { get; init; }
     public int LogLevel { get; init; } = 1;
     public int PrefixLength { get; init; } = PrefixAllocator.DefaultLength;
+
+    /// <summary>
+    /// Loads the CA and its key once and lets them go, so a missing, unreadable or mismatched file is
+    /// named (<see cref="CertificateException"/>) before a process is started rather than by a failed one.
+    /// </summary>
+    public void CheckCaFiles()
+    {
+        using var ca = CertificateAuthority.Load(Ca, Key);
+    }
 
     /// <summary>The arguments after the executable. Bootstrap entries are "PREFIX IP PORT PROTO" (or comma separated).</summary>
     public IReadOnlyList<string> Arguments()

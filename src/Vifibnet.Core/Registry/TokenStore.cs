@@ -80,7 +80,10 @@ public static class TokenStore
         mark.CommandText = "UPDATE token SET spent = $now WHERE token_hash = $hash AND spent IS NULL";
         mark.Parameters.AddWithValue("$now", now.ToUnixTimeSeconds());
         mark.Parameters.AddWithValue("$hash", hash);
-        mark.ExecuteNonQuery();
+        // Writes are serialized and this runs in the issuing transaction, so the row is still unspent;
+        // checked anyway so that a second process writing the same DB can never spend a token twice.
+        if (mark.ExecuteNonQuery() != 1)
+            throw new RegistryError(RegistryErrorCode.TokenSpent, "the token was already used for a certificate: a token is good for one registration only");
         return email;
     }
 

@@ -64,6 +64,30 @@ public class RegistryHttpTests
     }
 
     [Fact]
+    public async Task ADeclareNamingAnotherPrefixIsStoredUnderTheCertificatesOwn()
+    {
+        await using var registry = await TestRegistry.StartAsync();
+        using var aKeys = new NodeKeys();
+        using var bKeys = new NodeKeys();
+        using var aCert = await registry.RegisterAsync(aKeys); // 0/16
+        using var bCert = await registry.RegisterAsync(bKeys); // 1/16
+        using var b = registry.Client("127.0.0.1", bCert, bKeys);
+        await b.DeclareAsync("203.0.113.7,1195,udp");
+
+        // Node a tries to speak for b: b's prefix in the query and in the body, signed with a's own key.
+        var body = Encoding.UTF8.GetBytes("{\"prefix\":\"0000000000000001\",\"address\":\"198.51.100.66,1194,udp\"}");
+        using var http = new HttpClient();
+        using var response = await http.SendAsync(Signed(HttpMethod.Post, new Uri(registry.Uri(), "/v1/peers?prefix=0000000000000001"), aCert, aKeys.Key, body));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var stored = JsonSerializer.Deserialize<DeclareResponse>(await response.Content.ReadAsStringAsync(), RegistryJson.Options)!;
+        Assert.Equal("0000000000000000", stored.Prefix);
+
+        Assert.Equal([new PeerEntry("0000000000000000", "198.51.100.66,1194,udp")], await b.GetPeerListAsync(10));
+        using var a = registry.Client("127.0.0.1", aCert, aKeys);
+        Assert.Equal([new PeerEntry("0000000000000001", "203.0.113.7,1195,udp")], await a.GetPeerListAsync(10));
+    }
+
+    [Fact]
     public async Task TheBootstrapPeerIsSealedToTheRequestingNodesKey()
     {
         var options = new RegistryOptions { BootstrapPeers = [new PeerEntry("0000000000000111", "198.51.100.9,1194,udp")] };
@@ -81,6 +105,26 @@ public class RegistryHttpTests
         Assert.ThrowsAny<CryptographicException>(() => box.Open(otherKey));
         var peer = JsonSerializer.Deserialize<PeerEntry>(box.Open(keys.Key), RegistryJson.Options);
         Assert.Equal(new PeerEntry("0000000000000111", "198.51.100.9,1194,udp"), peer);
+    }
+
+    [Fact]
+    public async Task OneTokenSentTwentyTimesAtOnceBuysOneCertificate()
+    {
+        await using var registry = await TestRegistry.StartAsync();
+        var token = registry.AdminToken();
+        using var keys = new NodeKeys();
+        var csr = keys.Csr();
+        using var http = new HttpClient();
+        var uri = new Uri(registry.Uri(), "/v1/certificates");
+        var answers = await Task.WhenAll(Enumerable.Range(0, 20).Select(async _ =>
+        {
+            using var response = await http.PostAsync(uri, Json(new CertificateRequestMessage(token, csr)));
+            var text = await response.Content.ReadAsStringAsync();
+            return (response.StatusCode, Error: response.IsSuccessStatusCode ? null : JsonSerializer.Deserialize<ErrorResponse>(text, RegistryJson.Options)!.Error);
+        }));
+        Assert.Single(answers, a => a.StatusCode == HttpStatusCode.OK);
+        Assert.All(answers.Where(a => a.StatusCode != HttpStatusCode.OK), a => Assert.Equal((HttpStatusCode.Forbidden, "token_spent"), (a.StatusCode, a.Error)));
+        Assert.Equal(1, registry.Db.Read(PrefixAllocator.IssuedCount));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Vifibnet.Certificates;
 using Vifibnet.Hosting;
 using Vifibnet.Logging;
 using Vifibnet.Processes;
@@ -45,6 +46,23 @@ public class RegistryLaunchTests
         Assert.Contains(Snapshot(), l => l.Contains("registry stopped"));
 
         List<string> Snapshot() { lock (lines) return [.. lines]; }
+    }
+
+    [Fact]
+    public void MissingUnreadableOrMismatchedCaFilesAreNamedBeforeAnythingStarts()
+    {
+        using var dir = new TempDir();
+        var net = NetworkCreator.Create(dir.File("net"), Vifibnet.Addressing.NetworkPrefix.Parse("2001:db8:42::/48"), force: false);
+        var other = NetworkCreator.Create(dir.File("other"), Vifibnet.Addressing.NetworkPrefix.Parse("2001:db8:43::/48"), force: false);
+        new RegistryLaunch(0, ":memory", net.CaPath, net.KeyPath).CheckCaFiles(); // the good pair passes
+
+        var missing = Assert.Throws<CertificateException>(() => new RegistryLaunch(0, ":memory", dir.File("missing.crt"), net.KeyPath).CheckCaFiles());
+        Assert.Contains("missing.crt", missing.Message);
+        File.WriteAllText(dir.File("garbage.key"), "not a key");
+        var garbage = Assert.Throws<CertificateException>(() => new RegistryLaunch(0, ":memory", net.CaPath, dir.File("garbage.key")).CheckCaFiles());
+        Assert.Contains("garbage.key", garbage.Message);
+        var mismatched = Assert.Throws<CertificateException>(() => new RegistryLaunch(0, ":memory", net.CaPath, other.KeyPath).CheckCaFiles());
+        Assert.Contains("does not belong", mismatched.Message);
     }
 
     [Fact]

@@ -92,7 +92,7 @@ public class SetupBadInputTests
             NodePrefix.ParseCommonName("0/16"), [1], TimeSpan.FromDays(1));
         await using var fake = await MisbehavingRegistry.StartAsync(
             () => new CaResponse(ca.Certificate.ExportCertificatePem(), "2001:db8:42::/48"),
-            () => new CertificateResponse(wrong.ExportCertificatePem(), "0000000000000000", "2001:db8:42::/64"));
+            _ => new CertificateResponse(wrong.ExportCertificatePem(), "0000000000000000", "2001:db8:42::/64"));
         using var dir = new TempDir();
         var error = await Assert.ThrowsAsync<SetupException>(() => Run(new SetupOptions("127.0.0.1", fake.Port, dir.Path) { Token = "T", NoBoot = true }));
         Assert.Equal(SetupErrorKind.CertificateMismatch, error.Kind);
@@ -108,7 +108,15 @@ public class SetupBadInputTests
         using var otherCa = CertificateAuthority.Create(NetworkPrefix.Parse("2001:db8:42::/48"));
         // Echo the node's own CSR back signed by the wrong CA.
         string? csrSeen = null;
-        await using var echo = await EchoingRegistry.StartAsync(ca, otherCa, csr => csrSeen = csr);
+        await using var echo = await MisbehavingRegistry.StartAsync(
+            () => new CaResponse(ca.Certificate.ExportCertificatePem(), ca.Network.ToString()),
+            request =>
+            {
+                csrSeen = request.Csr;
+                using var cert = otherCa.Issue(CertificateRequest.LoadSigningRequestPem(request.Csr, HashAlgorithmName.SHA256),
+                    NodePrefix.ParseCommonName("0/16"), [7], TimeSpan.FromDays(1));
+                return new CertificateResponse(cert.ExportCertificatePem(), "0000000000000000", "2001:db8:42::/64");
+            });
         using var dir = new TempDir();
         var error = await Assert.ThrowsAsync<SetupException>(() => Run(new SetupOptions("127.0.0.1", echo.Port, dir.Path) { Token = "T", NoBoot = true }));
         Assert.NotNull(csrSeen);

@@ -56,6 +56,10 @@ public class SetupCliTests
         Assert.Single(unreachable.Error.TrimEnd().Split('\n'));
         Assert.Equal(2, (await CliRun.RunAsync("setup", "--port", "80")).Code);
         Assert.Equal(2, (await CliRun.RunAsync("setup", "--server", "::1", "--port", "99999")).Code);
+        var badAttribute = await CliRun.RunAsync("setup", "--server", "127.0.0.1", "--port", "80", "-d", dir.File("r"), "-r", "Organisation", "Example");
+        Assert.Equal(2, badAttribute.Code); // refused as usage before any request: port 80 is never tried
+        Assert.StartsWith("vifibnet setup: -r: 'Organisation' is not a certificate subject attribute name", badAttribute.Error);
+        Assert.False(Directory.Exists(dir.File("r")));
         var identity = await CliRun.RunAsync("identity", "-d", dir.Path);
         Assert.Equal(1, identity.Code);
         Assert.Contains("ca.pem", identity.Error);
