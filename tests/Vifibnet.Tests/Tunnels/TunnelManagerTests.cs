@@ -56,9 +56,35 @@ public sealed class TunnelManagerTests : IDisposable
         public StandInTunnel Live(string peer) => Started.Last(t => t.Peer == peer && !t.HasExited);
     }
 
+    HashSet<string> incoming = [];
+
     TunnelManager Manager(int connectionCount = 4, double refreshRate = 0.05, string[]? lan = null) =>
         new(Network, Prefix(1), lan ?? [], connectionCount, refreshRate, TimeSpan.FromMinutes(5), db, launcher, new TunnelPolicy(),
-            _ => Task.FromResult<IReadOnlyList<BabelRoute>>(routes), new Random(7), Vifibnet.Logging.Logger.Null);
+            _ => Task.FromResult<IReadOnlyList<BabelRoute>>(routes), new Random(7), Vifibnet.Logging.Logger.Null,
+            _ => Task.FromResult<IReadOnlyCollection<string>>(incoming));
+
+    [Fact]
+    public async Task PeersAlreadyConnectedToOurServersGetNoSecondTunnel()
+    {
+        incoming = [Prefix(2), Prefix(3), Prefix(4), Prefix(5)];
+        var m = Manager(connectionCount: 6);
+        var changes = await m.TickAsync(refresh: false, default);
+        Assert.Equal([Prefix(6)], changes.Opened);
+        Assert.Equal(PeerState.Unused, db.Find(Prefix(2))!.State);
+
+        // Once a client leaves our server, it is a candidate again.
+        incoming.Remove(Prefix(3));
+        Assert.Equal([Prefix(3)], (await m.TickAsync(refresh: false, default)).Opened);
+    }
+
+    [Fact]
+    public async Task ACutOffNodeRetryingFlaggedPeersSkipsThoseConnectedToItsServers()
+    {
+        foreach (var n in Enumerable.Range(2, 5)) db.Flag(Prefix(n));
+        incoming = [Prefix(2), Prefix(3), Prefix(4)];
+        var changes = await Manager(connectionCount: 6).TickAsync(refresh: false, default);
+        Assert.Equal([Prefix(5), Prefix(6)], changes.Opened.Order());
+    }
 
     [Fact]
     public async Task OpensHalfTheConnectionCountToUnusedPeersNeverItself()
