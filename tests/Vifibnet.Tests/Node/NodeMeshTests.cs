@@ -122,6 +122,62 @@ public sealed class NodeMeshTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public async Task NodesWithADhFileAndWithWirelessBabelRunAndMesh()
+    {
+        Requires.Root();
+        Requires.Tool("openvpn", "openvpn");
+        Requires.Tool("babeld", "babeld");
+        Requires.Tool("openssl", "openssl");
+        using var network = new TestNetwork();
+        using var lab = new NetworkLab(LabPrefix.ForThisCheckout);
+        var bridge = lab.CreateBridge("br");
+        var dirs = new string?[3];
+        var ns = new string[3];
+        var daemons = new ChildProcess[3];
+        try
+        {
+            for (var n = 1; n <= 2; n++)
+            {
+                dirs[n] = network.MakeNode(n);
+                ns[n] = lab.AddHost($"n{n}", $"198.51.100.{n}/24", bridge);
+                TestNetwork.SeedPeers(dirs[n]!, [(3 - n, $"198.51.100.{3 - n},1194,udp")]);
+            }
+            // RFC 7919's ffdhe2048 group: a real DH parameter file, made at once (no prime search).
+            var dh = Path.Combine(dirs[1]!, "dh.pem");
+            Command.Run("openssl", "genpkey", "-genparam", "-algorithm", "DH", "-pkeyopt", "group:ffdhe2048", "-out", dh);
+            string[][] extra = [[], ["--dh", dh], ["-w"]];
+            var started = Stopwatch.StartNew();
+            for (var n = 1; n <= 2; n++)
+                daemons[n] = lab.Start(ns[n], $"node {n}", CliProgram.Dotnet,
+                    [CliProgram.Dll, "node", "-s", dirs[n]!, "-l", dirs[n]!, "-v", "2", "--hello", "4", "--ip", $"198.51.100.{n}", "1194", "udp",
+                     "--pp", "1194", "udp", "--connection-count", "2", .. extra[n]],
+                    Path.Combine(dirs[n]!, "console.log"));
+
+            await MeshProbe.WaitForAllPairsAsync(lab, ns, 2, started, ConvergeTimeout);
+            output.WriteLine($"both pairs answer after {started.Elapsed.TotalSeconds:0.0} s");
+            // The options reached the children: node 1's server loaded the DH file, node 2's babeld runs with -w.
+            Assert.Contains(dh, CommandLineOf(PidIn(dirs[1]!, "vifib-s0.pid")));
+            Assert.Contains("-w", CommandLineOf(PidIn(dirs[2]!, "babeld.pid")));
+            Assert.DoesNotContain("-w", CommandLineOf(PidIn(dirs[1]!, "babeld.pid")));
+            Assert.Contains("none", CommandLineOf(PidIn(dirs[2]!, "vifib-s0.pid"))); // --dh none without the option
+            for (var n = 1; n <= 2; n++)
+            {
+                daemons[n].Signal(ChildProcess.SIGTERM);
+                Assert.Equal(0, await daemons[n].Exited.WaitAsync(TimeSpan.FromSeconds(30)));
+                Assert.Empty(NetworkLab.Pids(ns[n]));
+            }
+        }
+        finally
+        {
+            MeshProbe.DumpLogs(output, dirs);
+        }
+    }
+
+    /// <summary>A process's arguments, from /proc (NUL-separated there).</summary>
+    static List<string> CommandLineOf(int pid) =>
+        [.. File.ReadAllText($"/proc/{pid}/cmdline").Split('\0', StringSplitOptions.RemoveEmptyEntries)];
+
     static int PidIn(string dir, string file)
     {
         try { return int.Parse(File.ReadAllText(Path.Combine(dir, "run", file)).Trim()); }
