@@ -86,11 +86,20 @@ public sealed class TunnelManager
             closed.Add(t.Peer);
         }
         current.RemoveAll(t => lanPeers.Contains(t.Peer));
+        // A peer already connected to one of our servers is linked to us: a client tunnel to it would be a second one.
+        var incoming = (await incomingPeers(cancel)).ToHashSet();
+        foreach (var t in current.Where(t => incoming.Contains(t.Peer) && string.CompareOrdinal(self, t.Peer) > 0).ToList())
+        {
+            // Both ends opened a tunnel to the other in the same moment: both see the pair twice, and only
+            // the end with the higher prefix closes its own, so exactly one tunnel stays.
+            log.Info($"closing tunnel to {t.Peer} on {t.Handle.Device}: the peer also connected to our server (one tunnel per pair)");
+            await CloseAsync(t);
+            closed.Add(t.Peer);
+            current.Remove(t);
+        }
         var crashed = current.Where(t => t.Handle.HasExited && t.Handle.ExitCode >= 128).Select(t => t.Peer).ToHashSet();
         var views = current.Select(t => new TunnelView(t.Peer, !t.Handle.HasExited,
             routeCounts.GetValueOrDefault(t.Handle.Device), Traffic(t))).ToList();
-        // A peer already connected to one of our servers is linked to us: a client tunnel to it would be a second one.
-        var incoming = (await incomingPeers(cancel)).ToHashSet();
         bool Eligible(string p) => p != self && !lanPeers.Contains(p) && !incoming.Contains(p);
         var candidates = db.Unused().Select(p => p.Prefix).Where(Eligible).ToList();
         if (candidates.Count == 0 && !views.Any(v => v.Alive))

@@ -78,6 +78,35 @@ public sealed class TunnelManagerTests : IDisposable
     }
 
     [Fact]
+    public async Task TunnelsOpenedByBothEndsAtOnceLeaveOneTheHigherPrefixClosesItsOwn()
+    {
+        var m = Manager(connectionCount: 6); // we are prefix 1, the lowest: we keep ours
+        var opened = (await m.TickAsync(refresh: false, default)).Opened;
+        Assert.Equal(3, opened.Count);
+        incoming = [.. opened];
+        var next = await m.TickAsync(refresh: false, default);
+        Assert.Empty(next.Closed);
+        Assert.Equal(3, m.Snapshot().Count);
+
+        // Seen from the other end (prefix 7, higher than every peer): it closes its client tunnel to the
+        // peer that also connected to it, and opens one to a peer it is not linked to yet.
+        db.AddOrUpdate(new PeerEntry(Prefix(1), "198.51.100.1,1194,udp"));
+        var high = new TunnelManager(Network, Prefix(7), [], 2, 0.05, TimeSpan.FromMinutes(5), db, launcher, new TunnelPolicy(),
+            _ => Task.FromResult<IReadOnlyList<BabelRoute>>(routes), new Random(7), Vifibnet.Logging.Logger.Null,
+            _ => Task.FromResult<IReadOnlyCollection<string>>(incoming));
+        foreach (var p in opened) db.MarkUnused(p);
+        incoming = [];
+        var mine = Assert.Single((await high.TickAsync(refresh: false, default)).Opened);
+        incoming = [mine];
+        var dedup = await high.TickAsync(refresh: false, default);
+        Assert.Equal([mine], dedup.Closed);
+        Assert.True(launcher.Started.Last(t => t.Peer == mine).Stopped);
+        Assert.Equal(PeerState.Unused, db.Find(mine)!.State);
+        var replacement = Assert.Single(dedup.Opened);
+        Assert.NotEqual(mine, replacement);
+    }
+
+    [Fact]
     public async Task ACutOffNodeRetryingFlaggedPeersSkipsThoseConnectedToItsServers()
     {
         foreach (var n in Enumerable.Range(2, 5)) db.Flag(Prefix(n));
