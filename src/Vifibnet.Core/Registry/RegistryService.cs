@@ -31,6 +31,7 @@ public sealed class RegistryService
     {
         if (ca.Network.Length + options.PrefixLength > 127)
             throw new ArgumentException($"node prefixes of {options.PrefixLength} bits under {ca.Network} leave no room for a host part");
+        options.Validate();
         Options = options;
         this.db = db;
         this.ca = ca;

@@ -81,6 +81,9 @@ public class RegistryCliTests
         Assert.Contains("garbage.key", garbage.Error);
         var usage = await CliRun.RunAsync("registry", "0", "--db", dir.File("registry.db"), "--ca", dir.File("ca.crt"), "--key", dir.File("ca.key"), "--bootstrap", "01", "198.51.100.1", "1194");
         Assert.Equal(2, usage.Code);
+        var shortPrefix = await CliRun.RunAsync("registry", "0", "--db", dir.File("registry.db"), "--ca", dir.File("ca.crt"), "--key", dir.File("ca.key"), "--bootstrap", "01", "198.51.100.1", "1194", "udp");
+        Assert.Equal(2, shortPrefix.Code); // the seed: "in binary and with correct length"
+        Assert.Contains("--bootstrap 01: a node prefix here is 16 binary digits", shortPrefix.Error);
     }
 
     [Fact]
