@@ -17,6 +17,7 @@
         'Get-VifibTunnel'
         'Update-VifibPeers'
     )
+    FormatsToProcess     = @('Vifibnet.Format.ps1xml')
     FunctionsToExport    = @()
     AliasesToExport      = @()
     VariablesToExport    = @()

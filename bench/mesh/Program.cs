@@ -26,7 +26,9 @@ for (var i = 0; i < args.Length - 1; i += 2)
 }
 const double UpstreamConverge = 40, UpstreamReboot = 100; // upstream's network tests, hello 4
 using var cancel = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
+// Ctrl+C or SIGTERM (a background run ignores SIGINT) ends the current build cleanly: its mesh is removed.
+using var sigint = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, c => { c.Cancel = true; cancel.Cancel(); });
+using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, c => { c.Cancel = true; cancel.Cancel(); });
 var total = Stopwatch.StartNew();
 Console.WriteLine($"bench/mesh on {Environment.ProcessorCount} cores, load average {ProcessUsage.LoadAverage():0.0} at start (other work on this machine slows every figure)");
 Console.WriteLine($"reference (upstream network tests, hello 4): full mesh within {UpstreamConverge} s, recovery after a node reboot within {UpstreamReboot} s");
@@ -47,7 +49,12 @@ for (var hi = 0; hi < hellos.Length; hi++)
             {
                 figures.Add(await MeshBenchRun.RunAsync(n, hello, f, s => Console.WriteLine(s), cancel.Token));
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (OperationCanceledException)
+            {
+                Console.WriteLine("cancelled: the mesh of the current build is removed");
+                return 1;
+            }
+            catch (Exception e)
             {
                 failure = e.Message;
                 Console.WriteLine($"    build {r + 1} failed: {e.Message}");

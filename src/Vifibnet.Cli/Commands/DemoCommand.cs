@@ -2,8 +2,6 @@ using System.Globalization;
 using Vifibnet.Hosting;
 using Vifibnet.Lab;
 using Vifibnet.Logging;
-using Vifibnet.Node;
-using Vifibnet.Processes;
 
 namespace Vifibnet.Cli.Commands;
 
@@ -39,8 +37,7 @@ public static class DemoCommand
             context.Error.WriteLine("vifibnet demo: needs root (it creates network namespaces, tap devices and a bridge); run it with sudo");
             return CommandLine.Failed;
         }
-        NodeStartup.CheckTools();
-        Tools.Find("nft", ["/usr/sbin", "/sbin", "/usr/bin"]);
+        MeshLab.CheckTools();
         var options = new MeshOptions
         {
             Nodes = nodes, Hello = hello, Vifibnet = VifibnetExecutable.In(AppContext.BaseDirectory),
@@ -48,7 +45,17 @@ public static class DemoCommand
         var log = new Logger(Verbosity.MinimumLevel(verbose), r => { lock (context.Error) context.Error.WriteLine(r); });
         var view = new DemoView(context.Out, interactive: !Console.IsOutputRedirected && ReferenceEquals(context.Out, Console.Out));
         context.Out.WriteLine($"vifibnet demo: {nodes} nodes ({DemoTopology.NatCount(nodes)} behind NAT), hello {hello} s, network {options.Network}");
-        var result = await new DemoRunner(options, log, new InlineProgress<DemoEvent>(view.Show)).RunAsync(keep, context.Cancel);
+        DemoResult result;
+        try
+        {
+            result = await new DemoRunner(options, log, new InlineProgress<DemoEvent>(view.Show)).RunAsync(keep, context.Cancel);
+        }
+        catch (OperationCanceledException) when (context.Cancel.IsCancellationRequested)
+        {
+            context.Out.WriteLine();
+            context.Out.WriteLine("interrupted: everything the demo made is removed");
+            return CommandLine.Ok;
+        }
         context.Out.WriteLine();
         context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"summary: all pairs after {result.Converged.TotalSeconds:0.0} s; rerouted {result.Rerouted.TotalSeconds:0.0} s after the cut; {result.Stopped} left in {result.NodeLeft.TotalSeconds:0.0} s and rejoined {result.Rejoined.TotalSeconds:0.0} s after its restart"));

@@ -50,7 +50,7 @@ public sealed class DemoView(TextWriter w, bool interactive)
         var running = s.Nodes.Where(n => n.Running).ToList();
         var routes = running.Sum(n => n.RoutesLearned);
         var routesWanted = running.Count * (s.Nodes.Count - 1);
-        var status = $"tunnels up {s.TunnelsUp / 2.0:0.#} (ends: {s.TunnelsUp})   routes {routes}/{routesWanted}   pairs answering {s.Answered}/{s.Pairs}";
+        var status = $"tunnels {(s.TunnelsUp + 1) / 2,3}   routes {routes}/{routesWanted}   pairs answering {s.Answered}/{s.Pairs}";
         if (interactive)
         {
             // Redraw the block in place: cursor up over what we drew last time.

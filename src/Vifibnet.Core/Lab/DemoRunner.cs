@@ -15,6 +15,20 @@ public sealed class DemoRunner(MeshOptions options, Logger log, IProgress<DemoEv
     public async Task<DemoResult> RunAsync(bool keep, CancellationToken cancel)
     {
         await using var mesh = MeshLab.Create(options, log);
+        try
+        {
+            return await RunAsync(mesh, keep, cancel);
+        }
+        catch (MeshLabException)
+        {
+            // What went wrong is in the nodes' logs: keep them for the person reading the error.
+            mesh.KeepFiles = true;
+            throw;
+        }
+    }
+
+    async Task<DemoResult> RunAsync(MeshLab mesh, bool keep, CancellationToken cancel)
+    {
         Note("topology", Describe(mesh));
         var hello = TimeSpan.FromSeconds(options.Hello);
 
@@ -24,7 +38,7 @@ public sealed class DemoRunner(MeshOptions options, Logger log, IProgress<DemoEv
         Done("registry", sw.Elapsed, "registry answers");
 
         sw.Restart();
-        Phase("register", $"registering {mesh.Nodes.Count} nodes: a token each, a certificate request from inside each node's namespace");
+        Phase("register", $"registering {mesh.Nodes.Count} nodes: a token each from the registry DB, `vifibnet setup --token --no-boot` inside each node's namespace");
         await Task.WhenAll(mesh.Nodes.Select(n => mesh.RegisterAsync(n, cancel)));
         Done("register", sw.Elapsed, string.Join("  ", mesh.Nodes.Select(n => $"{n.Label}={n.Identity!.Prefix.ToCommonName()}")));
 

@@ -12,7 +12,8 @@ namespace Vifibnet.Lab;
 /// </summary>
 public sealed class DemoTopology
 {
-    public const int MinNodes = 2, MaxNodes = 60;
+    // Three nodes at least: with two, cutting their one path leaves nothing to heal with.
+    public const int MinNodes = 3, MaxNodes = 60;
     public const string BridgeName = "inet", RegistryName = "reg", RegistryAddress = "198.51.100.2";
     public const int InternetPrefixLength = 24, LanPrefixLength = 30;
 
@@ -21,7 +22,7 @@ public sealed class DemoTopology
     DemoTopology(IReadOnlyList<LabNode> nodes) => Nodes = nodes;
 
     /// <summary>How many of <paramref name="nodes"/> sit behind NAT: a quarter, at least one (never node 1, the first to start).</summary>
-    public static int NatCount(int nodes) => nodes < 3 ? 0 : Math.Max(1, nodes / 4);
+    public static int NatCount(int nodes) => Math.Max(1, nodes / 4);
 
     public static DemoTopology Build(int nodes, int? natCount = null)
     {

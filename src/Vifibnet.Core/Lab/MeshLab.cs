@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using Vifibnet.Certificates;
 using Vifibnet.Logging;
 using Vifibnet.Processes;
@@ -36,6 +34,9 @@ public sealed class MeshLab : IAsyncDisposable
     public NetworkLab Lab => lab;
     public bool RegistryRunning => registry is { HasExited: false };
 
+    /// <summary>Leave the work directory (logs, certificates) behind at dispose, e.g. after a failure; the next run with the prefix removes it.</summary>
+    public bool KeepFiles { get; set; }
+
     string RegistryDir => Path.Combine(WorkDir, "registry");
 
     MeshLab(MeshOptions options, Logger log)
@@ -57,6 +58,12 @@ public sealed class MeshLab : IAsyncDisposable
         RegistryNamespace = lab.Namespace(DemoTopology.RegistryName);
         RegistryUri = HttpRegistryClient.UriFor(DemoTopology.RegistryAddress, options.RegistryPort);
         Nodes = [.. Topology.Nodes.Select(h => new MeshNode(h, lab.Namespace(h.Name), Path.Combine(WorkDir, h.Name)))];
+    }
+
+    /// <summary>Fails with <see cref="ToolNotFoundException"/> (naming the Debian package) unless every program the lab drives is installed.</summary>
+    public static void CheckTools()
+    {
+        foreach (var tool in new[] { Tools.Ip, Tools.OpenVpn, Tools.Babeld, "nft", "ping" }) Tools.Find(tool);
     }
 
     /// <summary>Builds the internet, creates the network and starts its registry (nodes are registered and started separately).</summary>
@@ -135,21 +142,24 @@ public sealed class MeshLab : IAsyncDisposable
     }
 
     /// <summary>
-    /// Registers a node the way setup does, from inside the node's namespace: a token issued on the
-    /// registry's DB (as `vifibnet token`), the CA, a key and a certificate request spent against the
-    /// token; writes ca.pem, cert.crt and cert.key (0600) in the node's directory.
+    /// Registers a node through the real registration path: a token issued on the registry's DB (as
+    /// `vifibnet token` does), then `vifibnet setup --token` run inside the node's namespace, which
+    /// fetches the CA, sends a certificate request and writes ca.pem, cert.key, cert.crt and peers.db.
     /// </summary>
     public async Task RegisterAsync(MeshNode node, CancellationToken cancel)
     {
         var token = AdminTokens.Create(Path.Combine(RegistryDir, NetworkCreator.DbFile), $"{node.Label}@demo.example");
-        using var client = RegistryClientIn(node.Namespace);
-        var caPem = await client.GetCaAsync(cancel);
-        using var key = RSA.Create(2048);
-        var csr = new CertificateRequest($"CN={node.Label}", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        var certPem = await client.RequestCertificateAsync(token.Token, csr.CreateSigningRequestPem(), cancel);
-        File.WriteAllText(Path.Combine(node.Directory, "ca.pem"), caPem);
-        File.WriteAllText(Path.Combine(node.Directory, "cert.crt"), certPem);
-        PemFile.WritePrivateKey(Path.Combine(node.Directory, "cert.key"), key);
+        string[] args =
+        [
+            .. options.Vifibnet.Prefix, "setup", "--server", DemoTopology.RegistryAddress, "--port", Num(options.RegistryPort),
+            "-d", node.Directory, "--token", token.Token,
+            // Registered before any node runs, so no node has declared yet: there is nothing to bootstrap
+            // from. The nodes learn each other from the registry's peer list once they run (--registry).
+            "--no-boot",
+        ];
+        var (code, output) = await Task.Run(() => lab.TryExec(node.Namespace, options.Vifibnet.FileName, args), cancel);
+        if (code != 0)
+            throw new MeshLabException($"vifibnet setup for {node.Label} failed (exit {code}): {output.Trim()}");
         node.Identity = NodeIdentity.FromFiles(Path.Combine(node.Directory, "ca.pem"), Path.Combine(node.Directory, "cert.crt"));
         log.Info($"{node.Label} registered: prefix {node.Identity.Prefix.ToCommonName()}, address {node.Address}");
     }
@@ -200,7 +210,7 @@ public sealed class MeshLab : IAsyncDisposable
         lab.Dispose();
         foreach (var n in Nodes) n.Process?.Dispose();
         registry?.Dispose();
-        if (ownsWorkDir && !options.KeepFiles)
+        if (ownsWorkDir && !options.KeepFiles && !KeepFiles)
         {
             try { Directory.Delete(WorkDir, recursive: true); }
             catch (IOException e) { log.Warning($"cannot remove {WorkDir}: {e.Message}"); }

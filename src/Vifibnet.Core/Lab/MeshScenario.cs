@@ -37,13 +37,18 @@ public static class MeshScenario
         return cut;
     }
 
-    /// <summary>A node to stop: on the internet, not one of <paramref name="spare"/>, carrying the most tunnels in <paramref name="last"/>.</summary>
+    /// <summary>
+    /// A node to stop: on the internet and not node 1 (the first to start) if possible, preferring one
+    /// not in <paramref name="spare"/>, then the one carrying the most tunnels in <paramref name="last"/>.
+    /// </summary>
     public static MeshNode PickNodeToStop(MeshLab mesh, MeshSnapshot? last, params MeshNode[] spare) =>
-        mesh.Nodes.Where(n => n.Running && !n.Host.BehindNat && !spare.Contains(n))
-            .OrderByDescending(n => last?.Nodes.FirstOrDefault(s => s.Number == n.Number)?.TunnelsUp ?? 0)
+        mesh.Nodes.Where(n => n.Running && n != mesh.Nodes[0])
+            .OrderBy(n => n.Host.BehindNat)
+            .ThenBy(n => spare.Contains(n))
+            .ThenByDescending(n => last?.Nodes.FirstOrDefault(s => s.Number == n.Number)?.TunnelsUp ?? 0)
             .ThenByDescending(n => n.Number)
             .FirstOrDefault()
-        ?? throw new MeshLabException("no running node on the internet to stop");
+        ?? throw new MeshLabException("no running node besides n1 to stop");
 
     /// <summary>True when no running node has a tunnel up to <paramref name="gone"/> (they noticed it left).</summary>
     public static bool NobodyTunnelsTo(MeshSnapshot snapshot, MeshNode gone) =>

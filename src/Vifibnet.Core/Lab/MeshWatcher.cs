@@ -38,7 +38,7 @@ public sealed class MeshWatcher(MeshLab mesh, IProgress<MeshSnapshot>? progress 
                 throw new MeshLabException(
                     $"{what ?? "all pairs"} not reached within {timeout.TotalSeconds:0} s: {snapshot.Answered}/{snapshot.Pairs} pairs answer"
                     + (missing.Count > 0 ? $"; failing: {string.Join(", ", missing.Take(12).Select(p => $"n{p.From}->n{p.To}"))}{(missing.Count > 12 ? " ..." : "")}" : "")
-                    + $"; node logs under {mesh.WorkDir}");
+                    + $"; node logs in {mesh.WorkDir}/n*/vifibnet.log");
             }
             await Task.Delay(Pause, cancel);
         }

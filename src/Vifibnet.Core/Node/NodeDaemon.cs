@@ -171,7 +171,7 @@ public sealed class NodeDaemon
     async Task SuperviseAsync()
     {
         await servers!.RestartExitedAsync();
-        if (babel!.Process.HasExited)
+        if (babel!.Process.HasExited && DateTimeOffset.UtcNow - babel.Process.Started >= NodeServers.MinimumLifetime)
         {
             log.Error($"babeld exited with code {babel.Process.Exited.Result}; restarting it (see {paths.BabeldLog})");
             babel.Dispose();

@@ -11,6 +11,9 @@ public sealed class NodeServers
 {
     public const string DevicePrefix = "vifib-s";
 
+    /// <summary>A child that exits sooner than this after its start is restarted only once this has passed.</summary>
+    public static readonly TimeSpan MinimumLifetime = TimeSpan.FromSeconds(5);
+
     readonly NodeOptions options;
     readonly NodePaths paths;
     readonly Logger log;
@@ -46,6 +49,8 @@ public sealed class NodeServers
         for (var i = 0; i < processes.Length; i++)
         {
             if (processes[i] is not { Process.HasExited: true } dead) continue;
+            // One that dies at once (port taken, bad --dh) is retried every few seconds, not in a tight loop.
+            if (DateTimeOffset.UtcNow - dead.Process.Started < MinimumLifetime) continue;
             log.Error($"openvpn server {options.Servers[i]} on {dead.Device} exited with code {dead.Process.Exited.Result}; restarting it (see {paths.OpenVpnLog(dead.Device)})");
             dead.Dispose();
             StartOne(i);

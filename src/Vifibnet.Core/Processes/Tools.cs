@@ -10,6 +10,8 @@ public static class Tools
         [OpenVpn] = "openvpn",
         [Babeld] = "babeld",
         [Ip] = "iproute2",
+        ["nft"] = "nftables",
+        ["ping"] = "iputils-ping",
     };
 
     /// <summary>The full path of the program, or throws <see cref="ToolNotFoundException"/>.</summary>

@@ -87,6 +87,13 @@ public sealed class TunnelManager
         var views = current.Select(t => new TunnelView(t.Peer, !t.Handle.HasExited,
             routeCounts.GetValueOrDefault(t.Handle.Device), Traffic(t))).ToList();
         var candidates = db.Unused().Select(p => p.Prefix).Where(p => p != self && !lanPeers.Contains(p)).ToList();
+        if (candidates.Count == 0 && !views.Any(v => v.Alive))
+        {
+            // Cut off with every peer flagged (a small mesh after a few faults): waiting for the flags
+            // to expire would keep this node out for a whole --tunnel-refresh, so try flagged peers again.
+            candidates = [.. db.All().Where(p => p.State == PeerState.Flagged && p.Prefix != self && !lanPeers.Contains(p.Prefix)).Select(p => p.Prefix)];
+            if (candidates.Count > 0) log.Info($"no tunnel left and every peer flagged: trying {candidates.Count} flagged peers again");
+        }
         var decision = policy.Decide(new PolicyInput(views, candidates, connectionCount, refreshRate, refresh), random);
 
         foreach (var peer in decision.Close)
@@ -104,7 +111,7 @@ public sealed class TunnelManager
         foreach (var peer in flagged) db.Flag(peer, flagDuration);
 
         var opened = new List<string>();
-        var addresses = db.Unused().ToDictionary(p => p.Prefix, p => p.Address);
+        var addresses = db.All().Where(p => p.State is PeerState.Unused or PeerState.Flagged).ToDictionary(p => p.Prefix, p => p.Address);
         foreach (var peer in decision.Open)
         {
             var device = FreeDevice();

@@ -9,7 +9,7 @@ public sealed class DemoTopologyTests
     static readonly IPNetwork[] Documentation = [IPNetwork.Parse("198.51.100.0/24"), IPNetwork.Parse("203.0.113.0/24")];
 
     [Theory]
-    [InlineData(2, 0)]
+    [InlineData(3, 1)]
     [InlineData(4, 1)]
     [InlineData(8, 2)]
     [InlineData(16, 4)]
@@ -47,7 +47,7 @@ public sealed class DemoTopologyTests
     }
 
     [Theory]
-    [InlineData(1)]
+    [InlineData(2)]
     [InlineData(61)]
     public void ASizeOutsideTheRangeIsRefused(int nodes) =>
         Assert.Throws<ArgumentOutOfRangeException>(() => DemoTopology.Build(nodes));

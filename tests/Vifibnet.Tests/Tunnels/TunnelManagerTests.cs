@@ -102,6 +102,35 @@ public sealed class TunnelManagerTests : IDisposable
     }
 
     [Fact]
+    public async Task ANodeCutOffWithEveryPeerFlaggedTriesFlaggedPeersAgain()
+    {
+        var m = Manager(connectionCount: 2);
+        foreach (var n in Enumerable.Range(2, 5)) db.Flag(Prefix(n), TimeSpan.FromMinutes(5));
+        var changes = await m.TickAsync(false, default);
+        var peer = Assert.Single(changes.Opened);
+        Assert.Contains(peer, Enumerable.Range(2, 5).Select(Prefix));
+        Assert.Equal(peer, Assert.Single(m.Snapshot()).Peer);
+
+        // Once it holds a live tunnel again, flagged peers wait for their flags to expire as usual.
+        Assert.Empty((await m.TickAsync(false, default)).Opened);
+        launcher.Live(peer).Exit = 1;
+        changes = await m.TickAsync(false, default);
+        Assert.Equal([peer], changes.Flagged);
+        Assert.Single(changes.Opened); // cut off again: the fallback opens one more
+    }
+
+    [Fact]
+    public async Task FlaggedPeersAreLeftAloneWhileAnyTunnelIsAlive()
+    {
+        var m = Manager(connectionCount: 4);
+        foreach (var n in Enumerable.Range(3, 4)) db.Flag(Prefix(n), TimeSpan.FromMinutes(5));
+        var changes = await m.TickAsync(false, default);
+        Assert.Equal([Prefix(2)], changes.Opened);
+        Assert.Empty((await m.TickAsync(false, default)).Opened);
+        Assert.All(Enumerable.Range(3, 4), n => Assert.Equal(PeerState.Flagged, db.Find(Prefix(n))!.State));
+    }
+
+    [Fact]
     public async Task KilledOpenVpnIsACrashNotADeadPeer()
     {
         var m = Manager(connectionCount: 2);
