@@ -40,6 +40,7 @@ public class RegistryCliTests
     [Theory]
     [InlineData("2001:db8:42::1/48", "bits set after")]
     [InlineData("198.51.100.0/24", "not an IPv6 address")]
+    [InlineData("2001:db8::/120", "--network: network prefix 2001:db8::/120 is too long")]
     public async Task NewRegistryRejectsABadNetworkAsUsage(string network, string message)
     {
         using var dir = new TempDir();
