@@ -154,6 +154,18 @@ public class SetupBadInputTests
     }
 
     [Fact]
+    public async Task AFileThatCannotBeWrittenIsANamedSetupError()
+    {
+        await using var registry = await TestRegistry.StartAsync(WithBootstrap);
+        using var dir = new TempDir();
+        Directory.CreateDirectory(dir.File("cert.crt")); // something in the certificate's place
+        var error = await Assert.ThrowsAsync<SetupException>(() => Run(new SetupOptions("127.0.0.1", registry.Server.Port, dir.Path) { Token = registry.AdminToken() }));
+        Assert.Equal(SetupErrorKind.DirectoryNotWritable, error.Kind);
+        Assert.StartsWith($"cannot write in '{dir.Path}'", error.Message);
+        Assert.Contains("cert.crt", error.Message);
+    }
+
+    [Fact]
     public async Task ARegistryWithNoPeersSuggestsNoBoot()
     {
         await using var registry = await TestRegistry.StartAsync(); // no --bootstrap, nobody declared
