@@ -29,6 +29,8 @@ public sealed class NewVifibRegistryCommand : PSCmdlet
         var directory = GetUnresolvedProviderPathFromPSPath(Path);
         if (!NetworkPrefix.TryParse(Network, out var prefix, out var problem))
             ThrowTerminatingError(ErrorRecords.For(new ArgumentException(problem), "NewVifibRegistryInvalidNetwork", ErrorCategory.InvalidArgument, Network));
+        try { NetworkCreator.CheckNetwork(prefix); }
+        catch (ArgumentException e) { ThrowTerminatingError(ErrorRecords.For(e, "NewVifibRegistryInvalidNetwork", ErrorCategory.InvalidArgument, Network)); }
         if (!ShouldProcess(directory, $"Create network {prefix} (ca.crt, ca.key, registry.db)"))
             return;
         try

@@ -33,6 +33,9 @@ Describe 'New-VifibRegistry' {
     It 'rejects a prefix that is not one' {
         { New-VifibRegistry -Path "$TestDrive/bad" -Network 198.51.100.0/24 } |
             Should -Throw -ErrorId 'NewVifibRegistryInvalidNetwork,Vifibnet.PowerShell.NewVifibRegistryCommand'
+        { New-VifibRegistry -Path "$TestDrive/long" -Network 2001:db8::/120 } |
+            Should -Throw -ErrorId 'NewVifibRegistryInvalidNetwork,Vifibnet.PowerShell.NewVifibRegistryCommand'
+        Test-Path "$TestDrive/long" | Should -BeFalse
     }
 }
 

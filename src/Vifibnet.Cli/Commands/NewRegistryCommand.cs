@@ -26,6 +26,8 @@ public static class NewRegistryCommand
         }
         if (!NetworkPrefix.TryParse(ArgumentCursor.Required(network, "--network"), out var prefix, out var error))
             throw new UsageException($"--network: {error}");
+        try { NetworkCreator.CheckNetwork(prefix); }
+        catch (ArgumentException e) { throw new UsageException($"--network: {e.Message}"); }
         var created = NetworkCreator.Create(ArgumentCursor.Required(dir, "--dir"), prefix, force);
         context.Out.WriteLine($"network {created.Network} (CA serial {created.Serial}, valid until {created.NotAfter:yyyy-MM-dd})");
         context.Out.WriteLine($"  CA certificate  {created.CaPath}");

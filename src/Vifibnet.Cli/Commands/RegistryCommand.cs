@@ -45,6 +45,8 @@ public static class RegistryCommand
         }
         if (port is null) throw new UsageException("PORT is required");
         var options = new RegistryOptions { PrivateAddress = privateAddress, BootstrapPeers = bootstrap, MailHost = mailHost, PrefixLength = prefixLength };
+        try { options.Validate(); }
+        catch (ArgumentException e) { throw new UsageException(e.Message); }
 
         var log = new Logger(Verbosity.MinimumLevel(verbose), record => { lock (context.Error) context.Error.WriteLine(record); });
         using var ca = CertificateAuthority.Load(ArgumentCursor.Required(caPath, "--ca"), ArgumentCursor.Required(keyPath, "--key"));

@@ -19,6 +19,21 @@ public static class PemFile
             File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
     }
 
+    /// <summary>
+    /// Takes away any group/other access to an existing key file (a key kept from an earlier run or
+    /// copied in by hand); returns the mode it had when it changed it, null when it was already private.
+    /// </summary>
+    public static UnixFileMode? RestrictToOwner(string path)
+    {
+        if (OperatingSystem.IsWindows()) return null;
+        var mode = File.GetUnixFileMode(path);
+        const UnixFileMode others = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
+                                    | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
+        if ((mode & others) == 0) return null;
+        File.SetUnixFileMode(path, mode & ~others);
+        return mode;
+    }
+
     public static void WriteCertificate(string path, X509Certificate2 certificate) =>
         File.WriteAllText(path, certificate.ExportCertificatePem() + "\n");
 

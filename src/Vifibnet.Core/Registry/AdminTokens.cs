@@ -10,8 +10,7 @@ public static class AdminTokens
     {
         if (!File.Exists(dbPath))
             throw new RegistryDbException($"registry DB '{dbPath}' does not exist: create the network first (vifibnet new-registry / New-VifibRegistry)");
-        if (email is not null && !System.Net.Mail.MailAddress.TryCreate(email, out _))
-            throw new RegistryError(RegistryErrorCode.InvalidEmail, $"'{email}' is not an e-mail address");
+        if (email is not null) email = TokenStore.ValidEmail(email);
         using var db = new RegistryDb(dbPath);
         var now = (clock ?? TimeProvider.System).GetUtcNow();
         var expires = now + (lifetime ?? TokenStore.DefaultLifetime);

@@ -18,10 +18,16 @@ public static class NetworkCreator
     public static IReadOnlyList<string> Files(string directory) =>
         [Path.Combine(directory, CaFile), Path.Combine(directory, KeyFile), Path.Combine(directory, DbFile)];
 
-    public static NewNetwork Create(string directory, NetworkPrefix network, bool force)
+    /// <summary>Refuses a network prefix too long to hold default-length node prefixes and a host part (ArgumentException).</summary>
+    public static void CheckNetwork(NetworkPrefix network)
     {
         if (network.Length > 112)
-            throw new RegistryDbException($"network prefix {network} is too long: node prefixes of {PrefixAllocator.DefaultLength} bits would leave no host part (use /112 or shorter)");
+            throw new ArgumentException($"network prefix {network} is too long: node prefixes of {PrefixAllocator.DefaultLength} bits would leave no host part (use /112 or shorter)");
+    }
+
+    public static NewNetwork Create(string directory, NetworkPrefix network, bool force)
+    {
+        CheckNetwork(network);
         var existing = Files(directory).Where(File.Exists).ToList();
         if (existing.Count > 0 && !force)
             throw new NetworkExistsException(

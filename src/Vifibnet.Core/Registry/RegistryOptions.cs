@@ -27,4 +27,16 @@ public sealed record RegistryOptions
 
     /// <summary>The most peers one peer-list request gets.</summary>
     public int MaxPeerList { get; init; } = 100;
+
+    /// <summary>
+    /// Refuses a --bootstrap prefix that is not a node prefix of this registry: the seed wants it "in
+    /// binary and with correct length", and a shorter one would name a whole block of nodes.
+    /// </summary>
+    public void Validate()
+    {
+        foreach (var peer in BootstrapPeers)
+            if (peer.Prefix.Length != PrefixLength)
+                throw new ArgumentException(
+                    $"--bootstrap {peer.Prefix}: a node prefix here is {PrefixLength} binary digits (--prefix-length), not {peer.Prefix.Length}; e.g. node 1/{PrefixLength} is {"1".PadLeft(PrefixLength, '0')}");
+    }
 }

@@ -1,4 +1,3 @@
-using System.Net.Mail;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
@@ -31,6 +30,7 @@ public sealed class RegistryService
     {
         if (ca.Network.Length + options.PrefixLength > 127)
             throw new ArgumentException($"node prefixes of {options.PrefixLength} bits under {ca.Network} leave no room for a host part");
+        options.Validate();
         Options = options;
         this.db = db;
         this.ca = ca;
@@ -46,7 +46,7 @@ public sealed class RegistryService
     /// <summary>E-mails a fresh token. The token is stored only once the mail host took the mail.</summary>
     public async Task<TokenResponse> RequestTokenAsync(TokenRequest request, CancellationToken cancel)
     {
-        var email = ValidEmail(request.Email);
+        var email = TokenStore.ValidEmail(request.Email);
         if (mailer is null)
             throw new RegistryError(RegistryErrorCode.MailNotConfigured,
                 "this registry sends no mail (started without --mailhost): ask its administrator for a token (vifibnet token / New-VifibToken)");
@@ -129,13 +129,6 @@ public sealed class RegistryService
         n = Math.Min(n, Options.MaxPeerList);
         var peers = db.Read(c => PeerTable.PickRandom(c, n, node.Prefix.ToBinary(), clock.GetUtcNow() - Options.PeerTimeout));
         return new PeerListResponse(peers);
-    }
-
-    static string ValidEmail(string? email)
-    {
-        if (string.IsNullOrWhiteSpace(email) || email.Length > 254 || !MailAddress.TryCreate(email.Trim(), out var parsed) || parsed.Address != email.Trim())
-            throw new RegistryError(RegistryErrorCode.InvalidEmail, $"'{email}' is not an e-mail address");
-        return parsed.Address;
     }
 
     static CertificateRequest ParseCsr(string? pem)

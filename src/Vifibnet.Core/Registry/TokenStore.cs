@@ -87,6 +87,18 @@ public static class TokenStore
         return email;
     }
 
+    /// <summary>
+    /// The address a token is for, trimmed; refuses anything but a bare address (no display name, at most
+    /// 254 characters). One rule for mailed and admin-made tokens alike.
+    /// </summary>
+    public static string ValidEmail(string? email)
+    {
+        var trimmed = email?.Trim();
+        if (string.IsNullOrEmpty(trimmed) || trimmed.Length > 254 || !System.Net.Mail.MailAddress.TryCreate(trimmed, out var parsed) || parsed.Address != trimmed)
+            throw new RegistryError(RegistryErrorCode.InvalidEmail, $"'{email}' is not an e-mail address");
+        return parsed.Address;
+    }
+
     /// <summary>True when the text could be a token at all (cheap check before touching the DB).</summary>
     public static bool LooksValid(string? token) =>
         token is { Length: > 0 and <= 128 } && token.All(c => c is >= 'A' and <= 'Z' or >= 'a' and <= 'z' or >= '0' and <= '9' or '-' or '_');

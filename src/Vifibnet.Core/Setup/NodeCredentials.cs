@@ -31,7 +31,9 @@ static class NodeCredentials
         var key = ReadKey(files, out var keyProblem);
         var newKey = key is null;
         if (key is not null)
-            Report(actions, log, $"cert.key: kept (valid RSA {key.KeySize} key)");
+            Report(actions, log, PemFile.RestrictToOwner(files.Key) is { } was
+                ? $"cert.key: kept (valid RSA {key.KeySize} key); it was readable by others (mode {Convert.ToString((int)was, 8)}): now 0600"
+                : $"cert.key: kept (valid RSA {key.KeySize} key)");
         key ??= RSA.Create(KeyBits);
 
         var cert = newKey ? null : ReadCertificate(ca, files, key, out var certProblem);

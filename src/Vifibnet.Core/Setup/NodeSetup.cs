@@ -29,6 +29,13 @@ public sealed class NodeSetup(Logger log, HttpClient? http = null)
         {
             return await RunStepsAsync(options, prompt, files, uri, subject, actions, cancel);
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The probe in Prepare passed, but a file in the directory could not be written (a directory
+            // in a file's place, a full disk): a named setup error, like any other, not a bare I/O one.
+            SetupDirectory.RemoveIfEmpty(files.Directory, createdDirectory);
+            throw new SetupException(SetupErrorKind.DirectoryNotWritable, $"cannot write in '{files.Directory}': {e.Message}", e);
+        }
         catch
         {
             SetupDirectory.RemoveIfEmpty(files.Directory, createdDirectory);

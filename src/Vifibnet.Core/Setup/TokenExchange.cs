@@ -30,7 +30,7 @@ static class TokenExchange
                 email = Answer(prompt.AskEmail(), "e-mail address");
             await RegistryCall.Run(() => client.RequestTokenAsync(email, cancel));
             log.Info($"the registry mailed a token to {email}");
-            token = Answer(prompt.AskToken(email, null), "token");
+            token = Answer(prompt.AskToken(email, null), "token", $"; the registry mailed one to {email}: run setup again with --token (-Token) TOKEN");
         }
         for (var attempt = 1; ; attempt++)
         {
@@ -40,14 +40,14 @@ static class TokenExchange
             }
             catch (SetupException e) when (e.Kind == SetupErrorKind.TokenRejected && options.Token is null && prompt is not null && attempt < options.TokenAttempts)
             {
-                log.Warning(e.Message);
+                log.Debug(e.Message); // the question itself shows the reason: not twice on the terminal
                 token = Answer(prompt.AskToken(email, e.Message), "token");
             }
         }
     }
 
-    static string Answer(string? answer, string what) =>
+    static string Answer(string? answer, string what, string? hint = null) =>
         string.IsNullOrWhiteSpace(answer)
-            ? throw new SetupException(SetupErrorKind.Cancelled, $"setup cancelled: no {what} given (to run without questions, give --token / -Token)")
+            ? throw new SetupException(SetupErrorKind.Cancelled, $"setup cancelled: no {what} given{hint ?? " (to run without questions, give --token / -Token)"}")
             : answer.Trim();
 }

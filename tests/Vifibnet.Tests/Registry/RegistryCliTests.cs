@@ -40,6 +40,7 @@ public class RegistryCliTests
     [Theory]
     [InlineData("2001:db8:42::1/48", "bits set after")]
     [InlineData("198.51.100.0/24", "not an IPv6 address")]
+    [InlineData("2001:db8::/120", "--network: network prefix 2001:db8::/120 is too long")]
     public async Task NewRegistryRejectsABadNetworkAsUsage(string network, string message)
     {
         using var dir = new TempDir();
@@ -81,6 +82,9 @@ public class RegistryCliTests
         Assert.Contains("garbage.key", garbage.Error);
         var usage = await CliRun.RunAsync("registry", "0", "--db", dir.File("registry.db"), "--ca", dir.File("ca.crt"), "--key", dir.File("ca.key"), "--bootstrap", "01", "198.51.100.1", "1194");
         Assert.Equal(2, usage.Code);
+        var shortPrefix = await CliRun.RunAsync("registry", "0", "--db", dir.File("registry.db"), "--ca", dir.File("ca.crt"), "--key", dir.File("ca.key"), "--bootstrap", "01", "198.51.100.1", "1194", "udp");
+        Assert.Equal(2, shortPrefix.Code); // the seed: "in binary and with correct length"
+        Assert.Contains("--bootstrap 01: a node prefix here is 16 binary digits", shortPrefix.Error);
     }
 
     [Fact]

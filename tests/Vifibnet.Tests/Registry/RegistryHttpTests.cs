@@ -128,6 +128,17 @@ public class RegistryHttpTests
     }
 
     [Fact]
+    public void ABootstrapPrefixOfTheWrongLengthIsRefusedAtStart()
+    {
+        var options = new RegistryOptions { PrefixLength = 20, BootstrapPeers = [new PeerEntry("0000000000000111", "198.51.100.9,1194,udp")] };
+        using var dir = new TempDir();
+        using var ca = CertificateAuthority.Create(NetworkPrefix.Parse("2001:db8:42::/48"));
+        using var db = new RegistryDb(dir.File("registry.db"));
+        var error = Assert.Throws<ArgumentException>(() => new RegistryService(options, db, ca, Vifibnet.Logging.Logger.Null));
+        Assert.Contains("--bootstrap 0000000000000111: a node prefix here is 20 binary digits", error.Message);
+    }
+
+    [Fact]
     public async Task TwoHundredConcurrentRequestsGetDisjointPrefixes()
     {
         await using var registry = await TestRegistry.StartAsync();

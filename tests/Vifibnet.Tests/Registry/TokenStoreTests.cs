@@ -64,6 +64,8 @@ public class TokenStoreTests : IDisposable
         var missing = Assert.Throws<RegistryDbException>(() => AdminTokens.Create(dir.File("nope.db"), null));
         Assert.Contains("nope.db", missing.Message);
         Assert.Equal(RegistryErrorCode.InvalidEmail, Assert.Throws<RegistryError>(() => AdminTokens.Create(db.Path, "not an address")).Code);
+        // The same rule as a mailed token's: a bare address only.
+        Assert.Equal(RegistryErrorCode.InvalidEmail, Assert.Throws<RegistryError>(() => AdminTokens.Create(db.Path, "Bob <b@example.com>")).Code);
         var made = AdminTokens.Create(db.Path, "b@example.com");
         Assert.Equal("b@example.com", db.Write((c, t) => TokenStore.Spend(c, t, made.Token, DateTimeOffset.UtcNow)));
     }

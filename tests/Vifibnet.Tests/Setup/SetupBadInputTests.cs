@@ -56,6 +56,22 @@ public class SetupBadInputTests
     }
 
     [Fact]
+    public async Task NoAnswerToAQuestionCancelsAndSaysWhereTheTokenWent()
+    {
+        using var smtp = new SmtpServer();
+        await using var registry = await TestRegistry.StartAsync(WithBootstrap with { MailHost = smtp.HostAndPort });
+        using var dir = new TempDir();
+        var noEmail = await Assert.ThrowsAsync<SetupException>(() => Run(new SetupOptions("127.0.0.1", registry.Server.Port, dir.Path), new ScriptedPrompt(null)));
+        Assert.Equal((SetupErrorKind.Cancelled, "setup cancelled: no e-mail address given (to run without questions, give --token / -Token)"), (noEmail.Kind, noEmail.Message));
+
+        var noToken = await Assert.ThrowsAsync<SetupException>(() => Run(new SetupOptions("127.0.0.1", registry.Server.Port, dir.Path), new ScriptedPrompt("gina@example.com")));
+        Assert.Equal(SetupErrorKind.Cancelled, noToken.Kind);
+        Assert.Contains("mailed one to gina@example.com: run setup again with --token", noToken.Message);
+        Assert.Matches("^[A-Z2-7]{32}$", smtp.WaitForToken("gina@example.com", TimeSpan.FromSeconds(10))); // the mail really went
+        Assert.False(File.Exists(dir.File("cert.key")));
+    }
+
+    [Fact]
     public async Task NoTokenAndNobodyToAskIsNamed()
     {
         await using var registry = await TestRegistry.StartAsync(WithBootstrap);
@@ -135,6 +151,18 @@ public class SetupBadInputTests
         var error = await Assert.ThrowsAsync<SetupException>(() => Run(new SetupOptions("127.0.0.1", registry.Server.Port, bad) { Token = registry.AdminToken() }));
         Assert.Equal(SetupErrorKind.DirectoryNotWritable, error.Kind);
         Assert.Contains(bad, error.Message);
+    }
+
+    [Fact]
+    public async Task AFileThatCannotBeWrittenIsANamedSetupError()
+    {
+        await using var registry = await TestRegistry.StartAsync(WithBootstrap);
+        using var dir = new TempDir();
+        Directory.CreateDirectory(dir.File("cert.crt")); // something in the certificate's place
+        var error = await Assert.ThrowsAsync<SetupException>(() => Run(new SetupOptions("127.0.0.1", registry.Server.Port, dir.Path) { Token = registry.AdminToken() }));
+        Assert.Equal(SetupErrorKind.DirectoryNotWritable, error.Kind);
+        Assert.StartsWith($"cannot write in '{dir.Path}'", error.Message);
+        Assert.Contains("cert.crt", error.Message);
     }
 
     [Fact]

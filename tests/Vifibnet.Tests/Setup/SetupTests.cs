@@ -201,6 +201,18 @@ public class SetupTests
     }
 
     [Fact]
+    public async Task AKeptKeyReadableByOthersIsMadePrivateAgain()
+    {
+        await using var registry = await TestRegistry.StartAsync(WithBootstrap);
+        using var dir = new TempDir();
+        await Run(new SetupOptions("127.0.0.1", registry.Server.Port, dir.Path) { Token = registry.AdminToken(), NoBoot = true });
+        File.SetUnixFileMode(dir.File("cert.key"), (UnixFileMode)Convert.ToInt32("644", 8));
+        var again = await Run(new SetupOptions("127.0.0.1", registry.Server.Port, dir.Path) { NoBoot = true });
+        Assert.Equal("cert.key: kept (valid RSA 2048 key); it was readable by others (mode 644): now 0600", again.Actions[1]);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(dir.File("cert.key")));
+    }
+
+    [Fact]
     public async Task AKeptKeyGetsANewCertificateWhenTheOldOneIsNotValid()
     {
         await using var registry = await TestRegistry.StartAsync(WithBootstrap);
