@@ -15,6 +15,7 @@
         'Start-VifibRegistry'
         'Start-VifibNode'
         'Get-VifibTunnel'
+        'Get-VifibNodeStatus'
         'Update-VifibPeers'
     )
     FormatsToProcess     = @('Vifibnet.Format.ps1xml')

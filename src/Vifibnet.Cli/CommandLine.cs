@@ -17,6 +17,7 @@ public static class CommandLine
         new("setup", "join a network: ca.pem, cert.key, cert.crt, peers.db from a registry", SetupCommand.RunAsync),
         new("identity", "show a node's network, prefix and overlay address from its files", IdentityCommand.RunAsync),
         NodeCommand.Command,
+        StatusCommand.Command,
         TunnelsCommand.Command,
         PeersCommand.Command,
         SimulateCommand.Command,

@@ -1,4 +1,4 @@
-# Pester 5 tests for the node cmdlets (Start-VifibNode, Get-VifibTunnel, Update-VifibPeers), against the
+# Pester 5 tests for the node cmdlets (Start-VifibNode, Get-VifibTunnel, Get-VifibNodeStatus, Update-VifibPeers), against the
 # packaged module (build.ps1 -Task Pester). The job test needs root, openvpn and babeld: it runs the
 # node inside a network namespace of its own (prefix vd-) so the host's own network is never touched.
 BeforeAll {
@@ -51,6 +51,12 @@ Describe 'Get-VifibTunnel and Update-VifibPeers without a node' {
             Should -Throw -ErrorId 'GetVifibTunnelNodeNotRunning,Vifibnet.PowerShell.GetVifibTunnelCommand'
     }
 
+    It 'Get-VifibNodeStatus says no node runs on the state directory' {
+        $err = { Get-VifibNodeStatus -State "$TestDrive/none" } |
+            Should -Throw -ErrorId 'GetVifibNodeStatusNodeNotRunning,Vifibnet.PowerShell.GetVifibNodeStatusCommand' -PassThru
+        $err.Exception.Message | Should -BeLike "*$TestDrive/none*"
+    }
+
     It 'says there is no peer DB to update' {
         { Update-VifibPeers -State "$TestDrive/none" } |
             Should -Throw -ErrorId 'UpdateVifibPeersFailed,Vifibnet.PowerShell.UpdateVifibPeersCommand'
@@ -90,16 +96,24 @@ Import-Module '$module' -Force
 while (`$job.StatusMessage -ne 'Running' -and (Get-Date) -lt `$deadline) { Start-Sleep -Milliseconds 200 }
 `$state = `$job.StatusMessage
 `$tunnels = @(Get-VifibTunnel -State '$TestDrive/node')
+`$status = Get-VifibNodeStatus '$TestDrive/node'
 `$links = (& ip -o link show) -join "``n"
 `$verbose = @(`$job.Verbose | ForEach-Object { `$_.Message }) -join "``n"
 Stop-Job `$job
 `$after = (& ip -o link show) -join "``n"
-[pscustomobject]@{ State = `$state; JobState = `$job.JobStateInfo.State.ToString(); Tunnels = `$tunnels.Count; Links = `$links; After = `$after; Verbose = `$verbose } | ConvertTo-Json -Compress
+[pscustomobject]@{ State = `$state; JobState = `$job.JobStateInfo.State.ToString(); Tunnels = `$tunnels.Count; StatusType = `$status.GetType().FullName; Status = `$status; Links = `$links; After = `$after; Verbose = `$verbose } | ConvertTo-Json -Compress
 "@
         $result = & ip netns exec $ns pwsh -NoProfile -Command $script | Select-Object -Last 1 | ConvertFrom-Json
         $result.State | Should -Be 'Running'
         $result.Links | Should -Match 'vifib-s0'
         $result.Tunnels | Should -Be 0          # no peer yet: the control socket answered with an empty list
+        $result.StatusType | Should -Be 'Vifibnet.Node.NodeStatus'
+        $result.Status.State | Should -Be 'running'
+        $result.Status.CommonName | Should -Be '1/16'
+        $result.Status.OverlayAddress | Should -Be '2001:db8:42:1::1'
+        $result.Status.AdvertisedAddress | Should -Be '198.51.100.1,1194,udp'
+        $result.Status.AddressSource | Should -Be '--ip'
+        $result.Status.ClientTunnels | Should -Be 0
         $result.Verbose | Should -Match 'openvpn server 1194/udp started'
         $result.JobState | Should -Be 'Stopped'
         $result.After | Should -Not -Match 'vifib-'

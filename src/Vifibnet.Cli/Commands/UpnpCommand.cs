@@ -97,7 +97,7 @@ public static class UpnpCommand
         return CommandLine.Ok;
     }
 
-    /// <summary>Prints port forwarding as it stands (a running node's, or `forward`'s own); a future `vifibnet status` can reuse it.</summary>
+    /// <summary>Prints port forwarding as it stands (a running node's, or `forward`'s own); `vifibnet status` reuses it.</summary>
     public static void PrintStatus(NatStatusView status, TextWriter output)
     {
         output.WriteLine($"upnp         {status.State}{(status.Gateway is null ? "" : $" via {status.Gateway}")}");

@@ -12,6 +12,10 @@ public static class ControlClient
 {
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    /// <summary>The running node at a glance: identity, advertised address, tunnel counts, UPnP, registry contact.</summary>
+    public static async Task<NodeStatus> GetStatusAsync(string stateDir, CancellationToken cancel = default) =>
+        await RequestAsync<NodeStatus>(stateDir, "status", cancel);
+
     /// <summary>The running node's tunnels (client and server); throws <see cref="NodeNotRunningException"/>.</summary>
     public static async Task<IReadOnlyList<TunnelInfo>> GetTunnelsAsync(string stateDir, CancellationToken cancel = default) =>
         await RequestAsync<List<TunnelInfo>>(stateDir, "tunnels", cancel);

@@ -7,6 +7,10 @@ namespace Vifibnet.Node;
 /// <summary>What `vifibnet tunnels` / Get-VifibTunnel and `vifibnet peers update` / Update-VifibPeers do, for the CLI and the cmdlets alike.</summary>
 public static class NodeControl
 {
+    /// <summary>The node running with this state directory at a glance (`vifibnet status`, Get-VifibNodeStatus).</summary>
+    public static Task<NodeStatus> GetStatusAsync(string stateDir, CancellationToken cancel = default) =>
+        ControlClient.GetStatusAsync(stateDir, cancel);
+
     /// <summary>The tunnels of the node running with this state directory.</summary>
     public static Task<IReadOnlyList<TunnelInfo>> GetTunnelsAsync(string stateDir, CancellationToken cancel = default) =>
         ControlClient.GetTunnelsAsync(stateDir, cancel);

@@ -48,6 +48,8 @@ public sealed class NodeDaemon
     PeerDb? db;
     IPAddress? externalIp;
     DateTimeOffset nextPeerUpdate;
+    DateTimeOffset? lastRegistryContact;
+    string? lastRegistryError;
 
     /// <summary>
     /// A daemon for these options. Without <paramref name="registry"/>, --registry gets an HTTP client
@@ -108,7 +110,8 @@ public sealed class NodeDaemon
             babel = BabelProcess.Start(babelArgs, paths, log.For("babeld"));
             tunnels = new TunnelManager(Identity.Network, Identity.Prefix.ToBinary(), options.Interfaces, options.ConnectionCount,
                 options.RefreshRate, options.TunnelRefresh, db, new OpenVpnTunnelLauncher(options, paths, log.For("openvpn")),
-                policy, c => BabelControl.DumpRoutesAsync(paths.BabeldSocket, c), Random.Shared, log.For("tunnels"));
+                policy, c => BabelControl.DumpRoutesAsync(paths.BabeldSocket, c), Random.Shared, log.For("tunnels"),
+                servers.ConnectedPeersAsync);
             if (options.Ips.Count == 0 && db.GetConfig("external-ip") is { } remembered && IPAddress.TryParse(remembered, out var ip))
                 externalIp = ip;
             SetState(NodeState.Running);
@@ -212,6 +215,10 @@ public sealed class NodeDaemon
     /// <summary>UPnP port forwarding as it stands (what `vifibnet status` shows): gateway, external address, mappings, last error.</summary>
     public NatStatus PortForwarding => forwarder?.Status ?? NatStatus.Disabled;
 
+    /// <summary>Where <see cref="AdvertisedAddress"/> comes from: "--ip", "upnp", "learned" or "none".</summary>
+    public string AdvertisedAddressSource() =>
+        options.Ips.Count > 0 ? "--ip" : mappedAddresses is { Count: > 0 } ? "upnp" : externalIp is null ? "none" : "learned";
+
     /// <summary>Our servers' addresses: --ip as given, else the UPnP-mapped ones, else the learned external IP with each --pp; null when not known yet.</summary>
     public string? AdvertisedAddress() =>
         options.Ips.Count > 0 ? PeerAddress.FormatList(options.Ips)
@@ -234,10 +241,12 @@ public sealed class NodeDaemon
             }
             catch (RegistryException e)
             {
+                lastRegistryError = e.Message;
                 log.Warning($"registry unreachable or refused ({e.Message}); running on the peer DB, retrying in {RegistryRetry.TotalSeconds:0} s");
                 throw;
             }
             nextPeerUpdate = DateTimeOffset.UtcNow + options.PeersDbRefresh;
+            (lastRegistryContact, lastRegistryError) = (DateTimeOffset.UtcNow, null);
             if (result.Declared is not null) db!.SetConfig("declared", result.Declared);
             return result;
         }
@@ -255,12 +264,27 @@ public sealed class NodeDaemon
         return [.. clients, .. served];
     }
 
+    /// <summary>The node at a glance (what `vifibnet status` shows); throws when it has not started.</summary>
+    public async Task<NodeStatus> GetStatusAsync(CancellationToken cancel)
+    {
+        var (identity, peers, manager) = (Identity, db, tunnels);
+        if (identity is null || peers is null || manager is null) throw new NodeDaemonException($"the node is {State}, not running yet");
+        var clients = manager.Snapshot();
+        var served = servers is null ? 0 : (await servers.ConnectedPeersAsync(cancel)).Count;
+        return new NodeStatus(State.ToString().ToLowerInvariant(), identity.Network.ToString(), identity.Prefix.ToBinary(),
+            identity.Prefix.ToCommonName(), identity.Address.ToString(), options.Registry?.ToString(),
+            AdvertisedAddress(), AdvertisedAddressSource(), externalIp?.ToString(),
+            clients.Count, clients.Count(t => t.State == "up"), served, peers.Count,
+            NatStatusView.Of(PortForwarding), lastRegistryContact, lastRegistryError);
+    }
+
     async Task<object> HandleControlAsync(string request, CancellationToken cancel) => request switch
     {
+        "status" => await GetStatusAsync(cancel),
         "tunnels" => await GetTunnelsAsync(cancel),
         "peers update" => await UpdatePeersAsync(cancel),
         "upnp" => NatStatusView.Of(PortForwarding),
-        _ => new ControlError($"unknown request '{request}' (known: tunnels, peers update, upnp)"),
+        _ => new ControlError($"unknown request '{request}' (known: status, tunnels, peers update, upnp)"),
     };
 
     /// <summary>What `peers update` on a stopped node needs to reach the registry as this node.</summary>

@@ -69,6 +69,18 @@ public sealed class NodeServers
         return list;
     }
 
+    /// <summary>The node prefixes (binary) of the peers connected to our servers, from their certificates' CN.</summary>
+    public async Task<IReadOnlyCollection<string>> ConnectedPeersAsync(CancellationToken cancel)
+    {
+        var peers = new HashSet<string>();
+        foreach (var server in processes.OfType<OpenVpnProcess>())
+            peers.UnionWith(PeersOf(await server.GetClientsAsync(cancel)));
+        return peers;
+    }
+
+    /// <summary>The binary node prefixes of these clients (a CN that is no node prefix is kept as it is).</summary>
+    public static IEnumerable<string> PeersOf(IEnumerable<ServerClient> clients) => clients.Select(c => PeerOf(c.CommonName));
+
     static string PeerOf(string commonName)
     {
         try { return NodePrefix.ParseCommonName(commonName).ToBinary(); }

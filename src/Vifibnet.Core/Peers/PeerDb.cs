@@ -15,6 +15,14 @@ public sealed class PeerDb : IDisposable
     /// <summary>How long a dead peer stays flagged when no duration is given.</summary>
     public static readonly TimeSpan DefaultFlagDuration = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// How many peers the DB keeps. Each --peers-db-refresh brings up to 100 peers, new ones mostly
+    /// (about 100 an hour on a large network), while the policy needs a few dozen candidates at most:
+    /// 1000 is ten hours of peer lists. Peers listed again get a fresh date, so what goes is the peers
+    /// the registry stopped handing out (nodes gone), never one we tunnel to.
+    /// </summary>
+    public const int MaxPeers = 1000;
+
     const string Schema = """
         CREATE TABLE IF NOT EXISTS peers (
             prefix TEXT PRIMARY KEY NOT NULL,
@@ -128,9 +136,37 @@ public sealed class PeerDb : IDisposable
                     ("$p", e.Prefix), ("$a", e.Address), ("$d", Now()));
                 Run(tx, "UPDATE peers SET address = $a, date = $d WHERE prefix = $p", ("$p", e.Prefix), ("$a", e.Address), ("$d", Now()));
             }
+            Trim(tx, MaxPeers);
             tx.Commit();
             return added;
         }
+    }
+
+    /// <summary>
+    /// Keeps the <paramref name="max"/> peers seen most recently (used peers rank first and are never
+    /// dropped) and clears expired flags and the flags of dropped peers; returns how many peers went.
+    /// The blacklist is kept whole: a peer listed again stays blacklisted.
+    /// </summary>
+    public int Trim(int max = MaxPeers)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
+        lock (gate)
+        {
+            using var tx = connection.BeginTransaction();
+            var dropped = Trim(tx, max);
+            tx.Commit();
+            return dropped;
+        }
+    }
+
+    int Trim(SqliteTransaction tx, int max)
+    {
+        var dropped = Run(tx, """
+            DELETE FROM peers WHERE used = 0 AND prefix NOT IN
+                (SELECT prefix FROM peers ORDER BY used DESC, date DESC, rowid DESC LIMIT $max)
+            """, ("$max", max));
+        Run(tx, "DELETE FROM flagged WHERE until <= $now OR prefix NOT IN (SELECT prefix FROM peers)", ("$now", Now()));
+        return dropped;
     }
 
     /// <summary>Adds the registry's bootstrap peer (an ordinary unused peer).</summary>

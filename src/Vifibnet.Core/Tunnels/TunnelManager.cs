@@ -38,6 +38,7 @@ public sealed class TunnelManager
     readonly ITunnelLauncher launcher;
     readonly ITunnelPolicy policy;
     readonly Func<CancellationToken, Task<IReadOnlyList<BabelRoute>>> routes;
+    readonly Func<CancellationToken, Task<IReadOnlyCollection<string>>> incomingPeers;
     readonly Random random;
     readonly Logger log;
     readonly Dictionary<string, Tunnel> tunnels = [];
@@ -46,11 +47,13 @@ public sealed class TunnelManager
 
     public TunnelManager(NetworkPrefix network, string selfPrefix, IReadOnlyList<string> lanInterfaces, int connectionCount,
         double refreshRate, TimeSpan flagDuration, PeerDb db, ITunnelLauncher launcher, ITunnelPolicy policy,
-        Func<CancellationToken, Task<IReadOnlyList<BabelRoute>>> routes, Random random, Logger log)
+        Func<CancellationToken, Task<IReadOnlyList<BabelRoute>>> routes, Random random, Logger log,
+        Func<CancellationToken, Task<IReadOnlyCollection<string>>>? incomingPeers = null)
     {
         (this.network, self, this.lanInterfaces, this.connectionCount, this.refreshRate, this.flagDuration) =
             (network, selfPrefix, lanInterfaces, connectionCount, refreshRate, flagDuration);
         (this.db, this.launcher, this.policy, this.routes, this.random, this.log) = (db, launcher, policy, routes, random, log);
+        this.incomingPeers = incomingPeers ?? (_ => Task.FromResult<IReadOnlyCollection<string>>([]));
     }
 
     /// <summary>Every client device name this node may use, for babeld's command line.</summary>
@@ -83,15 +86,27 @@ public sealed class TunnelManager
             closed.Add(t.Peer);
         }
         current.RemoveAll(t => lanPeers.Contains(t.Peer));
+        // A peer already connected to one of our servers is linked to us: a client tunnel to it would be a second one.
+        var incoming = (await incomingPeers(cancel)).ToHashSet();
+        foreach (var t in current.Where(t => incoming.Contains(t.Peer) && string.CompareOrdinal(self, t.Peer) > 0).ToList())
+        {
+            // Both ends opened a tunnel to the other in the same moment: both see the pair twice, and only
+            // the end with the higher prefix closes its own, so exactly one tunnel stays.
+            log.Info($"closing tunnel to {t.Peer} on {t.Handle.Device}: the peer also connected to our server (one tunnel per pair)");
+            await CloseAsync(t);
+            closed.Add(t.Peer);
+            current.Remove(t);
+        }
         var crashed = current.Where(t => t.Handle.HasExited && t.Handle.ExitCode >= 128).Select(t => t.Peer).ToHashSet();
         var views = current.Select(t => new TunnelView(t.Peer, !t.Handle.HasExited,
             routeCounts.GetValueOrDefault(t.Handle.Device), Traffic(t))).ToList();
-        var candidates = db.Unused().Select(p => p.Prefix).Where(p => p != self && !lanPeers.Contains(p)).ToList();
+        bool Eligible(string p) => p != self && !lanPeers.Contains(p) && !incoming.Contains(p);
+        var candidates = db.Unused().Select(p => p.Prefix).Where(Eligible).ToList();
         if (candidates.Count == 0 && !views.Any(v => v.Alive))
         {
             // Cut off with every peer flagged (a small mesh after a few faults): waiting for the flags
             // to expire would keep this node out for a whole --tunnel-refresh, so try flagged peers again.
-            candidates = [.. db.All().Where(p => p.State == PeerState.Flagged && p.Prefix != self && !lanPeers.Contains(p.Prefix)).Select(p => p.Prefix)];
+            candidates = [.. db.All().Where(p => p.State == PeerState.Flagged && Eligible(p.Prefix)).Select(p => p.Prefix)];
             if (candidates.Count > 0) log.Info($"no tunnel left and every peer flagged: trying {candidates.Count} flagged peers again");
         }
         var decision = policy.Decide(new PolicyInput(views, candidates, connectionCount, refreshRate, refresh), random);

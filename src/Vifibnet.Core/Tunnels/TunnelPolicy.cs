@@ -9,7 +9,7 @@ public sealed record TunnelView(string Peer, bool Alive, int RoutesCarried, long
 
 /// <summary>The daemon's state as the tunnel policy sees it (the simulator builds the same thing).</summary>
 /// <param name="Tunnels">Our client tunnels.</param>
-/// <param name="Candidates">Peers we may open a tunnel to: in the peer DB, not ours already, not flagged, not on a LAN interface, not us.</param>
+/// <param name="Candidates">Peers we may open a tunnel to: in the peer DB, not ours already, not flagged, not on a LAN interface, not connected to our servers already, not us.</param>
 /// <param name="ConnectionCount">The seed's --connection-count.</param>
 /// <param name="RefreshRate">The seed's --refresh-rate, 0..1.</param>
 /// <param name="Refresh">True at a --tunnel-refresh tick; false for the quick repair between ticks (dead tunnels only).</param>

@@ -53,31 +53,41 @@ public sealed class NodeMeshTests(ITestOutputHelper output)
             await MeshProbe.WaitForAllPairsAsync(lab, ns, Nodes, started, ConvergeTimeout);
             output.WriteLine($"all pairs answer after {started.Elapsed.TotalSeconds:0.0} s");
 
-            // Every node shows its client tunnel up, and `vifibnet tunnels` lists it.
-            for (var n = 1; n <= Nodes; n++)
+            // Every node has a tunnel up, never to itself, and one tunnel per pair of nodes: a node whose
+            // peers both connected to its servers opens no client tunnel of its own (it has its two).
+            var clientOf = new string?[Nodes + 1];
+            await MeshProbe.Until(async () =>
             {
-                var tunnels = await MeshProbe.TunnelsAsync(lab, ns[n], dirs[n]);
-                Assert.Contains(tunnels, t => t.Direction == "client" && t.State == "up" && t.Interface == "vifib-c0");
-                Assert.All(tunnels, t => Assert.NotEqual(TestNetwork.PrefixOf(n), t.Peer));
-            }
-            var table = lab.Exec(ns[1], CliProgram.Dotnet, CliProgram.Dll, "tunnels", "-s", dirs[1]);
-            output.WriteLine(table);
-            Assert.Contains("vifib-c0", table);
+                var links = new List<(int, string)>();
+                for (var n = 1; n <= Nodes; n++)
+                {
+                    var tunnels = await MeshProbe.TunnelsAsync(lab, ns[n], dirs[n]);
+                    if (!tunnels.Any(t => t.State == "up") || tunnels.Any(t => t.Peer == TestNetwork.PrefixOf(n))) return false;
+                    clientOf[n] = tunnels.FirstOrDefault(t => t.Direction == "client" && t.State == "up")?.Interface;
+                    links.AddRange(tunnels.Where(t => t.Direction == "client").Select(t => (n, t.Peer)));
+                }
+                var pairs = links.Select(l => string.Join("-", new[] { TestNetwork.PrefixOf(l.Item1), l.Item2 }.Order(StringComparer.Ordinal))).ToList();
+                return pairs.Count == pairs.Distinct().Count() && clientOf.Any(d => d is not null);
+            }, TimeSpan.FromSeconds(20), "every node to have a tunnel up and one tunnel per pair of nodes");
+            var k = Array.FindIndex(clientOf, d => d is not null);
+            var table = lab.Exec(ns[k], CliProgram.Dotnet, CliProgram.Dll, "tunnels", "-s", dirs[k]);
+            output.WriteLine($"node {k}:\n{table}");
+            Assert.Contains(clientOf[k]!, table);
             Assert.Contains("PEER", table);
 
-            // Kill node 1's client openvpn: the daemon notices and opens a tunnel again.
-            var pidFile = Path.Combine(dirs[1], "run", "vifib-c0.pid");
+            // Kill node k's client openvpn: the daemon notices and opens a tunnel again.
+            var pidFile = Path.Combine(dirs[k], "run", $"{clientOf[k]}.pid");
             var oldPid = int.Parse(File.ReadAllText(pidFile).Trim());
             Command.Run("kill", "-KILL", oldPid.ToString());
             var killed = Stopwatch.StartNew();
             await MeshProbe.Until(async () =>
             {
-                var t = await MeshProbe.TunnelsAsync(lab, ns[1], dirs[1]);
+                var t = await MeshProbe.TunnelsAsync(lab, ns[k], dirs[k]);
                 return File.Exists(pidFile) && File.ReadAllText(pidFile).Trim() is var p && p.Length > 0 && p != oldPid.ToString()
                     && t.Any(x => x.Direction == "client" && x.State == "up");
-            }, TimeSpan.FromSeconds(30), "node 1 to reopen its killed client tunnel");
+            }, TimeSpan.FromSeconds(30), $"node {k} to reopen its killed client tunnel");
             output.WriteLine($"killed client tunnel replaced after {killed.Elapsed.TotalSeconds:0.0} s");
-            Assert.Contains("was killed", File.ReadAllText(Path.Combine(dirs[1], "vifibnet.log")));
+            Assert.Contains("was killed", File.ReadAllText(Path.Combine(dirs[k], "vifibnet.log")));
             await MeshProbe.WaitForAllPairsAsync(lab, ns, Nodes, killed, ConvergeTimeout);
 
             // A crashed babeld and a crashed openvpn server on node 2 are logged and restarted.
@@ -121,6 +131,62 @@ public sealed class NodeMeshTests(ITestOutputHelper output)
             MeshProbe.DumpLogs(output, dirs);
         }
     }
+
+    [Fact]
+    public async Task NodesWithADhFileAndWithWirelessBabelRunAndMesh()
+    {
+        Requires.Root();
+        Requires.Tool("openvpn", "openvpn");
+        Requires.Tool("babeld", "babeld");
+        Requires.Tool("openssl", "openssl");
+        using var network = new TestNetwork();
+        using var lab = new NetworkLab(LabPrefix.ForThisCheckout);
+        var bridge = lab.CreateBridge("br");
+        var dirs = new string?[3];
+        var ns = new string[3];
+        var daemons = new ChildProcess[3];
+        try
+        {
+            for (var n = 1; n <= 2; n++)
+            {
+                dirs[n] = network.MakeNode(n);
+                ns[n] = lab.AddHost($"n{n}", $"198.51.100.{n}/24", bridge);
+                TestNetwork.SeedPeers(dirs[n]!, [(3 - n, $"198.51.100.{3 - n},1194,udp")]);
+            }
+            // RFC 7919's ffdhe2048 group: a real DH parameter file, made at once (no prime search).
+            var dh = Path.Combine(dirs[1]!, "dh.pem");
+            Command.Run("openssl", "genpkey", "-genparam", "-algorithm", "DH", "-pkeyopt", "group:ffdhe2048", "-out", dh);
+            string[][] extra = [[], ["--dh", dh], ["-w"]];
+            var started = Stopwatch.StartNew();
+            for (var n = 1; n <= 2; n++)
+                daemons[n] = lab.Start(ns[n], $"node {n}", CliProgram.Dotnet,
+                    [CliProgram.Dll, "node", "-s", dirs[n]!, "-l", dirs[n]!, "-v", "2", "--hello", "4", "--ip", $"198.51.100.{n}", "1194", "udp",
+                     "--pp", "1194", "udp", "--connection-count", "2", .. extra[n]],
+                    Path.Combine(dirs[n]!, "console.log"));
+
+            await MeshProbe.WaitForAllPairsAsync(lab, ns, 2, started, ConvergeTimeout);
+            output.WriteLine($"both pairs answer after {started.Elapsed.TotalSeconds:0.0} s");
+            // The options reached the children: node 1's server loaded the DH file, node 2's babeld runs with -w.
+            Assert.Contains(dh, CommandLineOf(PidIn(dirs[1]!, "vifib-s0.pid")));
+            Assert.Contains("-w", CommandLineOf(PidIn(dirs[2]!, "babeld.pid")));
+            Assert.DoesNotContain("-w", CommandLineOf(PidIn(dirs[1]!, "babeld.pid")));
+            Assert.Contains("none", CommandLineOf(PidIn(dirs[2]!, "vifib-s0.pid"))); // --dh none without the option
+            for (var n = 1; n <= 2; n++)
+            {
+                daemons[n].Signal(ChildProcess.SIGTERM);
+                Assert.Equal(0, await daemons[n].Exited.WaitAsync(TimeSpan.FromSeconds(30)));
+                Assert.Empty(NetworkLab.Pids(ns[n]));
+            }
+        }
+        finally
+        {
+            MeshProbe.DumpLogs(output, dirs);
+        }
+    }
+
+    /// <summary>A process's arguments, from /proc (NUL-separated there).</summary>
+    static List<string> CommandLineOf(int pid) =>
+        [.. File.ReadAllText($"/proc/{pid}/cmdline").Split('\0', StringSplitOptions.RemoveEmptyEntries)];
 
     static int PidIn(string dir, string file)
     {

@@ -75,6 +75,17 @@ public class OpenVpnArgumentsTests
     }
 
     [Fact]
+    public void ServersNameTheirClientsByTheBinaryNodePrefixOfTheirCertificateCn()
+    {
+        var since = DateTimeOffset.FromUnixTimeSeconds(1795302089);
+        var peers = Vifibnet.Node.NodeServers.PeersOf([
+            new ServerClient("2/16", "198.51.100.2:51537", 0, 0, since),
+            new ServerClient("5/8", "198.51.100.5:1194", 0, 0, since),
+        ]);
+        Assert.Equal([new NodePrefix(2, 16).ToBinary(), new NodePrefix(5, 8).ToBinary()], peers);
+    }
+
+    [Fact]
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public void HookScriptIsValidShell()
     {

@@ -121,5 +121,67 @@ public sealed class PeerDbTests : IDisposable
         Assert.Contains(blocker, e.Message);
     }
 
+    static string Prefix(int n) => new Vifibnet.Addressing.NodePrefix(n, 16).ToBinary();
+
+    static PeerEntry Peer(int n) => new(Prefix(n), $"198.51.100.{n % 250 + 1},1194,udp");
+
+    int FlagRows()
+    {
+        using var c = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={DbPath};Pooling=false");
+        c.Open();
+        using var q = c.CreateCommand();
+        q.CommandText = "SELECT COUNT(*) FROM flagged";
+        return Convert.ToInt32(q.ExecuteScalar());
+    }
+
+    [Fact]
+    public void PeerListsBeyondTheCapDropTheLeastRecentlySeenUnusedPeers()
+    {
+        var clock = new ManualClock();
+        using var db = PeerDb.Open(DbPath, clock: clock);
+        db.AddOrUpdate(Enumerable.Range(1, PeerDb.MaxPeers).Select(Peer));
+        db.MarkUsed(Prefix(1));
+        db.Flag(Prefix(2), TimeSpan.FromMinutes(5));
+        db.Blacklist(Prefix(3));
+        clock.Now += TimeSpan.FromHours(1);
+        db.AddOrUpdate(Peer(4)); // listed again: seen now
+
+        Assert.Equal(100, db.AddOrUpdate(Enumerable.Range(PeerDb.MaxPeers + 1, 100).Select(Peer)));
+
+        Assert.Equal(PeerDb.MaxPeers, db.Count);
+        Assert.Equal(PeerState.Used, db.Find(Prefix(1))!.State);
+        Assert.NotNull(db.Find(Prefix(4)));
+        Assert.Null(db.Find(Prefix(2)));
+        Assert.Null(db.Find(Prefix(5)));
+        Assert.NotNull(db.Find(Prefix(103)));
+        Assert.Equal(0, FlagRows()); // peer 2's flag expired and went with it
+        Assert.NotNull(db.Find(Prefix(PeerDb.MaxPeers + 100)));
+        // The blacklist outlives the peer row: listed again, it is still never a candidate.
+        db.AddOrUpdate(Peer(3));
+        Assert.Equal(PeerState.Blacklisted, db.Find(Prefix(3))!.State);
+    }
+
+    [Fact]
+    public void TrimNeverDropsUsedPeersNorTheOnlyPeer()
+    {
+        var clock = new ManualClock();
+        using var db = PeerDb.Open(DbPath, clock: clock);
+        db.AddBootstrap(Peer(9));
+        Assert.Equal(0, db.Trim(1));
+        Assert.NotNull(db.Find(Prefix(9)));
+
+        foreach (var n in new[] { 1, 2, 3 })
+        {
+            clock.Now += TimeSpan.FromMinutes(1);
+            db.AddOrUpdate(Peer(n));
+            db.MarkUsed(Prefix(n));
+        }
+        db.Flag(Prefix(9), TimeSpan.FromMinutes(30));
+        Assert.Equal(1, db.Trim(2)); // the three used peers stay even over the cap; the unused one goes
+        Assert.Equal([Prefix(1), Prefix(2), Prefix(3)], db.All().Select(p => p.Prefix));
+        Assert.Equal(0, FlagRows());
+        Assert.Throws<ArgumentOutOfRangeException>(() => db.Trim(0));
+    }
+
     public void Dispose() => Directory.Delete(dir, recursive: true);
 }

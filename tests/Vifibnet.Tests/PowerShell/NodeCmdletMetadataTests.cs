@@ -1,6 +1,6 @@
 namespace Vifibnet.Tests.PowerShell;
 
-/// <summary>Start-VifibNode, Get-VifibTunnel and Update-VifibPeers as the cmdlet assembly declares them.</summary>
+/// <summary>Start-VifibNode, Get-VifibTunnel, Get-VifibNodeStatus and Update-VifibPeers as the cmdlet assembly declares them.</summary>
 public class NodeCmdletMetadataTests
 {
     [Fact]
@@ -33,6 +33,17 @@ public class NodeCmdletMetadataTests
         Assert.Equal(["TunnelInfo"], c.OutputTypes);
         Assert.Equal(["State"], c.Parameters.Select(p => p.Name));
         Assert.Equal(("String", false, 0), (c.Parameter("State").TypeName, c.Parameter("State").Mandatory, c.Parameter("State").Position));
+        Assert.False(c.SupportsShouldProcess); // it only reads
+    }
+
+    [Fact]
+    public void GetVifibNodeStatusReturnsOneTypedStatusOfAStateDirectory()
+    {
+        var c = CmdletMetadata.Get("Get-VifibNodeStatus");
+        Assert.Equal(["NodeStatus"], c.OutputTypes);
+        Assert.Equal(["State"], c.Parameters.Select(p => p.Name));
+        Assert.Equal(("String", false, 0), (c.Parameter("State").TypeName, c.Parameter("State").Mandatory, c.Parameter("State").Position));
+        Assert.Contains("ValidateNotNullOrEmptyAttribute", c.Parameter("State").Validation);
         Assert.False(c.SupportsShouldProcess); // it only reads
     }
 

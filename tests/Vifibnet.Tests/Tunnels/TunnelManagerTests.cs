@@ -56,9 +56,64 @@ public sealed class TunnelManagerTests : IDisposable
         public StandInTunnel Live(string peer) => Started.Last(t => t.Peer == peer && !t.HasExited);
     }
 
+    HashSet<string> incoming = [];
+
     TunnelManager Manager(int connectionCount = 4, double refreshRate = 0.05, string[]? lan = null) =>
         new(Network, Prefix(1), lan ?? [], connectionCount, refreshRate, TimeSpan.FromMinutes(5), db, launcher, new TunnelPolicy(),
-            _ => Task.FromResult<IReadOnlyList<BabelRoute>>(routes), new Random(7), Vifibnet.Logging.Logger.Null);
+            _ => Task.FromResult<IReadOnlyList<BabelRoute>>(routes), new Random(7), Vifibnet.Logging.Logger.Null,
+            _ => Task.FromResult<IReadOnlyCollection<string>>(incoming));
+
+    [Fact]
+    public async Task PeersAlreadyConnectedToOurServersGetNoSecondTunnel()
+    {
+        incoming = [Prefix(2), Prefix(3), Prefix(4), Prefix(5)];
+        var m = Manager(connectionCount: 6);
+        var changes = await m.TickAsync(refresh: false, default);
+        Assert.Equal([Prefix(6)], changes.Opened);
+        Assert.Equal(PeerState.Unused, db.Find(Prefix(2))!.State);
+
+        // Once a client leaves our server, it is a candidate again.
+        incoming.Remove(Prefix(3));
+        Assert.Equal([Prefix(3)], (await m.TickAsync(refresh: false, default)).Opened);
+    }
+
+    [Fact]
+    public async Task TunnelsOpenedByBothEndsAtOnceLeaveOneTheHigherPrefixClosesItsOwn()
+    {
+        var m = Manager(connectionCount: 6); // we are prefix 1, the lowest: we keep ours
+        var opened = (await m.TickAsync(refresh: false, default)).Opened;
+        Assert.Equal(3, opened.Count);
+        incoming = [.. opened];
+        var next = await m.TickAsync(refresh: false, default);
+        Assert.Empty(next.Closed);
+        Assert.Equal(3, m.Snapshot().Count);
+
+        // Seen from the other end (prefix 7, higher than every peer): it closes its client tunnel to the
+        // peer that also connected to it, and opens one to a peer it is not linked to yet.
+        db.AddOrUpdate(new PeerEntry(Prefix(1), "198.51.100.1,1194,udp"));
+        var high = new TunnelManager(Network, Prefix(7), [], 2, 0.05, TimeSpan.FromMinutes(5), db, launcher, new TunnelPolicy(),
+            _ => Task.FromResult<IReadOnlyList<BabelRoute>>(routes), new Random(7), Vifibnet.Logging.Logger.Null,
+            _ => Task.FromResult<IReadOnlyCollection<string>>(incoming));
+        foreach (var p in opened) db.MarkUnused(p);
+        incoming = [];
+        var mine = Assert.Single((await high.TickAsync(refresh: false, default)).Opened);
+        incoming = [mine];
+        var dedup = await high.TickAsync(refresh: false, default);
+        Assert.Equal([mine], dedup.Closed);
+        Assert.True(launcher.Started.Last(t => t.Peer == mine).Stopped);
+        Assert.Equal(PeerState.Unused, db.Find(mine)!.State);
+        var replacement = Assert.Single(dedup.Opened);
+        Assert.NotEqual(mine, replacement);
+    }
+
+    [Fact]
+    public async Task ACutOffNodeRetryingFlaggedPeersSkipsThoseConnectedToItsServers()
+    {
+        foreach (var n in Enumerable.Range(2, 5)) db.Flag(Prefix(n));
+        incoming = [Prefix(2), Prefix(3), Prefix(4)];
+        var changes = await Manager(connectionCount: 6).TickAsync(refresh: false, default);
+        Assert.Equal([Prefix(5), Prefix(6)], changes.Opened.Order());
+    }
 
     [Fact]
     public async Task OpensHalfTheConnectionCountToUnusedPeersNeverItself()

@@ -1,0 +1,41 @@
+using Vifibnet.Nat;
+
+namespace Vifibnet.Node;
+
+/// <summary>
+/// A running node at a glance, as `vifibnet status` and Get-VifibNodeStatus show it: who it is, the
+/// address it advertises and where that came from, its tunnels, UPnP, and the registry's last word.
+/// </summary>
+/// <param name="State">"running", "starting" ... (<see cref="NodeState"/> in lower case).</param>
+/// <param name="Network">The network prefix, e.g. 2001:db8:42::/48.</param>
+/// <param name="Prefix">The node prefix, binary.</param>
+/// <param name="CommonName">The node prefix as its certificate CN, "value/length".</param>
+/// <param name="OverlayAddress">The node's address on the overlay (on lo).</param>
+/// <param name="Registry">The --registry URL, null without one.</param>
+/// <param name="AdvertisedAddress">What the node declares to the registry ("ip,port,proto;..."), null when not known yet.</param>
+/// <param name="AddressSource">Where that came from: "--ip", "upnp", "learned" (seen by our peers' servers) or "none".</param>
+/// <param name="ExternalIp">Our address as the servers we connect to saw it (null when none told us yet).</param>
+/// <param name="ClientTunnels">Client tunnels open.</param>
+/// <param name="ClientTunnelsUp">Of those, connected.</param>
+/// <param name="ServerClients">Peers connected to our servers.</param>
+/// <param name="PeersKnown">Peers in peers.db.</param>
+/// <param name="Upnp">UPnP port forwarding: gateway, external address, mappings, last error.</param>
+/// <param name="LastRegistryContact">When the registry last answered a peer DB update, null when never (this run).</param>
+/// <param name="LastRegistryError">The last failed update's message, null when the last one succeeded.</param>
+public sealed record NodeStatus(
+    string State,
+    string Network,
+    string Prefix,
+    string CommonName,
+    string OverlayAddress,
+    string? Registry,
+    string? AdvertisedAddress,
+    string AddressSource,
+    string? ExternalIp,
+    int ClientTunnels,
+    int ClientTunnelsUp,
+    int ServerClients,
+    int PeersKnown,
+    NatStatusView Upnp,
+    DateTimeOffset? LastRegistryContact,
+    string? LastRegistryError);
