@@ -46,9 +46,9 @@ public static class MeshProbe
         return output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet();
     }
 
-    public static async Task<NodeStatus> StatusAsync(MeshNode node, MeshLab mesh, CancellationToken cancel)
+    public static async Task<MeshNodeStatus> StatusAsync(MeshNode node, MeshLab mesh, CancellationToken cancel)
     {
-        if (!node.Running || node.Identity is null) return NodeStatus.Stopped(node.Number);
+        if (!node.Running || node.Identity is null) return MeshNodeStatus.Stopped(node.Number);
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel);
@@ -58,13 +58,13 @@ public static class MeshProbe
             var others = mesh.Nodes.Where(n => n != node && n.Identity is not null).Select(n => n.Address).ToHashSet();
             var learned = routes.Where(r => r.Installed && r.Length == 128 && others.Contains(r.Destination)).Select(r => r.Destination).Distinct().Count();
             var up = tunnels.Where(t => t.State == "up").ToList();
-            return new NodeStatus(node.Number, true, up.Count, learned, [.. up.Select(t => t.Peer)]);
+            return new MeshNodeStatus(node.Number, true, up.Count, learned, [.. up.Select(t => t.Peer)]);
         }
         catch (Exception e) when (e is NodeDaemonException or NodeNotRunningException or IOException or System.Net.Sockets.SocketException or System.Text.Json.JsonException
                                    or OperationCanceledException && !cancel.IsCancellationRequested)
         {
             // Starting or stopping: it has no sockets yet (or any more).
-            return new NodeStatus(node.Number, true, 0, 0, []);
+            return new MeshNodeStatus(node.Number, true, 0, 0, []);
         }
     }
 

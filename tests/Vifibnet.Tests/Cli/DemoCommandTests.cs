@@ -34,7 +34,7 @@ public sealed class DemoCommandTests
         var output = new StringWriter();
         var view = new DemoView(output, interactive: false);
         var matrix = new Reachability(3, new HashSet<(int, int)> { (1, 2), (2, 1) });
-        NodeStatus[] nodes = [new(1, true, 2, 2, ["a", "b"]), new(2, true, 1, 1, ["a"]), NodeStatus.Stopped(3)];
+        MeshNodeStatus[] nodes = [new(1, true, 2, 2, ["a", "b"]), new(2, true, 1, 1, ["a"]), MeshNodeStatus.Stopped(3)];
         view.Show(new DemoEvent(DemoEventKind.PhaseStarted, "stop", "stopping n3"));
         view.Show(new DemoEvent(DemoEventKind.Snapshot, "stop", "", new MeshSnapshot(TimeSpan.FromSeconds(1.5), nodes, matrix, [1, 2])));
         view.Show(new DemoEvent(DemoEventKind.PhaseDone, "stop", "n3 left", null, TimeSpan.FromSeconds(2)));
