@@ -12,14 +12,10 @@ public static class PeersCommand
     {
         if (ctx.Args.Length == 0 || ctx.Args[0] != "update")
             throw new UsageException("usage: vifibnet peers update [-s STATE_DIR]");
-        var stateDir = "/var/lib/vifibnet";
-        for (var i = 1; i < ctx.Args.Length; i++)
-        {
-            if (ctx.Args[i] is "-s" or "--state" && i + 1 < ctx.Args.Length) stateDir = ctx.Args[++i];
-            else throw new UsageException($"unexpected argument '{ctx.Args[i]}'; usage: vifibnet peers update [-s STATE_DIR]");
-        }
+        var args = NodeQueryArgs.Parse(ctx, ctx.Args.Skip(1), "usage: vifibnet peers update [-s STATE_DIR]", allowJson: false);
+        if (args is null) return CommandLine.Ok;
         var log = new Logger(LogLevel.Warning, r => ctx.Error.WriteLine(r.ToString()));
-        var result = await NodeControl.UpdatePeersAsync(stateDir, log, ctx.Cancel);
+        var result = await NodeControl.UpdatePeersAsync(args.StateDir, log, ctx.Cancel);
         ctx.Out.WriteLine($"declared: {result.Declared ?? "(no address known yet)"}");
         ctx.Out.WriteLine($"received {result.Received} peers, {result.Added} new{(result.Bootstrap ? " (bootstrap peer)" : "")}, {result.Total} in the peer DB");
         return CommandLine.Ok;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using Vifibnet.Node;
 
 namespace Vifibnet.Cli.Commands;
@@ -11,22 +10,10 @@ public static class StatusCommand
 
     static async Task<int> RunAsync(CommandContext ctx)
     {
-        var stateDir = "/var/lib/vifibnet";
-        var json = false;
-        for (var i = 0; i < ctx.Args.Length; i++)
-        {
-            switch (ctx.Args[i])
-            {
-                case "-s" or "--state" when i + 1 < ctx.Args.Length: stateDir = ctx.Args[++i]; break;
-                case "--json": json = true; break;
-                case "-h" or "--help":
-                    ctx.Out.WriteLine("usage: vifibnet status [-s STATE_DIR] [--json]");
-                    return CommandLine.Ok;
-                default: throw new UsageException($"unexpected argument '{ctx.Args[i]}'; usage: vifibnet status [-s STATE_DIR] [--json]");
-            }
-        }
-        var status = await NodeControl.GetStatusAsync(stateDir, ctx.Cancel);
-        if (json) ctx.Out.WriteLine(JsonSerializer.Serialize(status, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true }));
+        var args = NodeQueryArgs.Parse(ctx, ctx.Args, "usage: vifibnet status [-s STATE_DIR] [--json]", allowJson: true);
+        if (args is null) return CommandLine.Ok;
+        var status = await NodeControl.GetStatusAsync(args.StateDir, ctx.Cancel);
+        if (args.Json) NodeQueryArgs.WriteJson(ctx.Out, status);
         else Print(ctx.Out, status);
         return CommandLine.Ok;
     }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using Vifibnet.Node;
 using Vifibnet.Tunnels;
 
@@ -12,19 +11,10 @@ public static class TunnelsCommand
 
     static async Task<int> RunAsync(CommandContext ctx)
     {
-        var stateDir = "/var/lib/vifibnet";
-        var json = false;
-        for (var i = 0; i < ctx.Args.Length; i++)
-        {
-            switch (ctx.Args[i])
-            {
-                case "-s" or "--state" when i + 1 < ctx.Args.Length: stateDir = ctx.Args[++i]; break;
-                case "--json": json = true; break;
-                default: throw new UsageException($"unexpected argument '{ctx.Args[i]}'; usage: vifibnet tunnels [-s STATE_DIR] [--json]");
-            }
-        }
-        var tunnels = await NodeControl.GetTunnelsAsync(stateDir, ctx.Cancel);
-        if (json) ctx.Out.WriteLine(JsonSerializer.Serialize(tunnels, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true }));
+        var args = NodeQueryArgs.Parse(ctx, ctx.Args, "usage: vifibnet tunnels [-s STATE_DIR] [--json]", allowJson: true);
+        if (args is null) return CommandLine.Ok;
+        var tunnels = await NodeControl.GetTunnelsAsync(args.StateDir, ctx.Cancel);
+        if (args.Json) NodeQueryArgs.WriteJson(ctx.Out, tunnels);
         else Print(ctx.Out, tunnels);
         return CommandLine.Ok;
     }

@@ -116,7 +116,7 @@ public static class UpnpCommand
         int verbose = 1;
         TimeSpan? lease = null;
         var description = "vifibnet upnp";
-        var stateDir = "/var/lib/vifibnet";
+        var stateDir = NodeQueryArgs.DefaultStateDir;
         for (var i = 0; i < args.Length; i++)
         {
             string Next() => ++i < args.Length ? args[i] : throw new UsageException($"{args[i - 1]} needs a value");

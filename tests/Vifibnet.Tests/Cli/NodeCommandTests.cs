@@ -55,6 +55,25 @@ public sealed class NodeCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task StatusOfAStoppedNodeSaysNoNodeRunsAndEveryQueryCommandSharesItsOptions()
+    {
+        var r = await CliRun.RunAsync("status", "-s", dir, "--json");
+        Assert.Equal(1, r.Code);
+        Assert.Contains($"no node is running with state directory '{dir}'", r.Error);
+        foreach (var command in new[] { new[] { "status" }, ["tunnels"], ["peers", "update"] })
+        {
+            var help = await CliRun.RunAsync([.. command, "--help"]);
+            Assert.Equal(0, help.Code);
+            Assert.Contains("[-s STATE_DIR]", help.Out);
+            var bad = await CliRun.RunAsync([.. command, "--bogus"]);
+            Assert.Equal(2, bad.Code);
+            Assert.Contains("unexpected argument '--bogus'", bad.Error);
+        }
+        // `peers update` prints no JSON: --json is a usage error there, not silently ignored.
+        Assert.Equal(2, (await CliRun.RunAsync("peers", "update", "--json")).Code);
+    }
+
+    [Fact]
     public async Task PeersUpdateWithoutPeerDbSaysSo()
     {
         var r = await CliRun.RunAsync("peers", "update", "-s", dir);

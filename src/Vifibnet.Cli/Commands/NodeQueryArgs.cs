@@ -1,0 +1,40 @@
+using System.Text.Json;
+using Vifibnet.Configuration;
+
+namespace Vifibnet.Cli.Commands;
+
+/// <summary>
+/// The arguments every command that asks a node something shares: `-s/--state DIR` (the daemon's
+/// default state directory when absent) and, where offered, `--json`.
+/// </summary>
+public sealed record NodeQueryArgs(string StateDir, bool Json)
+{
+    /// <summary>The node daemon's own default, so the CLI finds the node `vifibnet node` started.</summary>
+    public static string DefaultStateDir { get; } = new NodeOptions().StateDir;
+
+    static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    /// <summary>Parses <paramref name="args"/>; null when help was asked for (printed already).</summary>
+    public static NodeQueryArgs? Parse(CommandContext ctx, IEnumerable<string> args, string usage, bool allowJson)
+    {
+        var list = args.ToList();
+        var stateDir = DefaultStateDir;
+        var json = false;
+        for (var i = 0; i < list.Count; i++)
+        {
+            switch (list[i])
+            {
+                case "-s" or "--state" when i + 1 < list.Count: stateDir = list[++i]; break;
+                case "--json" when allowJson: json = true; break;
+                case "-h" or "--help":
+                    ctx.Out.WriteLine(usage);
+                    return null;
+                default: throw new UsageException($"unexpected argument '{list[i]}'; {usage}");
+            }
+        }
+        return new NodeQueryArgs(stateDir, json);
+    }
+
+    /// <summary>Writes a value as indented camelCase JSON (what `--json` prints).</summary>
+    public static void WriteJson<T>(TextWriter w, T value) => w.WriteLine(JsonSerializer.Serialize(value, JsonOptions));
+}
