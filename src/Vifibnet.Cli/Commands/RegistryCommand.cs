@@ -49,7 +49,7 @@ public static class RegistryCommand
         catch (ArgumentException e) { throw new UsageException(e.Message); }
 
         var log = new Logger(Verbosity.MinimumLevel(verbose), record => { lock (context.Error) context.Error.WriteLine(record); });
-        using var ca = CertificateAuthority.Load(ArgumentCursor.Required(caPath, "--ca"), ArgumentCursor.Required(keyPath, "--key"));
+        using var ca = CertificateAuthority.Load(ArgumentCursor.Required(caPath, "--ca"), ArgumentCursor.Required(keyPath, "--key"), log.For("registry"));
         using var registryDb = new RegistryDb(ArgumentCursor.Required(db, "--db"));
         if (registryDb.IsTemporary) log.Info($"temporary DB {registryDb.Path} (deleted on exit)");
         await using var server = new RegistryServer(new RegistryService(options, registryDb, ca, log.For("registry")), port.Value, log);

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Vifibnet.Addressing;
+using Vifibnet.Logging;
 
 namespace Vifibnet.Certificates;
 
@@ -45,8 +46,11 @@ public sealed class CertificateAuthority : IDisposable
         return new CertificateAuthority(certificate, key);
     }
 
-    /// <summary>Loads a CA from its PEM files (ours, or one made by hand with the seed's openssl command).</summary>
-    public static CertificateAuthority Load(string caPath, string keyPath)
+    /// <summary>
+    /// Loads a CA from its PEM files (ours, or one made by hand with the seed's openssl command).
+    /// A key others can read is used but warned about: whoever reads it can issue certificates.
+    /// </summary>
+    public static CertificateAuthority Load(string caPath, string keyPath, Logger? log = null)
     {
         var certificate = PemFile.ReadCertificate(caPath, "CA certificate");
         var key = PemFile.ReadPrivateKey(keyPath, "CA key");
@@ -55,6 +59,8 @@ public sealed class CertificateAuthority : IDisposable
             if (publicKey is null || !publicKey.ExportSubjectPublicKeyInfo().AsSpan().SequenceEqual(key.ExportSubjectPublicKeyInfo()))
                 throw new CertificateException($"CA key '{keyPath}' does not belong to CA certificate '{caPath}'");
         }
+        if (PemFile.AccessibleToOthers(keyPath))
+            log?.Warning($"CA key '{keyPath}' can be read by other users, who could then issue certificates for this network: chmod 600 '{keyPath}'");
         return new CertificateAuthority(certificate, key);
     }
 

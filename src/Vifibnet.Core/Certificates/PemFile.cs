@@ -25,14 +25,18 @@ public static class PemFile
     /// </summary>
     public static UnixFileMode? RestrictToOwner(string path)
     {
-        if (OperatingSystem.IsWindows()) return null;
+        if (OperatingSystem.IsWindows() || !AccessibleToOthers(path)) return null;
         var mode = File.GetUnixFileMode(path);
-        const UnixFileMode others = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
-                                    | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
-        if ((mode & others) == 0) return null;
-        File.SetUnixFileMode(path, mode & ~others);
+        File.SetUnixFileMode(path, mode & ~GroupAndOthers);
         return mode;
     }
+
+    /// <summary>True when group or other users have any access to the file (never on Windows, which has no such modes).</summary>
+    public static bool AccessibleToOthers(string path) =>
+        !OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & GroupAndOthers) != 0;
+
+    const UnixFileMode GroupAndOthers = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
+                                        | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
 
     public static void WriteCertificate(string path, X509Certificate2 certificate) =>
         File.WriteAllText(path, certificate.ExportCertificatePem() + "\n");
