@@ -117,13 +117,31 @@ public sealed class StartVifibRegistryCommand : PSCmdlet
 
     void RunInForeground(string file, IReadOnlyList<string> arguments)
     {
-        var lines = new BlockingCollection<string>();
-        using var child = ChildProcess.Start("vifibnet registry", file, arguments, null, Logger.Null, lines.Add);
-        _ = child.Exited.ContinueWith(_ => lines.CompleteAdding(), TaskScheduler.Default);
-        using var onStop = stop.Token.Register(() => _ = child.StopAsync(TimeSpan.FromSeconds(10)));
-        foreach (var line in lines.GetConsumingEnumerable())
-            WriteObject(line); // on the pipeline thread: lines are handed over through the collection
-        var code = child.Exited.Result;
+        // The registry's lines (strings) and the supervisor's own records (restarts) reach the pipeline
+        // thread through one collection, in the order they happened.
+        var items = new BlockingCollection<object>();
+        var supervisor = new ProcessSupervisor("vifibnet registry", file, arguments, items.Add, new Logger(Logging.LogLevel.Info, items.Add));
+        var run = Task.Run(() => supervisor.RunAsync(stop.Token));
+        _ = run.ContinueWith(_ => items.CompleteAdding(), TaskScheduler.Default);
+        foreach (var item in items.GetConsumingEnumerable())
+        {
+            if (item is LogRecord record)
+            {
+                if (record.Level >= Logging.LogLevel.Warning) WriteWarning(record.Message);
+                else WriteVerbose(record.Message);
+            }
+            else WriteObject(item);
+        }
+        int code;
+        try
+        {
+            code = run.GetAwaiter().GetResult();
+        }
+        catch (ChildProcessException e)
+        {
+            ThrowTerminatingError(ErrorRecords.For(e, "StartVifibRegistryExited", ErrorCategory.InvalidResult, Port));
+            return;
+        }
         if (code != 0 && !stop.IsCancellationRequested)
             ThrowTerminatingError(ErrorRecords.For(new InvalidOperationException($"vifibnet registry exited with code {code} (its last lines above say why)"),
                 "StartVifibRegistryExited", ErrorCategory.InvalidResult, Port));
