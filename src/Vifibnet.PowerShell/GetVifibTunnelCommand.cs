@@ -12,7 +12,7 @@ public sealed class GetVifibTunnelCommand : PSCmdlet
     /// <summary>The node's state directory (default /var/lib/vifibnet).</summary>
     [Parameter(Position = 0)]
     [ValidateNotNullOrEmpty]
-    public string State { get; set; } = "/var/lib/vifibnet";
+    public string State { get; set; } = Configuration.NodeOptions.DefaultStateDir;
 
     protected override void ProcessRecord()
     {

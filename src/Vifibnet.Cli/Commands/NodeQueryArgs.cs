@@ -10,7 +10,7 @@ namespace Vifibnet.Cli.Commands;
 public sealed record NodeQueryArgs(string StateDir, bool Json)
 {
     /// <summary>The node daemon's own default, so the CLI finds the node `vifibnet node` started.</summary>
-    public static string DefaultStateDir { get; } = new NodeOptions().StateDir;
+    public const string DefaultStateDir = NodeOptions.DefaultStateDir;
 
     static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 

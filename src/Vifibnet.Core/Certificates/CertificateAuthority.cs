@@ -54,11 +54,8 @@ public sealed class CertificateAuthority : IDisposable
     {
         var certificate = PemFile.ReadCertificate(caPath, "CA certificate");
         var key = PemFile.ReadPrivateKey(keyPath, "CA key");
-        using (var publicKey = certificate.GetRSAPublicKey())
-        {
-            if (publicKey is null || !publicKey.ExportSubjectPublicKeyInfo().AsSpan().SequenceEqual(key.ExportSubjectPublicKeyInfo()))
-                throw new CertificateException($"CA key '{keyPath}' does not belong to CA certificate '{caPath}'");
-        }
+        if (!CertificateChecks.MatchesKey(certificate, key))
+            throw new CertificateException($"CA key '{keyPath}' does not belong to CA certificate '{caPath}'");
         if (PemFile.AccessibleToOthers(keyPath))
             log?.Warning($"CA key '{keyPath}' can be read by other users, who could then issue certificates for this network: chmod 600 '{keyPath}'");
         return new CertificateAuthority(certificate, key);

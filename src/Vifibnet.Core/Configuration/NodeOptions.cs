@@ -20,8 +20,11 @@ public sealed record NodeOptions
     /// <summary>-l/--log: directory of the daemon's, babeld's and each openvpn's log file.</summary>
     public string LogDir { get; init; } = "/var/log";
 
+    /// <summary>The seed's default state directory, where setup's files and the control socket are looked for.</summary>
+    public const string DefaultStateDir = "/var/lib/vifibnet";
+
     /// <summary>-s/--state: directory of peers.db, babeld's state and the control socket.</summary>
-    public string StateDir { get; init; } = "/var/lib/vifibnet";
+    public string StateDir { get; init; } = DefaultStateDir;
 
     /// <summary>-v/--verbose 0..5, also handed to openvpn and babeld.</summary>
     public int Verbose { get; init; }
