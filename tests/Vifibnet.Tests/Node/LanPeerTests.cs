@@ -37,20 +37,20 @@ public sealed class LanPeerTests(ITestOutputHelper output)
                      "--ip", $"198.51.100.{n}", "1194", "udp", "-i", "eth0", "--connection-count", "2"],
                     Path.Combine(dirs[n]!, "console.log"));
 
-            await MeshProbe.WaitForAllPairsAsync(lab, ns, 2, started, TimeSpan.FromSeconds(60));
+            await MeshProbe.WaitForAllPairsAsync(lab, TestNetwork.Hosts(ns, 2), started, TimeSpan.FromSeconds(60));
             // A tunnel opened before babel heard the peer on eth0 is closed once it has.
             for (var n = 1; n <= 2; n++)
             {
                 var me = n;
-                await MeshProbe.Until(async () => !(await MeshProbe.TunnelsAsync(lab, ns[me], dirs[me]!)).Any(t => t.Direction == "client"),
+                await MeshProbe.Until(async () => !(await MeshProbe.TunnelsAsync(lab, ns[me], dirs[me]!, CliProgram.CommandLine())).Any(t => t.Direction == "client"),
                     TimeSpan.FromSeconds(60), $"node {me} to have no client tunnel to its LAN peer");
             }
             output.WriteLine($"no tunnel between LAN peers after {started.Elapsed.TotalSeconds:0.0} s");
             // And none is opened again, while the LAN carries the traffic.
             await Task.Delay(TimeSpan.FromSeconds(6));
             for (var n = 1; n <= 2; n++)
-                Assert.DoesNotContain(await MeshProbe.TunnelsAsync(lab, ns[n], dirs[n]!), t => t.Direction == "client");
-            await MeshProbe.WaitForAllPairsAsync(lab, ns, 2, started, TimeSpan.FromSeconds(10));
+                Assert.DoesNotContain(await MeshProbe.TunnelsAsync(lab, ns[n], dirs[n]!, CliProgram.CommandLine()), t => t.Direction == "client");
+            await MeshProbe.WaitForAllPairsAsync(lab, TestNetwork.Hosts(ns, 2), started, TimeSpan.FromSeconds(10));
             var route = lab.Exec(ns[1], "ip", "-6", "route", "get", TestNetwork.AddressOf(2).ToString());
             Assert.Contains("dev eth0", route);
 
@@ -66,7 +66,7 @@ public sealed class LanPeerTests(ITestOutputHelper output)
             for (var n = 1; n <= 2; n++)
                 if (ns[n] is not null)
                     output.WriteLine($"--- node {n} routes\n{lab.TryExec(ns[n], "ip", "-6", "route").Output}");
-            MeshProbe.DumpLogs(output, dirs);
+            NodeLogs.Dump(output, dirs);
         }
     }
 }

@@ -50,7 +50,7 @@ public sealed class NodeMeshTests(ITestOutputHelper output)
                      "--connection-count", "2", "--tunnel-refresh", "600"],
                     Path.Combine(dirs[n], "console.log"));
 
-            await MeshProbe.WaitForAllPairsAsync(lab, ns, Nodes, started, ConvergeTimeout);
+            await MeshProbe.WaitForAllPairsAsync(lab, TestNetwork.Hosts(ns, Nodes), started, ConvergeTimeout);
             output.WriteLine($"all pairs answer after {started.Elapsed.TotalSeconds:0.0} s");
 
             // Every node has a tunnel up, never to itself, and one tunnel per pair of nodes: a node whose
@@ -61,7 +61,7 @@ public sealed class NodeMeshTests(ITestOutputHelper output)
                 var links = new List<(int, string)>();
                 for (var n = 1; n <= Nodes; n++)
                 {
-                    var tunnels = await MeshProbe.TunnelsAsync(lab, ns[n], dirs[n]);
+                    var tunnels = await MeshProbe.TunnelsAsync(lab, ns[n], dirs[n], CliProgram.CommandLine());
                     if (!tunnels.Any(t => t.State == "up") || tunnels.Any(t => t.Peer == TestNetwork.PrefixOf(n))) return false;
                     clientOf[n] = tunnels.FirstOrDefault(t => t.Direction == "client" && t.State == "up")?.Interface;
                     links.AddRange(tunnels.Where(t => t.Direction == "client").Select(t => (n, t.Peer)));
@@ -82,13 +82,13 @@ public sealed class NodeMeshTests(ITestOutputHelper output)
             var killed = Stopwatch.StartNew();
             await MeshProbe.Until(async () =>
             {
-                var t = await MeshProbe.TunnelsAsync(lab, ns[k], dirs[k]);
+                var t = await MeshProbe.TunnelsAsync(lab, ns[k], dirs[k], CliProgram.CommandLine());
                 return File.Exists(pidFile) && File.ReadAllText(pidFile).Trim() is var p && p.Length > 0 && p != oldPid.ToString()
                     && t.Any(x => x.Direction == "client" && x.State == "up");
             }, TimeSpan.FromSeconds(30), $"node {k} to reopen its killed client tunnel");
             output.WriteLine($"killed client tunnel replaced after {killed.Elapsed.TotalSeconds:0.0} s");
             Assert.Contains("was killed", File.ReadAllText(Path.Combine(dirs[k], "vifibnet.log")));
-            await MeshProbe.WaitForAllPairsAsync(lab, ns, Nodes, killed, ConvergeTimeout);
+            await MeshProbe.WaitForAllPairsAsync(lab, TestNetwork.Hosts(ns, Nodes), killed, ConvergeTimeout);
 
             // A crashed babeld and a crashed openvpn server on node 2 are logged and restarted.
             var babelPid = PidIn(dirs[2], "babeld.pid");
@@ -99,17 +99,17 @@ public sealed class NodeMeshTests(ITestOutputHelper output)
             var log2 = File.ReadAllText(Path.Combine(dirs[2], "vifibnet.log"));
             Assert.Contains("babeld exited", log2);
             Assert.Contains("restarting it", log2);
-            await MeshProbe.WaitForAllPairsAsync(lab, ns, Nodes, Stopwatch.StartNew(), ConvergeTimeout);
+            await MeshProbe.WaitForAllPairsAsync(lab, TestNetwork.Hosts(ns, Nodes), Stopwatch.StartNew(), ConvergeTimeout);
 
             // Node 3 stops: the others notice their tunnels to it die (ping-exit, 4 hellos), drop them and stay connected.
             daemons[3].Signal(ChildProcess.SIGTERM);
             Assert.Equal(0, await daemons[3].Exited.WaitAsync(TimeSpan.FromSeconds(30)));
             var gone = Stopwatch.StartNew();
             foreach (var n in new[] { 1, 2 })
-                await MeshProbe.Until(async () => !(await MeshProbe.TunnelsAsync(lab, ns[n], dirs[n])).Any(t => t.Peer == TestNetwork.PrefixOf(3)),
+                await MeshProbe.Until(async () => !(await MeshProbe.TunnelsAsync(lab, ns[n], dirs[n], CliProgram.CommandLine())).Any(t => t.Peer == TestNetwork.PrefixOf(3)),
                     TimeSpan.FromSeconds(60), $"node {n} to drop its tunnels to the stopped node 3");
             output.WriteLine($"tunnels to the stopped node dropped after {gone.Elapsed.TotalSeconds:0.0} s");
-            await MeshProbe.WaitForAllPairsAsync(lab, ns, 2, gone, ConvergeTimeout);
+            await MeshProbe.WaitForAllPairsAsync(lab, TestNetwork.Hosts(ns, 2), gone, ConvergeTimeout);
             output.WriteLine($"nodes 1 and 2 answer each other again {gone.Elapsed.TotalSeconds:0.0} s after node 3 stopped");
 
             // Clean stop: SIGTERM, exit code 0, no openvpn/babeld left, no tap device.
@@ -128,7 +128,7 @@ public sealed class NodeMeshTests(ITestOutputHelper output)
         }
         finally
         {
-            MeshProbe.DumpLogs(output, dirs);
+            NodeLogs.Dump(output, dirs);
         }
     }
 
@@ -164,7 +164,7 @@ public sealed class NodeMeshTests(ITestOutputHelper output)
                      "--pp", "1194", "udp", "--connection-count", "2", .. extra[n]],
                     Path.Combine(dirs[n]!, "console.log"));
 
-            await MeshProbe.WaitForAllPairsAsync(lab, ns, 2, started, ConvergeTimeout);
+            await MeshProbe.WaitForAllPairsAsync(lab, TestNetwork.Hosts(ns, 2), started, ConvergeTimeout);
             output.WriteLine($"both pairs answer after {started.Elapsed.TotalSeconds:0.0} s");
             // The options reached the children: node 1's server loaded the DH file, node 2's babeld runs with -w.
             Assert.Contains(dh, CommandLineOf(PidIn(dirs[1]!, "vifib-s0.pid")));
@@ -180,7 +180,7 @@ public sealed class NodeMeshTests(ITestOutputHelper output)
         }
         finally
         {
-            MeshProbe.DumpLogs(output, dirs);
+            NodeLogs.Dump(output, dirs);
         }
     }
 

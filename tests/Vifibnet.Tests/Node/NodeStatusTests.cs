@@ -65,7 +65,7 @@ public sealed class NodeStatusTests(ITestOutputHelper output)
         {
             daemon.Signal(Vifibnet.Processes.ChildProcess.SIGTERM);
             await Task.WhenAny(daemon.Exited, Task.Delay(TimeSpan.FromSeconds(30)));
-            MeshProbe.DumpLogs(output, [dir]);
+            NodeLogs.Dump(output, [dir]);
         }
     }
 }

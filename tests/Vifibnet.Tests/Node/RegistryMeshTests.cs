@@ -58,7 +58,7 @@ public sealed class RegistryMeshTests(ITestOutputHelper output)
                     Path.Combine(dirs[n]!, "console.log"));
             }
 
-            await MeshProbe.WaitForAllPairsAsync(lab, ns, Nodes, started, Timeout);
+            await MeshProbe.WaitForAllPairsAsync(lab, TestNetwork.Hosts(ns, Nodes), started, Timeout);
             output.WriteLine($"all pairs answer after {started.Elapsed.TotalSeconds:0.0} s");
 
             // Node 3 had no --ip: it declared the address the servers it connected to saw.
@@ -84,7 +84,7 @@ public sealed class RegistryMeshTests(ITestOutputHelper output)
             Assert.Contains("198.51.100.100", failed.Output);
             await Task.Delay(TimeSpan.FromSeconds(6)); // past a --peers-db-refresh: the daemons try and fail
             Assert.All(daemons.Skip(1), d => Assert.False(d.HasExited));
-            await MeshProbe.WaitForAllPairsAsync(lab, ns, Nodes, Stopwatch.StartNew(), TimeSpan.FromSeconds(20));
+            await MeshProbe.WaitForAllPairsAsync(lab, TestNetwork.Hosts(ns, Nodes), Stopwatch.StartNew(), TimeSpan.FromSeconds(20));
             Assert.Contains("retrying in 30 s", File.ReadAllText(Path.Combine(dirs[2]!, "vifibnet.log")));
 
             for (var n = 1; n <= Nodes; n++)
@@ -96,7 +96,7 @@ public sealed class RegistryMeshTests(ITestOutputHelper output)
         }
         finally
         {
-            MeshProbe.DumpLogs(output, dirs);
+            NodeLogs.Dump(output, dirs);
             var registryLog = Path.Combine(root, "registry.log");
             if (File.Exists(registryLog)) output.WriteLine($"--- registry log\n{string.Join('\n', File.ReadAllLines(registryLog).TakeLast(20))}");
             lab.Dispose();

@@ -43,6 +43,10 @@ public sealed class TestNetwork : IDisposable
 
     public static System.Net.IPAddress AddressOf(int n) => OverlayAddress.For(Prefix, new NodePrefix(n, 16));
 
+    /// <summary>Nodes 1..<paramref name="nodes"/> as (namespace, overlay address), ns[n] being node n's namespace.</summary>
+    public static (string Namespace, System.Net.IPAddress Address)[] Hosts(string[] ns, int nodes) =>
+        [.. Enumerable.Range(1, nodes).Select(n => (ns[n], AddressOf(n)))];
+
     /// <summary>Seeds a node's peers.db with other nodes and their underlay addresses.</summary>
     public static void SeedPeers(string dir, IEnumerable<(int Node, string Address)> peers)
     {
