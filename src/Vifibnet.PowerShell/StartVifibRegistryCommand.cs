@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Management.Automation;
 using Vifibnet.Certificates;
-using Vifibnet.Hosting;
 using Vifibnet.Logging;
 using Vifibnet.Processes;
 using Vifibnet.Registry;

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Vifibnet.Hosting;
+using Vifibnet.Processes;
 using Vifibnet.Lab;
 using Vifibnet.Logging;
 

@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using Vifibnet.Hosting;
+using Vifibnet.Processes;
 using Vifibnet.Logging;
 using Vifibnet.Registry;
 using Vifibnet.Tests.Support;

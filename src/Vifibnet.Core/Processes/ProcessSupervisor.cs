@@ -1,7 +1,6 @@
 using Vifibnet.Logging;
-using Vifibnet.Processes;
 
-namespace Vifibnet.Hosting;
+namespace Vifibnet.Processes;
 
 /// <summary>
 /// Keeps one child program running (Start-VifibRegistry's `vifibnet registry`): its output lines go to a
