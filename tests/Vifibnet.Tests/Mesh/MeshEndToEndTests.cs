@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using Vifibnet.Lab;
 using Vifibnet.Node;
 using Xunit.Abstractions;
+using Vifibnet.Tests.Support;
 
 namespace Vifibnet.Tests.Mesh;
 
@@ -11,7 +12,8 @@ namespace Vifibnet.Tests.Mesh;
 /// (the `vifibnet` CLI, openvpn, babeld, nft masquerade, namespaces), hello 4 s. Each test builds
 /// its own mesh and checks, when it ends, that nothing of it is left.
 /// </summary>
-[Collection("namespaces")]
+[Collection(NamespaceCollection.Name)]
+[RequiresRoot]
 public sealed class MeshEndToEndTests(ITestOutputHelper output)
 {
     [Fact]

@@ -7,13 +7,14 @@ using Vifibnet.Nat;
 namespace Vifibnet.Tests.Nat;
 
 /// <summary>Our UPnP client against Debian's miniupnpd, the NAT gateway of a namespaced home network.</summary>
-[Collection(NamespaceTests.Collection)]
+[Collection(NamespaceCollection.Name)]
+[RequiresRoot]
 public sealed class MiniUpnpdTests
 {
     static readonly TimeSpan Wait = TimeSpan.FromSeconds(2);
 
     [Fact]
-    public async Task Discovery_finds_miniupnpd_and_reads_its_external_address()
+    public async Task DiscoveryFindsMiniupnpdAndReadsItsExternalAddress()
     {
         using var net = NewHomeNetwork();
         var log = new LogCapture();
@@ -29,7 +30,7 @@ public sealed class MiniUpnpdTests
     }
 
     [Fact]
-    public async Task Mappings_for_udp_and_tcp_are_added_queried_listed_and_deleted()
+    public async Task MappingsForUdpAndTcpAreAddedQueriedListedAndDeleted()
     {
         using var net = NewHomeNetwork();
         var gateway = await FindAsync(net);
@@ -61,7 +62,7 @@ public sealed class MiniUpnpdTests
     }
 
     [Fact]
-    public async Task A_port_mapped_by_another_client_is_a_718_conflict()
+    public async Task APortMappedByAnotherClientIsA718Conflict()
     {
         using var net = NewHomeNetwork();
         var gateway = await FindAsync(net);
@@ -78,7 +79,7 @@ public sealed class MiniUpnpdTests
     }
 
     [Fact]
-    public async Task PortForwarder_maps_each_pp_pair_with_its_own_protocol_around_taken_ports_and_deletes_on_stop()
+    public async Task PortForwarderMapsEachPpPairWithItsOwnProtocolAroundTakenPortsAndDeletesOnStop()
     {
         using var net = NewHomeNetwork();
         var gateway = await FindAsync(net);
@@ -109,7 +110,7 @@ public sealed class MiniUpnpdTests
     }
 
     [Fact]
-    public async Task Refresh_puts_back_a_mapping_the_gateway_lost_on_the_same_port()
+    public async Task RefreshPutsBackAMappingTheGatewayLostOnTheSamePort()
     {
         using var net = NewHomeNetwork();
         var gateway = await FindAsync(net);
@@ -128,7 +129,7 @@ public sealed class MiniUpnpdTests
     }
 
     [Fact]
-    public async Task A_gateway_that_disappears_between_discovery_and_refresh_is_logged_and_found_again()
+    public async Task AGatewayThatDisappearsBetweenDiscoveryAndRefreshIsLoggedAndFoundAgain()
     {
         using var net = NewHomeNetwork();
         var log = new LogCapture();
@@ -155,7 +156,7 @@ public sealed class MiniUpnpdTests
     }
 
     [Fact]
-    public async Task RunAsync_refreshes_until_cancelled_then_deletes_its_mappings()
+    public async Task RunAsyncRefreshesUntilCancelledThenDeletesItsMappings()
     {
         using var net = NewHomeNetwork();
         var gateway = await FindAsync(net);
@@ -181,7 +182,7 @@ public sealed class MiniUpnpdTests
     }
 
     [Fact]
-    public async Task No_gateway_on_the_lan_is_logged_at_info_and_reports_none()
+    public async Task NoGatewayOnTheLanIsLoggedAtInfoAndReportsNone()
     {
         using var net = NewHomeNetwork();
         net.KillMiniUpnpd();
@@ -197,7 +198,7 @@ public sealed class MiniUpnpdTests
     }
 
     [Fact]
-    public async Task A_host_with_no_network_at_all_reports_no_gateway_at_info()
+    public async Task AHostWithNoNetworkAtAllReportsNoGatewayAtInfo()
     {
         Requires.Root();
         using var lab = new NetworkLab($"vu{Guid.NewGuid().ToString("N")[..5]}-");

@@ -7,11 +7,12 @@ using Xunit.Sdk;
 namespace Vifibnet.Tests.Nat;
 
 /// <summary>`vifibnet node` without --ip on the LAN behind miniupnpd: maps its --pp servers, shows them in `vifibnet upnp status`, and a clean stop deletes the mappings.</summary>
-[Collection(NamespaceTests.Collection)]
+[Collection(NamespaceCollection.Name)]
+[RequiresRoot]
 public sealed class NodeUpnpTests
 {
     [Fact]
-    public async Task A_node_without_ip_maps_its_servers_and_deletes_the_mappings_on_sigterm()
+    public async Task ANodeWithoutIpMapsItsServersAndDeletesTheMappingsOnSigterm()
     {
         Requires.Tool("openvpn", "openvpn");
         Requires.Tool("babeld", "babeld");

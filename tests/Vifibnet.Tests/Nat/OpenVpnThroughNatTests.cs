@@ -10,13 +10,14 @@ namespace Vifibnet.Tests.Nat;
 /// The point of UPnP: an openvpn server on the LAN, behind miniupnpd's NAT, reached from the
 /// internet side through the port our PortForwarder mapped and advertised.
 /// </summary>
-[Collection(NamespaceTests.Collection)]
+[Collection(NamespaceCollection.Name)]
+[RequiresRoot]
 public sealed class OpenVpnThroughNatTests
 {
     [Theory]
     [InlineData("udp")]
     [InlineData("tcp-server")]
-    public async Task An_internet_client_reaches_the_lan_server_through_the_advertised_mapping(string serverProtocol)
+    public async Task AnInternetClientReachesTheLanServerThroughTheAdvertisedMapping(string serverProtocol)
     {
         var openvpn = Requires.Tool("openvpn", "openvpn");
         Requires.Tool("ping", "iputils-ping");

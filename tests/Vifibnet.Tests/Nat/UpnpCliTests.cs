@@ -6,11 +6,11 @@ using Vifibnet.Tests.Support;
 namespace Vifibnet.Tests.Nat;
 
 /// <summary>The `vifibnet upnp` command, run as a real process inside the LAN namespace against miniupnpd.</summary>
-[Collection(NamespaceTests.Collection)]
+[Collection(NamespaceCollection.Name)]
 public sealed class UpnpCliTests
 {
-    [Fact]
-    public void Discover_map_list_and_unmap_from_the_lan()
+    [Fact, RequiresRoot]
+    public void DiscoverMapListAndUnmapFromTheLan()
     {
         using var net = MiniUpnpdTests.NewHomeNetwork();
         string Vifibnet(params string[] args) => net.Lab.Exec(net.Lan, CliProgram.Dotnet, [CliProgram.Dll, "upnp", .. args]);
@@ -27,8 +27,8 @@ public sealed class UpnpCliTests
         Assert.Equal("", Vifibnet("list").Trim());
     }
 
-    [Fact]
-    public async Task Forward_maps_until_sigterm_then_deletes()
+    [Fact, RequiresRoot]
+    public async Task ForwardMapsUntilSigtermThenDeletes()
     {
         using var net = MiniUpnpdTests.NewHomeNetwork();
         var gateway = await MiniUpnpdTests.FindAsync(net);
@@ -60,7 +60,7 @@ public sealed class UpnpCliTests
     }
 
     [Fact]
-    public async Task Without_a_gateway_discover_fails_with_one_clear_line_and_bad_usage_exits_2()
+    public async Task WithoutAGatewayDiscoverFailsWithOneClearLineAndBadUsageExits2()
     {
         var output = new StringWriter();
         var error = new StringWriter();

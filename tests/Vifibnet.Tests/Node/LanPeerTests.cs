@@ -7,7 +7,8 @@ using Xunit.Abstractions;
 namespace Vifibnet.Tests.Node;
 
 /// <summary>Two nodes on one LAN with -i eth0: babel finds each over the LAN, so neither keeps a tunnel to the other.</summary>
-[Collection("namespaces")]
+[Collection(NamespaceCollection.Name)]
+[RequiresRoot]
 public sealed class LanPeerTests(ITestOutputHelper output)
 {
     [Fact]

@@ -6,15 +6,12 @@ using Xunit.Abstractions;
 
 namespace Vifibnet.Tests.Node;
 
-/// <summary>Tests that run real daemons in network namespaces: one at a time.</summary>
-[CollectionDefinition("namespaces", DisableParallelization = true)]
-public sealed class NamespaceCollection;
-
 /// <summary>
 /// Three nodes, each the real `vifibnet node` CLI inside its own namespace on a bridge
 /// (198.51.100.0/24), with real openvpn and babeld, no registry: peers.db seeded by hand.
 /// </summary>
-[Collection("namespaces")]
+[Collection(NamespaceCollection.Name)]
+[RequiresRoot]
 public sealed class NodeMeshTests(ITestOutputHelper output)
 {
     const int Nodes = 3;

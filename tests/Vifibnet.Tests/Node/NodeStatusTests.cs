@@ -9,7 +9,8 @@ namespace Vifibnet.Tests.Node;
 /// `vifibnet status` against the real `vifibnet node` CLI in a namespace of its own (real openvpn and
 /// babeld), with a registry URL nothing answers on, so the status shows the registry's error.
 /// </summary>
-[Collection("namespaces")]
+[Collection(NamespaceCollection.Name)]
+[RequiresRoot]
 public sealed class NodeStatusTests(ITestOutputHelper output)
 {
     sealed record Upnp(string State);

@@ -15,7 +15,8 @@ namespace Vifibnet.Tests.Node;
 /// nodes learn their peers from the registry (bootstrap, then peer lists), node 3 has no --ip and
 /// declares the address its peers' servers saw; with the registry gone they keep running.
 /// </summary>
-[Collection("namespaces")]
+[Collection(NamespaceCollection.Name)]
+[RequiresRoot]
 public sealed class RegistryMeshTests(ITestOutputHelper output)
 {
     const int Nodes = 3;
