@@ -41,7 +41,7 @@ public sealed class NewVifibRegistryCommand : PSCmdlet
         {
             ThrowTerminatingError(ErrorRecords.For(e, "NewVifibRegistryNetworkExists", ErrorCategory.ResourceExists, directory));
         }
-        catch (Exception e) when (e is RegistryDbException or CertificateException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is RegistryDbUnavailableException or CertificateException or IOException or UnauthorizedAccessException)
         {
             ThrowTerminatingError(ErrorRecords.For(e, "NewVifibRegistryWriteFailed", ErrorCategory.WriteError, directory));
         }

@@ -26,11 +26,11 @@ public sealed class NewVifibTokenCommand : PSCmdlet
         {
             WriteObject(AdminTokens.Create(db, Email));
         }
-        catch (RegistryError e)
+        catch (RequestRefusedException e)
         {
             ThrowTerminatingError(ErrorRecords.For(e, "NewVifibTokenInvalidEmail", ErrorCategory.InvalidArgument, Email));
         }
-        catch (RegistryDbException e)
+        catch (RegistryDbUnavailableException e)
         {
             ThrowTerminatingError(ErrorRecords.For(e, "NewVifibTokenDbUnavailable", ErrorCategory.ObjectNotFound, db));
         }

@@ -1,6 +1,6 @@
 using System.Management.Automation;
-using Vifibnet.Processes;
 using Vifibnet.Logging;
+using Vifibnet.Processes;
 
 namespace Vifibnet.PowerShell;
 

@@ -27,12 +27,12 @@ public sealed class UpdateVifibPeersCommand : PSCmdlet
             log.Drain(this);
             WriteObject(result);
         }
-        catch (Exception e) when (e is RegistryException or NodeDaemonException or PeerDbException or CertificateException)
+        catch (Exception e) when (e is RegistryCallException or NodeDaemonException or PeerDbException or CertificateException)
         {
             log.Drain(this);
             var (id, category) = e switch
             {
-                RegistryException => ("UpdateVifibPeersRegistryFailed", ErrorCategory.ConnectionError),
+                RegistryCallException => ("UpdateVifibPeersRegistryFailed", ErrorCategory.ConnectionError),
                 PeerDbException => ("UpdateVifibPeersPeerDbFailed", ErrorCategory.WriteError),
                 CertificateException => ("UpdateVifibPeersCertificateInvalid", ErrorCategory.SecurityError),
                 _ => ("UpdateVifibPeersFailed", ErrorCategory.InvalidOperation),

@@ -1,7 +1,7 @@
 using System.Globalization;
-using Vifibnet.Processes;
 using Vifibnet.Lab;
 using Vifibnet.Logging;
+using Vifibnet.Processes;
 
 namespace Vifibnet.Cli.Commands;
 

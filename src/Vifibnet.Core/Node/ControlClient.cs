@@ -59,11 +59,11 @@ public static class ControlClient
         await stream.WriteAsync(Encoding.UTF8.GetBytes(request + "\n"), cancel);
         using var reader = new StreamReader(stream, Encoding.UTF8);
         var line = await reader.ReadLineAsync(cancel)
-            ?? throw new NodeDaemonException($"the node on {path} closed the connection without answering '{request}'");
+            ?? throw new NodeDaemonException(NodeErrorKind.NoAnswer, $"the node on {path} closed the connection without answering '{request}'");
         using var doc = JsonDocument.Parse(line);
         if (doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("error", out var error))
-            throw new NodeDaemonException($"the node on {path} could not do '{request}': {error.GetString()}");
+            throw new NodeDaemonException(NodeErrorKind.RequestFailed, $"the node on {path} could not do '{request}': {error.GetString()}");
         return doc.RootElement.Deserialize<T>(Json)
-            ?? throw new NodeDaemonException($"the node on {path} answered '{request}' with nothing");
+            ?? throw new NodeDaemonException(NodeErrorKind.NoAnswer, $"the node on {path} answered '{request}' with nothing");
     }
 }

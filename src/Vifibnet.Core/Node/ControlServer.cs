@@ -33,7 +33,7 @@ public sealed class ControlServer : IAsyncDisposable
             try
             {
                 probe.Connect(new UnixDomainSocketEndPoint(path));
-                throw new NodeDaemonException($"another node is already running with this state directory (it answers on {path})");
+                throw new NodeDaemonException(NodeErrorKind.AlreadyRunning, $"another node is already running with this state directory (it answers on {path})");
             }
             catch (SocketException)
             {

@@ -24,11 +24,11 @@ public static class NodeControl
         if (ControlClient.IsRunning(stateDir)) return await ControlClient.UpdatePeersAsync(stateDir, cancel);
         var dbPath = Path.Combine(stateDir, "peers.db");
         if (!File.Exists(dbPath))
-            throw new NodeDaemonException($"no peer DB at '{dbPath}': run setup first, or give the node's --state directory");
+            throw new NodeDaemonException(NodeErrorKind.NotSetUp, $"no peer DB at '{dbPath}': run setup first, or give the node's --state directory");
         using var db = PeerDb.Open(dbPath, log);
         var registryText = db.GetConfig("registry");
         if (string.IsNullOrEmpty(registryText) || !Uri.TryCreate(registryText, UriKind.Absolute, out var registryUrl))
-            throw new NodeDaemonException($"'{dbPath}' names no registry: start the node once with --registry URL");
+            throw new NodeDaemonException(NodeErrorKind.NoRegistry, $"'{dbPath}' names no registry: start the node once with --registry URL");
         var (ca, cert, key) = (db.GetConfig("ca")!, db.GetConfig("cert")!, db.GetConfig("key")!);
         var identity = Certificates.NodeIdentity.FromFiles(ca, cert);
         using var client = NodeRegistry.Create(registryUrl, cert, key)!;

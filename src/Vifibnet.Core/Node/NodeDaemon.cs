@@ -164,7 +164,7 @@ public sealed class NodeDaemon
             if (registry is not null && now >= nextPeerUpdate)
             {
                 try { await UpdatePeersAsync(cancel); }
-                catch (RegistryException) { /* logged; retried in RegistryRetry */ }
+                catch (RegistryCallException) { /* logged; retried in RegistryRetry */ }
             }
             await Task.Delay(TickInterval, cancel);
         }
@@ -229,7 +229,7 @@ public sealed class NodeDaemon
     /// <summary>Declares and refreshes the peer DB now (also what `peers update` asks a running node).</summary>
     public async Task<PeersUpdateResult> UpdatePeersAsync(CancellationToken cancel)
     {
-        if (registry is null) throw new NodeDaemonException("this node runs without --registry: there is no registry to update the peer DB from");
+        if (registry is null) throw new NodeDaemonException(NodeErrorKind.NoRegistry, "this node runs without --registry: there is no registry to update the peer DB from");
         await registryGate.WaitAsync(cancel);
         try
         {
@@ -239,7 +239,7 @@ public sealed class NodeDaemon
             {
                 result = await new PeerUpdater(registry, db!, Identity!.Prefix.ToBinary(), log.For("peers")).UpdateAsync(AdvertisedAddress(), cancel);
             }
-            catch (RegistryException e)
+            catch (RegistryCallException e)
             {
                 lastRegistryError = e.Message;
                 log.Warning($"registry unreachable or refused ({e.Message}); running on the peer DB, retrying in {RegistryRetry.TotalSeconds:0} s");
@@ -268,7 +268,7 @@ public sealed class NodeDaemon
     public async Task<NodeStatus> GetStatusAsync(CancellationToken cancel)
     {
         var (identity, peers, manager) = (Identity, db, tunnels);
-        if (identity is null || peers is null || manager is null) throw new NodeDaemonException($"the node is {State}, not running yet");
+        if (identity is null || peers is null || manager is null) throw new NodeDaemonException(NodeErrorKind.NotReady, $"the node is {State}, not running yet");
         var clients = manager.Snapshot();
         var served = servers is null ? 0 : (await servers.ConnectedPeersAsync(cancel)).Count;
         return new NodeStatus(State.ToString().ToLowerInvariant(), identity.Network.ToString(), identity.Prefix.ToBinary(),

@@ -14,7 +14,7 @@ public sealed class PeerUpdater(IRegistryClient registry, PeerDb db, string self
     /// <summary>How many peers to ask for at each refresh.</summary>
     public const int PeerListSize = 100;
 
-    /// <summary>Declares <paramref name="address"/> (when known) and merges the registry's peers; throws <see cref="RegistryException"/>.</summary>
+    /// <summary>Declares <paramref name="address"/> (when known) and merges the registry's peers; throws <see cref="RegistryCallException"/>.</summary>
     public async Task<PeersUpdateResult> UpdateAsync(string? address, CancellationToken cancel)
     {
         if (address is not null)

@@ -11,7 +11,7 @@ namespace Vifibnet.Protocol;
 /// <summary>
 /// <see cref="IRegistryClient"/> over the HTTP+JSON protocol of docs/protocol.md. Node requests are
 /// signed with the node's certificate key, which must be given for them. Every failure is a
-/// <see cref="RegistryException"/> naming the URL and, when the registry answered, its error code.
+/// <see cref="RegistryCallException"/> naming the URL and, when the registry answered, its error code.
 /// </summary>
 public sealed class HttpRegistryClient : IRegistryClient, IDisposable
 {
@@ -66,7 +66,7 @@ public sealed class HttpRegistryClient : IRegistryClient, IDisposable
         {
             answer = await SendAsync<BootstrapResponse>(HttpMethod.Get, "v1/bootstrap", null, signed: true, cancel);
         }
-        catch (RegistryException e) when (e.ErrorCode == "no_peers")
+        catch (RegistryCallException e) when (e.Code == RegistryErrorCode.NoPeers)
         {
             return null;
         }
@@ -77,7 +77,7 @@ public sealed class HttpRegistryClient : IRegistryClient, IDisposable
         }
         catch (Exception e) when (e is CryptographicException or JsonException)
         {
-            throw new RegistryException($"the bootstrap peer from {BaseUri}v1/bootstrap could not be decrypted with our key: {e.Message}", inner: e);
+            throw new RegistryCallException($"the bootstrap peer from {BaseUri}v1/bootstrap could not be decrypted with our key: {e.Message}", inner: e);
         }
     }
 
@@ -114,11 +114,11 @@ public sealed class HttpRegistryClient : IRegistryClient, IDisposable
         }
         catch (HttpRequestException e)
         {
-            throw new RegistryException($"registry {uri} is unreachable: {e.Message}", inner: e);
+            throw new RegistryCallException($"registry {uri} is unreachable: {e.Message}", inner: e);
         }
         catch (TaskCanceledException e) when (!cancel.IsCancellationRequested)
         {
-            throw new RegistryException($"registry {uri} did not answer within {http.Timeout.TotalSeconds:0} s", inner: e);
+            throw new RegistryCallException($"registry {uri} did not answer within {http.Timeout.TotalSeconds:0} s", inner: e);
         }
         using (response)
         {
@@ -126,14 +126,14 @@ public sealed class HttpRegistryClient : IRegistryClient, IDisposable
             if (!response.IsSuccessStatusCode)
             {
                 var error = TryParse<ErrorResponse>(text);
-                throw new RegistryException(
+                throw new RegistryCallException(
                     error is null
                         ? $"registry {uri} answered {(int)response.StatusCode} {response.ReasonPhrase}"
                         : $"registry {uri} refused the request ({error.Error}): {error.Message}",
-                    error?.Error, (int)response.StatusCode);
+                    RegistryErrorCodes.FromWire(error?.Error), (int)response.StatusCode);
             }
             return TryParse<T>(text)
-                   ?? throw new RegistryException($"registry {uri} answered {(int)response.StatusCode} with a body that is not a {typeof(T).Name}", status: (int)response.StatusCode);
+                   ?? throw new RegistryCallException($"registry {uri} answered {(int)response.StatusCode} with a body that is not a {typeof(T).Name}", status: (int)response.StatusCode);
         }
     }
 

@@ -11,7 +11,7 @@ static class RegistryCall
         {
             return await call();
         }
-        catch (RegistryException e)
+        catch (RegistryCallException e)
         {
             throw Translate(e);
         }
@@ -19,10 +19,10 @@ static class RegistryCall
 
     public static async Task Run(Func<Task> call) => await Run(async () => { await call(); return true; });
 
-    public static SetupException Translate(RegistryException e) => e switch
+    public static SetupException Translate(RegistryCallException e) => e switch
     {
         { Status: null, InnerException: HttpRequestException or TaskCanceledException } => new SetupException(SetupErrorKind.RegistryUnreachable, e.Message, e),
-        { ErrorCode: "token_unknown" or "token_expired" or "token_spent" } => new SetupException(SetupErrorKind.TokenRejected, e.Message, e),
+        { Code: RegistryErrorCode.TokenUnknown or RegistryErrorCode.TokenExpired or RegistryErrorCode.TokenSpent } => new SetupException(SetupErrorKind.TokenRejected, e.Message, e),
         _ => new SetupException(SetupErrorKind.RegistryRefused, e.Message, e),
     };
 }

@@ -2,8 +2,8 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using Vifibnet.Lab;
 using Vifibnet.Node;
-using Xunit.Abstractions;
 using Vifibnet.Tests.Support;
+using Xunit.Abstractions;
 
 namespace Vifibnet.Tests.Mesh;
 

@@ -1,8 +1,8 @@
 using System.Net;
 using Vifibnet.Lab;
 using Vifibnet.Logging;
-using Vifibnet.Tests.Support;
 using Vifibnet.Nat;
+using Vifibnet.Tests.Support;
 
 namespace Vifibnet.Tests.Nat;
 

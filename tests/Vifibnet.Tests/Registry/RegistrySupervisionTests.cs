@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
-using Vifibnet.Processes;
 using Vifibnet.Logging;
+using Vifibnet.Processes;
 using Vifibnet.Registry;
 using Vifibnet.Tests.Support;
 
