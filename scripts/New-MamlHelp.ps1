@@ -133,7 +133,8 @@ $commands = foreach ($command in Get-Command -Module $module.Name -CommandType C
     }
 }
 if ($broken) { throw "PowerShell cannot build the parameters of:`n  $($broken -join "`n  ")" }
-ConvertTo-Json -InputObject @($commands) -Depth 10 -Compress
+# Marked, so a warning or message the import prints cannot be mistaken for it.
+'NEWMAMLHELP-JSON ' + (ConvertTo-Json -InputObject @($commands) -Depth 10 -Compress)
 '@
 
 # The pwsh running this script; installed as a .NET tool it is `dotnet pwsh.dll`.
@@ -152,7 +153,9 @@ try {
     Remove-Item Env:NEWMAMLHELP_MODULE -ErrorAction Ignore
 }
 if ($childExit -ne 0) { throw "reading the cmdlets of $manifest in a child pwsh failed (exit $childExit):`n$($childErrors -join "`n")" }
-$commands = @(($json -join "`n") | ConvertFrom-Json)
+$line = @($json | Where-Object { "$_".StartsWith('NEWMAMLHELP-JSON ') })
+if ($line.Count -ne 1) { throw "the child pwsh printed no cmdlet metadata: $($json -join "`n")" }
+$commands = @($line[0].Substring('NEWMAMLHELP-JSON '.Length) | ConvertFrom-Json)
 if ($commands.Count -eq 0) { throw "$manifest exports no cmdlets: no help to write" }
 $cmdletByClass = @{}
 foreach ($c in $commands) { $cmdletByClass[$c.ClassName.Replace('+', '.')] = $c.Name }
@@ -253,14 +256,14 @@ function Get-Paragraphs([System.Xml.Linq.XElement] $element, [string[]] $Skip = 
         }
     }
     & $flush
-    , $paragraphs.ToArray()
+    $paragraphs
 }
 
 function Get-Doc([string] $id, [string] $tag) {
     if (-not $docs.ContainsKey($id)) { return @() }
     $element = $docs[$id].Element($tag)
     if (-not $element) { return @() }
-    , @(Get-Paragraphs $element)
+    Get-Paragraphs $element
 }
 
 # --- Help content per cmdlet, checked -------------------------------------------------------------
@@ -317,8 +320,9 @@ $help = foreach ($c in $commands) {
     }
 }
 if ($problems.Count) {
-    throw ("help for $(Split-Path -Leaf $Assembly) is incomplete ($($problems.Count) gap(s)); fix the XML doc comments:`n  " +
-        ($problems -join "`n  "))
+    foreach ($problem in $problems) { Write-Host "help: MISSING $problem" }
+    throw ("help for $(Split-Path -Leaf $Assembly) is incomplete ($($problems.Count) gap(s)); fix the XML doc comments: " +
+        ($problems -join '; '))
 }
 
 # --- MAML ---------------------------------------------------------------------------------------------
@@ -396,7 +400,8 @@ function Write-Parameter($parameter, $set, [switch] $InSyntax) {
     Write-Element maml name $parameter.Type.Name
     $w.WriteStartElement('maml', 'uri', $ns.maml); $w.WriteEndElement()
     $w.WriteEndElement()
-    Write-Element dev defaultValue $parameter.Default
+    # A mandatory parameter's initial value is never used.
+    Write-Element dev defaultValue $(if ($set.Mandatory) { 'None' } else { $parameter.Default })
     $w.WriteEndElement()
 }
 
@@ -498,7 +503,8 @@ foreach ($h in $help) {
         $w.WriteStartElement('command', 'example', $ns.command)
         Write-Element maml title ("-------------------------- $($e.Title) --------------------------")
         Write-Element dev code $e.Code
-        Write-Paras dev remarks $e.Remarks
+        # The empty last paragraph is the blank line Get-Help shows before the next example.
+        Write-Paras dev remarks (@($e.Remarks) + @(''))
         $w.WriteEndElement()
     }
     $w.WriteEndElement()

@@ -25,12 +25,18 @@ Describe 'The module' {
     It 'builds every cmdlet''s parameter metadata in a real runspace' {
         $names = @(Get-Command -Module Vifibnet | ForEach-Object Name)
         $names.Count | Should -BeGreaterThan 0
-        foreach ($name in $names) {
-            { $null = (Get-Command $name -ErrorAction Stop).Parameters.Keys } | Should -Not -Throw -Because "$name's parameters"
-            (Get-Command $name).Parameters | Should -Not -BeNullOrEmpty -Because "$name's parameters"
-            { $null = Get-Command $name -Syntax -ErrorAction Stop } | Should -Not -Throw -Because "$name's syntax"
-            { $null = Get-Help $name -ErrorAction Stop } | Should -Not -Throw -Because "Get-Help $name"
+        $failures = foreach ($name in $names) {
+            try {
+                if ($null -eq (Get-Command $name -ErrorAction Stop).Parameters) {
+                    # Parameters is null when the metadata fails: ResolveParameter says why.
+                    $null = (Get-Command $name).ResolveParameter('Verbose')
+                    "${name}: no parameter metadata"
+                }
+                $null = Get-Command $name -Syntax -ErrorAction Stop
+                $null = Get-Help $name -ErrorAction Stop
+            } catch { "${name}: $($_.Exception.GetBaseException().Message)" }
         }
+        $failures | Should -BeNullOrEmpty
     }
 }
 
