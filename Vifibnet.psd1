@@ -4,6 +4,7 @@
     GUID                 = '6f0b8f5e-3c1d-4a52-9a47-1f2f4b9d6c21'
     Author               = 'Vifibnet'
     Description          = 'Vifibnet: a resilient IPv6 overlay network (registry, node setup, daemon) as binary cmdlets.'
+    # The cmdlets target .NET 8 (PowerShell 7.4+); bin/vifibnet, which Start-VifibRegistry runs, is self-contained.
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
     # Exactly the cmdlet classes of Vifibnet.PowerShell.dll (checked by tests/Vifibnet.Tests/PowerShell/ManifestTests.cs).
@@ -22,5 +23,5 @@
     FunctionsToExport    = @()
     AliasesToExport      = @()
     VariablesToExport    = @()
-    PrivateData          = @{ PSData = @{ Tags = @('VPN', 'IPv6', 'overlay', 'babel', 'openvpn') } }
+    PrivateData          = @{ PSData = @{ Tags = @('VPN', 'IPv6', 'overlay', 'babel', 'openvpn', 'Linux') } }
 }

@@ -1,12 +1,16 @@
 #!/usr/bin/env pwsh
-# Build, test (xunit + Pester) and package Vifibnet on a host with pwsh.
-#   ./build.ps1                 build + xunit + Pester
-#   ./build.ps1 -Task Package   also lay out the module in out/Vifibnet (cmdlets + the vifibnet program)
+# Build, test (xunit + Pester) and package Vifibnet. scripts/install-tools.sh installs the pwsh and
+# Pester this runs with; scripts/test.sh (README's test command) calls the Package and Pester tasks.
+#   ./build.ps1                 build + xunit + package + Pester
+#   ./build.ps1 -Task Package   lay out the module in out/Vifibnet as a user gets it
+#   ./build.ps1 -Task Pester    run tests/pester against out/Vifibnet (package first)
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Pester', 'Package', 'All')]
+    [ValidateSet('Build', 'Test', 'Package', 'Pester', 'All')]
     [string] $Task = 'All',
-    [string] $Configuration = 'Release'
+    [string] $Configuration = 'Release',
+    # The module is built for one Linux runtime: the cmdlets' SQLite library and the bundled program are native.
+    [string] $Runtime = $(if ([System.Runtime.InteropServices.RuntimeInformation]::OSArchitecture -eq 'Arm64') { 'linux-arm64' } else { 'linux-x64' })
 )
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
@@ -14,20 +18,27 @@ $root = $PSScriptRoot
 $moduleDir = Join-Path $root 'out/Vifibnet'
 
 function Invoke-Build {
-    dotnet build (Join-Path $root 'Vifibnet.slnx') -c $Configuration -nologo
+    dotnet build (Join-Path $root 'Vifibnet.slnx') -c $Configuration -nologo -v quiet
     if ($LASTEXITCODE) { throw "dotnet build failed ($LASTEXITCODE)" }
 }
 
 function Invoke-Package {
     if (Test-Path $moduleDir) { Remove-Item $moduleDir -Recurse -Force }
-    # The cmdlet assembly and the vifibnet program side by side: Start-VifibRegistry runs the program from here.
-    dotnet publish (Join-Path $root 'src/Vifibnet.PowerShell') -c $Configuration -o $moduleDir -nologo
+    # The cmdlets run on the PowerShell host's own .NET; only their SQLite native library is per-runtime.
+    dotnet publish (Join-Path $root 'src/Vifibnet.PowerShell') -c $Configuration -r $Runtime --self-contained false -o $moduleDir -nologo -v quiet
     if ($LASTEXITCODE) { throw "publishing the cmdlets failed ($LASTEXITCODE)" }
-    dotnet publish (Join-Path $root 'src/Vifibnet.Cli') -c $Configuration -o $moduleDir -nologo
+    # Start-VifibRegistry runs this program: self-contained, so a host with only pwsh (no ASP.NET Core) can serve a registry.
+    dotnet publish (Join-Path $root 'src/Vifibnet.Cli') -c $Configuration -r $Runtime --self-contained true `
+        -p:PublishSingleFile=true -p:EnableCompressionInSingleFile=true -p:DebugType=none -o (Join-Path $moduleDir 'bin') -nologo -v quiet
     if ($LASTEXITCODE) { throw "publishing the vifibnet program failed ($LASTEXITCODE)" }
+    Get-ChildItem $moduleDir -Filter *.pdb | Remove-Item
     Copy-Item (Join-Path $root 'Vifibnet.psd1') $moduleDir
-    if (Test-Path (Join-Path $root 'module')) { Copy-Item (Join-Path $root 'module/*') $moduleDir -Recurse }
-    Write-Host "module laid out in $moduleDir"
+    Copy-Item (Join-Path $root 'module/*') $moduleDir -Recurse
+    # Help: MAML made from the cmdlets' XML doc comments (platyPS is not available here).
+    & (Join-Path $root 'scripts/New-MamlHelp.ps1') -Assembly (Join-Path $moduleDir 'Vifibnet.PowerShell.dll') `
+        -DocFile (Join-Path $moduleDir 'Vifibnet.PowerShell.xml') -OutFile (Join-Path $moduleDir 'en-US/Vifibnet.PowerShell.dll-Help.xml')
+    $size = (Get-ChildItem $moduleDir -Recurse -File | Measure-Object Length -Sum).Sum
+    Write-Host ("module laid out in {0} ({1:N1} MB, {2})" -f $moduleDir, ($size / 1MB), $Runtime)
 }
 
 function Invoke-XunitTests {
@@ -36,18 +47,28 @@ function Invoke-XunitTests {
 }
 
 function Invoke-PesterTests {
-    if (-not (Get-Module -ListAvailable Pester | Where-Object Version -ge '5.0')) {
-        Install-Module Pester -MinimumVersion 5.0 -Scope CurrentUser -Force
-    }
+    $pester = Join-Path $root '.tools/Pester/Pester.psd1'
+    if (-not (Test-Path $pester)) { throw "Pester is not installed in .tools: run scripts/install-tools.sh" }
+    Import-Module $pester -Force
     $env:VIFIBNET_MODULE = Join-Path $moduleDir 'Vifibnet.psd1'
-    $result = Invoke-Pester -Path (Join-Path $root 'tests/pester') -Output Detailed -PassThru
-    if ($result.FailedCount -gt 0) { throw "$($result.FailedCount) Pester test(s) failed" }
+    if (-not (Test-Path $env:VIFIBNET_MODULE)) { throw "no packaged module at $env:VIFIBNET_MODULE: run ./build.ps1 -Task Package" }
+    $config = New-PesterConfiguration
+    $config.Run.Path = Join-Path $root 'tests/pester'
+    $config.Run.PassThru = $true
+    $config.Output.Verbosity = 'Detailed'
+    $config.TestResult.Enabled = $true
+    $config.TestResult.OutputPath = Join-Path $root 'out/pester-results.xml'
+    $result = Invoke-Pester -Configuration $config
+    # A container that fails (BeforeAll) counts as failed: its tests never ran.
+    $failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
+    Write-Host ("pester: {0} passed, {1} failed, {2} skipped, {3:N0} s" -f $result.PassedCount, $failed, $result.SkippedCount, $result.Duration.TotalSeconds)
+    if ($failed -gt 0) { throw "$failed Pester test(s) or block(s) failed" }
 }
 
 switch ($Task) {
     'Build'   { Invoke-Build }
     'Test'    { Invoke-Build; Invoke-XunitTests }
-    'Pester'  { Invoke-Build; Invoke-Package; Invoke-PesterTests }
-    'Package' { Invoke-Build; Invoke-Package }
+    'Package' { Invoke-Package }
+    'Pester'  { Invoke-PesterTests }
     'All'     { Invoke-Build; Invoke-XunitTests; Invoke-Package; Invoke-PesterTests }
 }

@@ -1,17 +1,38 @@
 #!/usr/bin/env bash
-# README's test command: installs what the tests drive, builds, runs every test (as root: the mesh
-# tests need network namespaces and fail loudly, naming what is missing, when they cannot run).
+# README's test command: installs what the tests drive (Debian packages, pwsh 7.6.10, Pester 5.7.1),
+# builds, runs every xunit test (as root: the mesh tests need network namespaces and fail loudly,
+# naming what is missing, when they cannot run), packages the PowerShell module exactly as a user
+# gets it and runs every Pester test against it. The last line counts both runners.
+# Arguments go to `dotnet test` (e.g. --filter ...); VIFIBNET_PESTER=0 skips Pester, saying so.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
+bash scripts/install-tools.sh
 dotnet build Vifibnet.slnx -c Release -nologo -v quiet
-log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+xlog=$(mktemp); plog=$(mktemp)
+trap 'rm -f "$xlog" "$plog"' EXIT
 status=0
-dotnet test tests/Vifibnet.Tests -c Release --no-build -nologo --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log" || status=$?
-# One plain closing line, whatever the runner printed above (counts from its "Total tests" block).
-count() { grep -E "^ +$1: +[0-9]+" "$log" | tail -1 | grep -Eo '[0-9]+' || echo 0; }
-if grep -q '^Total tests:' "$log"; then
-  echo "tests: $(count Passed) passed, $(count Failed) failed, $(count Skipped) skipped"
+dotnet test tests/Vifibnet.Tests -c Release --no-build -nologo --logger "console;verbosity=normal" "$@" 2>&1 | tee "$xlog" || status=$?
+count() { grep -E "^ +$1: +[0-9]+" "$xlog" | tail -1 | grep -Eo '[0-9]+' || echo 0; }
+passed=$(count Passed); failed=$(count Failed); skipped=$(count Skipped)
+grep -q '^Total tests:' "$xlog" || { echo "xunit printed no totals: counting it as one failure"; failed=$((failed + 1)); }
+echo "xunit: $passed passed, $failed failed, $skipped skipped"
+if [ "${VIFIBNET_PESTER:-1}" = 0 ]; then
+  echo "PESTER NOT RUN (VIFIBNET_PESTER=0)"
+else
+  pstatus=0
+  .tools/pwsh/pwsh -NoProfile -NonInteractive -File build.ps1 -Task Package || pstatus=$?
+  [ $pstatus -eq 0 ] && { .tools/pwsh/pwsh -NoProfile -NonInteractive -File build.ps1 -Task Pester 2>&1 | tee "$plog" || pstatus=$?; }
+  line=$(grep -E '^pester: [0-9]+ passed' "$plog" | tail -1 || true)
+  if [ -z "$line" ]; then
+    echo "pester: packaging or the Pester run failed before counting: one failure"; failed=$((failed + 1))
+  else
+    echo "$line"
+    passed=$((passed + $(echo "$line" | awk '{print $2}'))); failed=$((failed + $(echo "$line" | awk '{print $4}')))
+    skipped=$((skipped + $(echo "$line" | awk '{print $6}')))
+  fi
+  [ $pstatus -eq 0 ] || status=1
 fi
+[ "$failed" -eq 0 ] || status=1
+echo "tests: $passed passed, $failed failed, $skipped skipped"
 exit $status

@@ -1,15 +1,11 @@
-# Pester 5 tests for Register-VifibNode and Get-VifibNodeIdentity against a real registry process.
+# Register-VifibNode and Get-VifibNodeIdentity against a real registry process (served by a registry job).
 BeforeAll {
-    $module = $env:VIFIBNET_MODULE
-    if (-not $module) { $module = Join-Path $PSScriptRoot '../../out/Vifibnet/Vifibnet.psd1' }
-    Import-Module $module -Force
-    $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
-    $listener.Start(); $script:port = $listener.LocalEndpoint.Port; $listener.Stop()
+    Import-Module (Join-Path $PSScriptRoot 'VifibTestUtils.psm1') -Force
+    Import-Module (Get-VifibModulePath) -Force
+    $script:port = Get-FreePort
     $script:net = New-VifibRegistry -Path "$TestDrive/net" -Network 2001:db8:42::/48
-    $script:job = Start-VifibRegistry -Port $port -Db $net.DbPath -Ca $net.CaPath -Key $net.KeyPath `
-        -Bootstrap '0000000000000111 198.51.100.9 1194 udp' -LogLevel 1 -AsJob
-    $deadline = (Get-Date).AddSeconds(30)
-    while (-not ((Receive-Job $job -Keep) -match 'listening') -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 200 }
+    $script:job = $net | Start-VifibRegistry -Port $port -Bootstrap '0000000000000111 198.51.100.9 1194 udp' -LogLevel 1 -AsJob
+    Wait-RegistryListening $job
 }
 
 AfterAll {
@@ -20,17 +16,14 @@ AfterAll {
 Describe 'Register-VifibNode' {
     It 'registers with an admin token over IPv4 and IPv6' -ForEach @(@{ Server = '127.0.0.1' }, @{ Server = '::1' }) {
         $dir = "$TestDrive/node-$($Server -replace '[:.]', '')"
-        $token = (New-VifibToken -Db $net.DbPath).Token
-        $result = Register-VifibNode -Server $Server -Port $port -Path $dir -Token $token -Attribute @{ O = 'Example' }
+        $result = $net | New-VifibToken | Register-VifibNode -Server $Server -Port $port -Path $dir -Attribute @{ O = 'Example' }
         $result.Stage | Should -Be 'Complete'
-        $result.Network.ToString() | Should -Be '2001:db8:42::/48'
-        $result.NodeAddress | Should -Not -BeNullOrEmpty
+        $result.Network | Should -Be '2001:db8:42::/48'
+        $result.OverlayAddress | Should -Match '^2001:db8:42:'
         Test-Path "$dir/ca.pem", "$dir/cert.key", "$dir/cert.crt", "$dir/peers.db" | Should -Be @($true, $true, $true, $true)
         (Get-Item "$dir/cert.key").UnixFileMode | Should -Be 'UserRead, UserWrite'
-        if (Get-Command openssl -ErrorAction SilentlyContinue) {
-            openssl verify -CAfile "$dir/ca.pem" "$dir/cert.crt" | Should -Match ': OK'
-        }
-        ($result | Get-VifibNodeIdentity).Address | Should -Be $result.NodeAddress
+        openssl verify -CAfile "$dir/ca.pem" "$dir/cert.crt" | Should -Match ': OK'
+        ($result | Get-VifibNodeIdentity).OverlayAddress | Should -Be $result.OverlayAddress
     }
 
     It 'writes nothing with -WhatIf' {
@@ -61,17 +54,46 @@ Describe 'Register-VifibNode' {
 
     It 'reuses the key and certificate on a re-run' {
         $dir = "$TestDrive/rerun"
-        Register-VifibNode -Server 127.0.0.1 -Port $port -Path $dir -Token (New-VifibToken -Db $net.DbPath).Token | Out-Null
+        $net | New-VifibToken | Register-VifibNode -Server 127.0.0.1 -Port $port -Path $dir | Out-Null
         $cert = Get-Content "$dir/cert.crt" -Raw
         $again = Register-VifibNode -Server 127.0.0.1 -Port $port -Path $dir -Token 'unused-when-valid'
         $again.Actions | Should -Contain 'peers.db: kept as it is (an existing peer DB is never replaced)'
         Get-Content "$dir/cert.crt" -Raw | Should -Be $cert
     }
+
+    It 'without -Token in a PowerShell that cannot ask, fails at once and writes nothing' {
+        # This suite runs under pwsh -NonInteractive.
+        { Register-VifibNode -Server 127.0.0.1 -Port $port -Path "$TestDrive/noni" -Email ops@example.com } |
+            Should -Throw -ErrorId 'RegisterVifibNodeTokenMissing,Vifibnet.PowerShell.RegisterVifibNodeCommand'
+        Test-Path "$TestDrive/noni" | Should -BeFalse
+    }
+
+    It 'without -Token inside Start-Job, fails instead of blocking forever' {
+        $module = Get-VifibModulePath
+        $started = Get-Date
+        $bg = Start-Job { Import-Module $using:module; Register-VifibNode -Server 127.0.0.1 -Port $using:port -Path "$using:TestDrive/injob" }
+        $finished = Wait-Job $bg -Timeout 60
+        $finished | Should -Not -BeNullOrEmpty -Because 'the job must not wait for an answer nobody can give'
+        $bg.State | Should -Be 'Failed'
+        $bg.ChildJobs[0].JobStateInfo.Reason.Message | Should -Match 'cannot ask'
+        Remove-Job $bg -Force
+        Test-Path "$TestDrive/injob/ca.pem" | Should -BeFalse
+    }
 }
 
 Describe 'Get-VifibNodeIdentity' {
-    It 'names a directory without node files' {
-        { Get-VifibNodeIdentity -Path "$TestDrive/empty" } |
-            Should -Throw -ErrorId 'GetVifibNodeIdentityUnreadable,Vifibnet.PowerShell.GetVifibNodeIdentityCommand'
+    It 'names a directory without node files, and goes on with the next piped one' {
+        $good = "$TestDrive/node-127001"
+        $ids = "$TestDrive/empty", $good | Get-VifibNodeIdentity -ErrorVariable failed -ErrorAction SilentlyContinue
+        @($ids).Count | Should -Be 1
+        $ids.Path | Should -Be $good
+        $failed[0].FullyQualifiedErrorId | Should -Be 'GetVifibNodeIdentityUnreadable,Vifibnet.PowerShell.GetVifibNodeIdentityCommand'
+    }
+
+    It 'serialises prefixes and addresses as text' {
+        $json = Get-VifibNodeIdentity "$TestDrive/node-127001" | ConvertTo-Json | ConvertFrom-Json
+        $json.Network | Should -Be '2001:db8:42::/48'
+        $json.OverlayAddress | Should -Match '^2001:db8:42:[0-9a-f:]+$'
+        $json.Prefix | Should -Match '^[01]{16}$'
     }
 }

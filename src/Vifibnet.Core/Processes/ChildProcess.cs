@@ -49,7 +49,8 @@ public sealed class ChildProcess : IDisposable
             UseShellExecute = false,
         };
         foreach (var a in args) info.ArgumentList.Add(a);
-        logger.Trace($"starting {name}: {program} {string.Join(' ', info.ArgumentList)}");
+        var commandLine = $"{program} {string.Join(' ', info.ArgumentList)}";
+        logger.Trace($"starting {name}: {commandLine}");
         StreamWriter? log = null;
         if (logFile is not null)
         {
@@ -59,13 +60,13 @@ public sealed class ChildProcess : IDisposable
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         try
         {
-            process.Start();
+            ProcessSpawner.Start(process);
         }
         catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException)
         {
             log?.Dispose();
             process.Dispose();
-            throw new CommandFailedException($"{program} {string.Join(' ', info.ArgumentList)}", -1, e.Message);
+            throw new CommandFailedException(commandLine, -1, e.Message);
         }
         var child = new ChildProcess(name, process, log, onLine);
         process.OutputDataReceived += (_, e) => child.Append(e.Data);

@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using Vifibnet.Tests.PowerShell;
+using Vifibnet.Tests.Support;
 
 namespace Vifibnet.Tests.Architecture;
 
@@ -10,7 +10,7 @@ namespace Vifibnet.Tests.Architecture;
 /// </summary>
 public sealed partial class LayeringTests
 {
-    static readonly string Root = CmdletMetadata.RepoRoot;
+    static readonly string Root = RepoRoot.Path;
     static readonly string CoreDir = Path.Combine(Root, "src", "Vifibnet.Core");
 
     [Fact]

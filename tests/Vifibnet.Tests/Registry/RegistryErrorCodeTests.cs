@@ -1,4 +1,5 @@
 using Vifibnet.Protocol;
+using Vifibnet.Tests.Support;
 
 namespace Vifibnet.Tests.Registry;
 
@@ -15,7 +16,7 @@ public sealed class RegistryErrorCodeTests
     [Fact]
     public void EveryWireSpellingIsDocumentedInTheProtocol()
     {
-        var protocol = File.ReadAllText(Path.Combine(PowerShell.CmdletMetadata.RepoRoot, "docs", "protocol.md"));
+        var protocol = File.ReadAllText(Path.Combine(RepoRoot.Path, "docs", "protocol.md"));
 
         Assert.All(Enum.GetValues<RegistryErrorCode>(), code => Assert.Contains($"`{code.ToWire()}`", protocol));
     }

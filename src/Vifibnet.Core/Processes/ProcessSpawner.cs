@@ -1,0 +1,67 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace Vifibnet.Processes;
+
+/// <summary>
+/// Starts long-running children so that they never outlive this process: each is started through
+/// util-linux's `setpriv --pdeathsig TERM`, so the kernel sends it SIGTERM when we die, even by
+/// SIGKILL (a pwsh killed by systemd, a script that exits with a job running). The death signal is
+/// tied to the thread that forked the child, not the process: a thread-pool thread that retires
+/// would take the children with it. So every start happens on one thread that lives as long as
+/// the process.
+/// </summary>
+public static class ProcessSpawner
+{
+    const string Setpriv = "/usr/bin/setpriv";
+    static readonly BlockingCollection<Action> starts = new();
+    static readonly Lazy<bool> canTieToParent = new(() => File.Exists(Setpriv));
+
+    static ProcessSpawner()
+    {
+        var thread = new Thread(() => { foreach (var start in starts.GetConsumingEnumerable()) start(); })
+        {
+            IsBackground = true,
+            Name = "vifibnet child starter",
+        };
+        thread.Start();
+    }
+
+    /// <summary>False when setpriv is missing: children are started plainly and could outlive us.</summary>
+    public static bool TiesChildrenToParent => canTieToParent.Value;
+
+    /// <summary>Starts <paramref name="process"/> (its StartInfo as given), tied to this process's life.</summary>
+    public static void Start(Process process)
+    {
+        // A program that cannot be found is started plainly, so Process.Start names it in its own error.
+        if (TiesChildrenToParent && Exists(process.StartInfo.FileName))
+        {
+            var info = process.StartInfo;
+            var program = info.FileName;
+            info.FileName = Setpriv;
+            info.ArgumentList.Insert(0, "--pdeathsig");
+            info.ArgumentList.Insert(1, "TERM");
+            info.ArgumentList.Insert(2, "--");
+            info.ArgumentList.Insert(3, program);
+        }
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        starts.Add(() =>
+        {
+            try
+            {
+                process.Start();
+                done.SetResult();
+            }
+            catch (Exception e)
+            {
+                done.SetException(e);
+            }
+        });
+        done.Task.GetAwaiter().GetResult();
+    }
+
+    static bool Exists(string program) => program.Contains('/')
+        ? File.Exists(program)
+        : (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Any(dir => File.Exists(Path.Combine(dir, program)));
+}

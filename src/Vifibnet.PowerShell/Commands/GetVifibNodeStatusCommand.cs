@@ -1,0 +1,33 @@
+using System.Management.Automation;
+using Vifibnet.Node;
+
+namespace Vifibnet.PowerShell;
+
+/// <summary>The running node at a glance: identity, advertised address and its source, tunnels, UPnP, the registry's last word.</summary>
+/// <remarks>
+/// <para>Asks the node daemon through the control socket in its state directory, as `vifibnet status` does. The address source is --ip, upnp, learned (seen by our peers' servers) or none.</para>
+/// </remarks>
+/// <example><code>Get-VifibNodeStatus</code><para>The status of the node in /var/lib/vifibnet.</para></example>
+/// <example><code>Register-VifibNode ::1 8000 -Path ./node1 -Token $t | Get-VifibNodeStatus</code><para>The status of the node just registered, once it runs.</para></example>
+[Cmdlet(VerbsCommon.Get, "VifibNodeStatus")]
+[OutputType(typeof(VifibNodeStatus))]
+public sealed class GetVifibNodeStatusCommand : VifibCmdlet
+{
+    /// <summary>The node's state directory (default /var/lib/vifibnet).</summary>
+    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string Path { get; set; } = Configuration.NodeOptions.DefaultStateDir;
+
+    protected override void ProcessRecord()
+    {
+        var state = FileSystemPath(Path);
+        try
+        {
+            WriteObject(VifibNodeStatus.From(RunAndPump(cancel => NodeControl.GetStatusAsync(state)), state));
+        }
+        catch (Exception e) when (e is NodeNotRunningException or NodeDaemonException)
+        {
+            WriteFailure(e, state);
+        }
+    }
+}
