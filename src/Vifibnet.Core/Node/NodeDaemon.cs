@@ -29,6 +29,8 @@ public sealed class NodeDaemon
 
     readonly NodeOptions options;
     readonly NodePaths paths;
+    readonly BabelSettings babelSettings;
+    readonly OpenVpnSettings openVpnSettings;
     readonly ITunnelPolicy policy;
     IRegistryClient? registry;
     bool ownsRegistry;
@@ -61,6 +63,8 @@ public sealed class NodeDaemon
         portForwarderOverride = portForwarder;
         this.options = options.Validate();
         paths = NodePaths.Of(options);
+        babelSettings = ChildSettings.Babel(options, paths);
+        openVpnSettings = ChildSettings.OpenVpn(options, paths);
         this.registry = registry;
         this.policy = policy ?? new TunnelPolicy();
         rootLog = this.log = log;
@@ -95,7 +99,7 @@ public sealed class NodeDaemon
             }
             Directory.CreateDirectory(paths.RunDir);
             NodeStartup.KillLeftovers(paths, log);
-            HookScript.Write(paths.HookScript, Tools.Find(Tools.Ip));
+            HookScript.Write(openVpnSettings.HookScript, Tools.Find(Tools.Ip));
             db = PeerDb.Open(options.PeerDbPath, log.For("peers"));
             db.ResetUsed();
             db.Remove(Identity.Prefix.ToBinary());
@@ -103,14 +107,14 @@ public sealed class NodeDaemon
             log.Info($"node {Identity.Prefix.ToBinary()} ({Identity.Address}) on network {Identity.Network}; {db.Count} peers known");
             control = ControlServer.Start(options.ControlSocketPath, HandleControlAsync, log.For("control"));
             OverlayInterface.Add(Identity.Address);
-            servers = NodeServers.Start(options, paths, log.For("openvpn"));
+            servers = NodeServers.Start(options.Servers, openVpnSettings, log.For("openvpn"));
             StartPortForwarding();
-            babelArgs = BabelArguments.Build(options, paths, Identity.Network, Identity.Subnet, Identity.Address,
+            babelArgs = BabelArguments.Build(babelSettings, Identity.Network, Identity.Subnet, Identity.Address,
                 [.. servers.Devices, .. TunnelManager.AllDevices(options.ConnectionCount), .. options.Interfaces]);
-            babel = BabelProcess.Start(babelArgs, paths, log.For("babeld"));
+            babel = BabelProcess.Start(babelArgs, babelSettings, log.For("babeld"));
             tunnels = new TunnelManager(Identity.Network, Identity.Prefix.ToBinary(), options.Interfaces, options.ConnectionCount,
-                options.RefreshRate, options.TunnelRefresh, db, new OpenVpnTunnelLauncher(options, paths, log.For("openvpn")),
-                policy, c => BabelControl.DumpRoutesAsync(paths.BabeldSocket, c), Random.Shared, log.For("tunnels"),
+                options.RefreshRate, options.TunnelRefresh, db, new OpenVpnTunnelLauncher(openVpnSettings, log.For("openvpn")),
+                policy, c => BabelControl.DumpRoutesAsync(babelSettings.Socket, c), Random.Shared, log.For("tunnels"),
                 servers.ConnectedPeersAsync);
             if (options.Ips.Count == 0 && db.GetConfig("external-ip") is { } remembered && IPAddress.TryParse(remembered, out var ip))
                 externalIp = ip;
@@ -176,9 +180,9 @@ public sealed class NodeDaemon
         await servers!.RestartExitedAsync();
         if (babel!.Process.HasExited && DateTimeOffset.UtcNow - babel.Process.Started >= NodeServers.MinimumLifetime)
         {
-            log.Error($"babeld exited with code {babel.Process.Exited.Result}; restarting it (see {paths.BabeldLog})");
+            log.Error($"babeld exited with code {babel.Process.Exited.Result}; restarting it (see {babelSettings.LogFile})");
             babel.Dispose();
-            babel = BabelProcess.Start(babelArgs!, paths, log.For("babeld"));
+            babel = BabelProcess.Start(babelArgs!, babelSettings, log.For("babeld"));
         }
     }
 
@@ -260,7 +264,7 @@ public sealed class NodeDaemon
     public async Task<IReadOnlyList<TunnelInfo>> GetTunnelsAsync(CancellationToken cancel)
     {
         var clients = tunnels?.Snapshot() ?? [];
-        var served = servers is null ? [] : await servers.SnapshotAsync(BabelRoute.CountInstalledByDevice(await BabelControl.DumpRoutesAsync(paths.BabeldSocket, cancel)), cancel);
+        var served = servers is null ? [] : await servers.SnapshotAsync(BabelRoute.CountInstalledByDevice(await BabelControl.DumpRoutesAsync(babelSettings.Socket, cancel)), cancel);
         return [.. clients, .. served];
     }
 

@@ -23,14 +23,14 @@ public sealed class PeerUpdater(IRegistryClient registry, PeerDb db, string self
             log.Debug($"declared {address} to the registry");
         }
         var peers = (await registry.GetPeerListAsync(PeerListSize, cancel)).Where(p => p.Prefix != selfPrefix).ToList();
-        var added = db.AddOrUpdate(peers);
+        var added = db.AddOrUpdate(peers.Select(p => new Peer(p.Prefix, p.Address)));
         var bootstrap = false;
         if (db.Count == 0)
         {
             var boot = await registry.GetBootstrapPeerAsync(cancel);
             if (boot is not null && boot.Prefix != selfPrefix)
             {
-                db.AddBootstrap(boot);
+                db.AddBootstrap(new Peer(boot.Prefix, boot.Address));
                 bootstrap = true;
                 added++;
                 log.Info($"peer DB was empty: added bootstrap peer {boot.Prefix}");

@@ -165,7 +165,7 @@ public sealed class NodeSetup(Logger log, HttpClient? http = null)
         AtomicFile.Write(path, temp =>
         {
             using var db = PeerDb.Open(temp);
-            if (bootstrap is not null) db.AddBootstrap(bootstrap);
+            if (bootstrap is not null) db.AddBootstrap(new Peer(bootstrap.Prefix, bootstrap.Address));
         });
         foreach (var suffix in new[] { "-wal", "-shm" })
             foreach (var stale in Directory.GetFiles(Path.GetDirectoryName(path)!, Path.GetFileName(path) + ".tmp-*" + suffix))

@@ -2,7 +2,6 @@ using System.Net;
 using Vifibnet.Addressing;
 using Vifibnet.Logging;
 using Vifibnet.Peers;
-using Vifibnet.Protocol;
 using Vifibnet.Routing;
 
 namespace Vifibnet.Tunnels;
@@ -133,7 +132,7 @@ public sealed class TunnelManager
             if (device is null || !addresses.TryGetValue(peer, out var address)) continue;
             try
             {
-                var handle = launcher.Start(device, new PeerEntry(peer, address));
+                var handle = launcher.Start(device, new Peer(peer, address));
                 lock (gate) tunnels[peer] = new Tunnel(peer, address, handle, DateTimeOffset.UtcNow);
                 db.MarkUsed(peer);
                 opened.Add(peer);

@@ -51,7 +51,7 @@ public sealed class TestNetwork : IDisposable
     public static void SeedPeers(string dir, IEnumerable<(int Node, string Address)> peers)
     {
         using var db = PeerDb.Open(Path.Combine(dir, "peers.db"));
-        db.AddOrUpdate(peers.Select(p => new PeerEntry(PrefixOf(p.Node), p.Address)));
+        db.AddOrUpdate(peers.Select(p => new Peer(PrefixOf(p.Node), p.Address)));
     }
 
     public void Dispose()

@@ -19,7 +19,7 @@ public sealed class PeerDbTests : IDisposable
     public void NewPeersAreUnusedAndReturnedAsCandidates()
     {
         using var db = PeerDb.Open(DbPath);
-        Assert.Equal(2, db.AddOrUpdate([new PeerEntry("0001", "198.51.100.1,1194,udp"), new PeerEntry("0010", "198.51.100.2,1194,udp")]));
+        Assert.Equal(2, db.AddOrUpdate([new Peer("0001", "198.51.100.1,1194,udp"), new Peer("0010", "198.51.100.2,1194,udp")]));
         Assert.Equal(2, db.Count);
         Assert.Equal(["0001", "0010"], db.Unused().Select(p => p.Prefix));
         Assert.Equal(PeerState.Unused, db.Find("0001")!.State);
@@ -29,7 +29,7 @@ public sealed class PeerDbTests : IDisposable
     public void UsedPeerIsNoCandidateUntilMarkedUnused()
     {
         using var db = PeerDb.Open(DbPath);
-        db.AddOrUpdate(new PeerEntry("0001", "198.51.100.1,1194,udp"));
+        db.AddOrUpdate(new Peer("0001", "198.51.100.1,1194,udp"));
         db.MarkUsed("0001");
         Assert.Equal(PeerState.Used, db.Find("0001")!.State);
         Assert.Empty(db.Unused());
@@ -42,9 +42,9 @@ public sealed class PeerDbTests : IDisposable
     public void UpdateKeepsUsedAndChangesAddress()
     {
         using var db = PeerDb.Open(DbPath);
-        db.AddOrUpdate(new PeerEntry("0001", "198.51.100.1,1194,udp"));
+        db.AddOrUpdate(new Peer("0001", "198.51.100.1,1194,udp"));
         db.MarkUsed("0001");
-        Assert.Equal(0, db.AddOrUpdate([new PeerEntry("0001", "203.0.113.9,1195,tcp-client")]));
+        Assert.Equal(0, db.AddOrUpdate([new Peer("0001", "203.0.113.9,1195,tcp-client")]));
         var peer = db.Find("0001")!;
         Assert.Equal(PeerState.Used, peer.State);
         Assert.Equal("203.0.113.9,1195,tcp-client", peer.Address);
@@ -55,7 +55,7 @@ public sealed class PeerDbTests : IDisposable
     {
         var clock = new ManualClock();
         using var db = PeerDb.Open(DbPath, clock: clock);
-        db.AddOrUpdate(new PeerEntry("0001", "198.51.100.1,1194,udp"));
+        db.AddOrUpdate(new Peer("0001", "198.51.100.1,1194,udp"));
         db.MarkUsed("0001");
         db.Flag("0001", TimeSpan.FromMinutes(5));
         Assert.Equal(PeerState.Flagged, db.Find("0001")!.State);
@@ -71,7 +71,7 @@ public sealed class PeerDbTests : IDisposable
     public void BlacklistedPeerIsNeverACandidate()
     {
         using var db = PeerDb.Open(DbPath);
-        db.AddOrUpdate(new PeerEntry("0001", "198.51.100.1,1194,udp"));
+        db.AddOrUpdate(new Peer("0001", "198.51.100.1,1194,udp"));
         db.MarkUsed("0001");
         db.Blacklist("0001");
         Assert.Equal(PeerState.Blacklisted, db.Find("0001")!.State);
@@ -85,7 +85,7 @@ public sealed class PeerDbTests : IDisposable
     {
         using (var db = PeerDb.Create(DbPath))
         {
-            db.AddBootstrap(new PeerEntry("0001", "198.51.100.1,1194,udp"));
+            db.AddBootstrap(new Peer("0001", "198.51.100.1,1194,udp"));
             db.MarkUsed("0001");
             db.SetConfig("ip", "198.51.100.7");
         }
@@ -105,7 +105,7 @@ public sealed class PeerDbTests : IDisposable
         var warnings = new List<LogRecord>();
         using var db = PeerDb.Open(DbPath, new Logger(LogLevel.Trace, warnings.Add));
         Assert.Equal(0, db.Count);
-        db.AddOrUpdate(new PeerEntry("0001", "198.51.100.1,1194,udp"));
+        db.AddOrUpdate(new Peer("0001", "198.51.100.1,1194,udp"));
         Assert.Equal(garbage, File.ReadAllText(DbPath + ".bak"));
         var warning = Assert.Single(warnings, w => w.Level == LogLevel.Warning);
         Assert.Contains(DbPath, warning.Message);
@@ -123,7 +123,7 @@ public sealed class PeerDbTests : IDisposable
 
     static string Prefix(int n) => new Vifibnet.Addressing.NodePrefix(n, 16).ToBinary();
 
-    static PeerEntry Peer(int n) => new(Prefix(n), $"198.51.100.{n % 250 + 1},1194,udp");
+    static Peer Peer(int n) => new(Prefix(n), $"198.51.100.{n % 250 + 1},1194,udp");
 
     int FlagRows()
     {
