@@ -17,7 +17,8 @@ public sealed class NodeUpnpTests
         Requires.Tool("openvpn", "openvpn");
         Requires.Tool("babeld", "babeld");
         using var net = MiniUpnpdTests.NewHomeNetwork();
-        var files = TestCertificates.Write(net.Directory);
+        using var certificates = new TestCertificates();
+        var files = certificates.Write(net.Directory, 1);
         var state = Directory.CreateDirectory(Path.Combine(net.Directory, "state")).FullName;
         var logs = Directory.CreateDirectory(Path.Combine(net.Directory, "log")).FullName;
         var output = Path.Combine(net.Directory, "node.out");

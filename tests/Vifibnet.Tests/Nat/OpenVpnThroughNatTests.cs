@@ -22,7 +22,8 @@ public sealed class OpenVpnThroughNatTests
         var openvpn = Requires.Tool("openvpn", "openvpn");
         Requires.Tool("ping", "iputils-ping");
         using var net = MiniUpnpdTests.NewHomeNetwork();
-        var files = TestCertificates.Write(net.Directory);
+        using var certificates = new TestCertificates();
+        var files = certificates.Write(net.Directory, 1);
         var log = new LogCapture();
         using var forwarder = new PortForwarder([new ForwardedPort(1194, serverProtocol)], MiniUpnpdTests.Options(net), log.Logger);
         var advertised = Assert.Single(await forwarder.StartAsync(default));
@@ -64,7 +65,7 @@ public sealed class OpenVpnThroughNatTests
         Assert.DoesNotContain("dnat", net.Rules());
     }
 
-    static string[] Common(TestCertificates f, string device) =>
+    static string[] Common(CertificateFiles f, string device) =>
     [
         "--dev", device, "--dev-type", "tap", "--ca", f.Ca, "--cert", f.Cert, "--key", f.Key, "--dh", "none",
         "--ping", "1", "--ping-exit", "30", "--verb", "3", "--connect-retry", "1", "--connect-retry-max", "30",

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Vifibnet.Certificates;
 using Vifibnet.Lab;
 using Vifibnet.Processes;
 using Vifibnet.Tests.Node;
@@ -18,6 +19,7 @@ public sealed class NodeMeshBed : IDisposable
     readonly string?[] dirs;
     readonly string[] ns;
     readonly ChildProcess?[] daemons;
+    readonly string bridge;
 
     public NetworkLab Lab { get; }
     public int Count { get; }
@@ -31,7 +33,7 @@ public sealed class NodeMeshBed : IDisposable
         dirs = new string?[count + 1];
         ns = new string[count + 1];
         daemons = new ChildProcess?[count + 1];
-        var bridge = lab.CreateBridge("br");
+        bridge = lab.CreateBridge("br");
         for (var n = 1; n <= count; n++)
         {
             dirs[n] = network.MakeNode(n);
@@ -39,13 +41,16 @@ public sealed class NodeMeshBed : IDisposable
         }
     }
 
-    /// <summary>Builds the lab and the node directories; fails loudly (root, openvpn, babeld) when it cannot here.</summary>
-    public static NodeMeshBed Create(int count, ITestOutputHelper output)
+    /// <summary>
+    /// Builds the lab and the node directories, with certificates from a CA made here or from
+    /// <paramref name="ca"/> (a registry's); fails loudly (root, openvpn, babeld) when it cannot here.
+    /// </summary>
+    public static NodeMeshBed Create(int count, ITestOutputHelper output, CertificateAuthority? ca = null)
     {
         Requires.Root();
         Requires.Tool("openvpn", "openvpn");
         Requires.Tool("babeld", "babeld");
-        var network = new TestNetwork();
+        var network = new TestNetwork(ca);
         NetworkLab? lab = null;
         try
         {
@@ -59,6 +64,9 @@ public sealed class NodeMeshBed : IDisposable
             throw;
         }
     }
+
+    /// <summary>A temporary directory removed with the bed (the node directories are in it).</summary>
+    public string Root => network.Root;
 
     public string Dir(int n) => dirs[n]!;
     public string Namespace(int n) => ns[n];
@@ -75,10 +83,15 @@ public sealed class NodeMeshBed : IDisposable
         }
     }
 
+    /// <summary>Another host on the bridge (a registry, say): its namespace.</summary>
+    public string AddHost(string name, string cidr) => Lab.AddHost(name, cidr, bridge);
+
     /// <summary>Starts node n: `vifibnet node -s DIR -l DIR --ip 198.51.100.n 1194 udp` and <paramref name="options"/>.</summary>
-    public ChildProcess Start(int n, params string[] options) =>
-        daemons[n] = Lab.Start(ns[n], $"node {n}", CliProgram.Dotnet,
-            [CliProgram.Dll, "node", "-s", Dir(n), "-l", Dir(n), "--ip", $"198.51.100.{n}", "1194", "udp", .. options],
+    public ChildProcess Start(int n, params string[] options) => StartWithoutIp(n, ["--ip", $"198.51.100.{n}", "1194", "udp", .. options]);
+
+    /// <summary>Starts node n without --ip: it learns its address from the servers it reaches.</summary>
+    public ChildProcess StartWithoutIp(int n, params string[] options) =>
+        daemons[n] = Lab.Start(ns[n], $"node {n}", CliProgram.Dotnet, [CliProgram.Dll, "node", "-s", Dir(n), "-l", Dir(n), .. options],
             Path.Combine(Dir(n), "console.log"));
 
     /// <summary>Waits until each of nodes 1..<paramref name="count"/> pings every other's overlay address.</summary>
