@@ -65,9 +65,9 @@ public sealed class NodeAuthenticator(X509Certificate2 ca, TimeSpan window, Time
         X509Certificate2 cert;
         try
         {
-            cert = new X509Certificate2(Convert.FromBase64String(base64));
+            cert = CertificateReader.FromBase64Der(base64);
         }
-        catch (Exception e) when (e is FormatException or CryptographicException)
+        catch (CertificateException e)
         {
             throw new RequestRefusedException(RegistryErrorCode.CertificateUntrusted, $"{NodeRequestSignature.CertificateHeader} is not a base64 DER certificate: {e.Message}", e);
         }
