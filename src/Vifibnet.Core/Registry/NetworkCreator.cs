@@ -47,7 +47,7 @@ public static class NetworkCreator
         try
         {
             ca.Save(caPath + stamp, keyPath + stamp);
-            using (new RegistryDb(dbPath + stamp)) { }
+            using (var db = new RegistryDb(dbPath + stamp)) db.BindToCa(CertificateFingerprint.Of(ca.Certificate));
             foreach (var suffix in new[] { "-wal", "-shm" }) File.Delete(dbPath + suffix);
             File.Move(keyPath + stamp, keyPath, overwrite: true);
             File.Move(caPath + stamp, caPath, overwrite: true);

@@ -38,6 +38,39 @@ static class RegistrySchema
         INSERT OR IGNORE INTO config (name, value) VALUES ('schema', '1');
         """;
 
+    /// <summary>The config row holding the fingerprint of the CA this DB belongs to.</summary>
+    public const string CaFingerprintKey = "ca_fingerprint";
+
+    /// <summary>Refuses an existing file that is not a registry DB (empty, or another program's tables).</summary>
+    public static void CheckIsRegistryDb(SqliteConnection connection, string path)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('config', 'token', 'cert', 'peer')";
+        if (command.ExecuteScalar() is not long tables || tables != 4)
+            throw new RegistryDbUnavailableException(
+                $"'{path}' is not a registry DB (it lacks the registry's tables): check --db; vifibnet new-registry / New-VifibRegistry creates one",
+                null, RegistryDbProblem.NotARegistryDb);
+    }
+
+    public static string? GetConfig(SqliteConnection connection, SqliteTransaction? transaction, string name)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT value FROM config WHERE name = $name";
+        command.Parameters.AddWithValue("$name", name);
+        return command.ExecuteScalar() as string;
+    }
+
+    public static void SetConfig(SqliteConnection connection, SqliteTransaction transaction, string name, string value)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "INSERT INTO config (name, value) VALUES ($name, $value) ON CONFLICT (name) DO UPDATE SET value = excluded.value";
+        command.Parameters.AddWithValue("$name", name);
+        command.Parameters.AddWithValue("$value", value);
+        command.ExecuteNonQuery();
+    }
+
     public static void Apply(SqliteConnection connection)
     {
         using var command = connection.CreateCommand();
