@@ -20,6 +20,8 @@ public enum RegistryErrorCode
     AuthenticationMissing,
     CertificateUntrusted,
     CertificateExpired,
+    /// <summary>Issued by this CA, but the registry has no record of it (deleted by the admin, or from a lost DB).</summary>
+    CertificateUnknown,
     SignatureInvalid,
     TimestampOutOfWindow,
     RequestReplayed,

@@ -81,8 +81,32 @@ public sealed class RegistryService
         return new CertificateResponse(pem, prefix.ToBinary(), subnet.ToString());
     }
 
-    public AuthenticatedNode Authenticate(string method, string pathAndQuery, string? certificate, string? timestamp, string? nonce, string? signature, ReadOnlySpan<byte> body) =>
-        authenticator.Authenticate(method, pathAndQuery, certificate, timestamp, nonce, signature, body);
+    /// <summary>
+    /// A signed request from a node whose certificate is the one recorded for its prefix: a certificate
+    /// the CA signed but the registry no longer holds (row deleted, prefix re-issued) is refused.
+    /// </summary>
+    public AuthenticatedNode Authenticate(string method, string pathAndQuery, string? certificate, string? timestamp, string? nonce, string? signature, ReadOnlySpan<byte> body)
+    {
+        var node = authenticator.Authenticate(method, pathAndQuery, certificate, timestamp, nonce, signature, body);
+        var recorded = db.Read(c => PrefixAllocator.RecordedCertificate(c, node.Prefix));
+        if (recorded is null || !RecordedMatches(recorded, node.Certificate))
+            throw new RequestRefusedException(RegistryErrorCode.CertificateUnknown,
+                $"certificate {node.Prefix.ToCommonName()} (serial {node.Certificate.SerialNumber}) is not one this registry has on record: it was revoked or replaced; register again");
+        return node;
+    }
+
+    static bool RecordedMatches(string pem, X509Certificate2 presented)
+    {
+        try
+        {
+            using var recorded = X509Certificate2.CreateFromPem(pem);
+            return recorded.RawData.AsSpan().SequenceEqual(presented.RawData);
+        }
+        catch (CryptographicException)
+        {
+            return false;
+        }
+    }
 
     public PrivateAddressResponse GetPrivateAddress(AuthenticatedNode node) => new(Options.PrivateAddress?.ToString());
 
