@@ -51,6 +51,8 @@ function Invoke-PesterTests {
     if (-not (Test-Path $pester)) { throw "Pester is not installed in .tools: run scripts/install-tools.sh" }
     Import-Module $pester -Force
     $env:VIFIBNET_MODULE = Join-Path $moduleDir 'Vifibnet.psd1'
+    # Tests start child PowerShells (a script that exits, a pwsh killed with SIGTERM): the same pwsh as this one.
+    $env:VIFIBNET_PWSH = if (Test-Path (Join-Path $root '.tools/bin/pwsh')) { Join-Path $root '.tools/bin/pwsh' } else { (Get-Process -Id $PID).Path }
     if (-not (Test-Path $env:VIFIBNET_MODULE)) { throw "no packaged module at $env:VIFIBNET_MODULE: run ./build.ps1 -Task Package" }
     $config = New-PesterConfiguration
     $config.Run.Path = Join-Path $root 'tests/pester'

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the PowerShell the module is tested in (pwsh 7.6.10, NuGet's PowerShell dotnet tool) and
 # Pester 5.7.1 (NuGet package) under .tools/, when missing. Idempotent; needs only the .NET SDK.
-#   .tools/pwsh/pwsh           the pwsh the tests run
+#   .tools/bin/pwsh            the pwsh the tests run: `exec dotnet pwsh.dll`, one process (the tool's
+#                              own shim starts pwsh as a child, so a signal sent to it would miss pwsh)
 #   .tools/Pester/Pester.psd1  the Pester module
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +14,11 @@ if ! "$tools/pwsh/pwsh" -NoProfile -Command '$PSVersionTable.PSVersion.ToString(
   rm -rf "$tools/pwsh"
   dotnet tool install --tool-path "$tools/pwsh" PowerShell --version "$pwsh_version" >/dev/null
 fi
+dll=$(find "$tools/pwsh/.store" -path '*/unix/pwsh.dll' | head -1)
+[ -n "$dll" ] || { echo "install-tools: pwsh.dll not found under $tools/pwsh/.store" >&2; exit 1; }
+mkdir -p "$tools/bin"
+printf '#!/bin/sh\nexec dotnet "%s" "$@"\n' "$dll" > "$tools/bin/pwsh"
+chmod +x "$tools/bin/pwsh"
 if [ ! -f "$tools/Pester/Pester.psd1" ]; then
   echo "install-tools: Pester $pester_version"
   restore=$(mktemp -d)

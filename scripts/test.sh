@@ -21,8 +21,8 @@ if [ "${VIFIBNET_PESTER:-1}" = 0 ]; then
   echo "PESTER NOT RUN (VIFIBNET_PESTER=0)"
 else
   pstatus=0
-  .tools/pwsh/pwsh -NoProfile -NonInteractive -File build.ps1 -Task Package || pstatus=$?
-  [ $pstatus -eq 0 ] && { .tools/pwsh/pwsh -NoProfile -NonInteractive -File build.ps1 -Task Pester 2>&1 | tee "$plog" || pstatus=$?; }
+  .tools/bin/pwsh -NoProfile -NonInteractive -File build.ps1 -Task Package || pstatus=$?
+  [ $pstatus -eq 0 ] && { .tools/bin/pwsh -NoProfile -NonInteractive -File build.ps1 -Task Pester 2>&1 | tee "$plog" || pstatus=$?; }
   line=$(grep -E '^pester: [0-9]+ passed' "$plog" | tail -1 || true)
   if [ -z "$line" ]; then
     echo "pester: packaging or the Pester run failed before counting: one failure"; failed=$((failed + 1))

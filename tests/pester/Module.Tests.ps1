@@ -106,14 +106,24 @@ Describe 'Endpoints' {
 }
 
 Describe 'Failures in scripts' {
-    It 'a command that fails exits pwsh -File with a non-zero code' -ForEach @(
-        @{ Command = "New-VifibRegistry -Path '$TestDrive/x' -Network 198.51.100.0/24" }
-        @{ Command = "Start-VifibNode -Path '$TestDrive/nocert'" }
-        @{ Command = "Register-VifibNode -Server 127.0.0.1 -Port 1 -Path '$TestDrive/y' -Token X" }
+    # PowerShell's own rule: a cmdlet's error stops a script (and makes pwsh -File exit non-zero) when
+    # the script asks for it with $ErrorActionPreference = 'Stop', as provisioning scripts should.
+    It 'a failed <Name> stops a script with ErrorActionPreference Stop, and pwsh -File exits non-zero' -ForEach @(
+        @{ Name = 'New-VifibRegistry'; Command = "New-VifibRegistry -Path 'DIR/x' -Network 198.51.100.0/24" }
+        @{ Name = 'Start-VifibNode'; Command = "Start-VifibNode -Path 'DIR/nocert'" }
+        @{ Name = 'Register-VifibNode'; Command = "Register-VifibNode -Server 127.0.0.1 -Port 1 -Path 'DIR/y' -Token X" }
+        @{ Name = 'Get-VifibNodeStatus (per item)'; Command = "Get-VifibNodeStatus -Path 'DIR/none'" }
     ) {
-        Set-Content "$TestDrive/fail.ps1" "Import-Module '$module'`n$Command`n'not reached'"
+        Set-Content "$TestDrive/fail.ps1" "`$ErrorActionPreference = 'Stop'`nImport-Module '$module'`n$($Command.Replace('DIR', $TestDrive))`n'not reached'"
         $out = & (Get-Pwsh) -NoProfile -NonInteractive -File "$TestDrive/fail.ps1" 2>&1
         $LASTEXITCODE | Should -Not -Be 0
+        ($out -join "`n") | Should -Not -Match 'not reached'
+    }
+
+    It 'a failed registration ends its statement: the next one in the script does not run' {
+        Set-Content "$TestDrive/stmt.ps1" "Import-Module '$module'`nRegister-VifibNode -Server 127.0.0.1 -Port 1 -Path '$TestDrive/z' -Token X | ForEach-Object { 'not reached' }"
+        $out = & (Get-Pwsh) -NoProfile -NonInteractive -File "$TestDrive/stmt.ps1" 2>&1
+        ($out -join "`n") | Should -Match 'RegistryUnreachable|cannot reach|unreachable'
         ($out -join "`n") | Should -Not -Match 'not reached'
     }
 

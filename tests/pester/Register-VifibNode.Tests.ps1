@@ -21,7 +21,7 @@ Describe 'Register-VifibNode' {
         $result.Network | Should -Be '2001:db8:42::/48'
         $result.OverlayAddress | Should -Match '^2001:db8:42:'
         Test-Path "$dir/ca.pem", "$dir/cert.key", "$dir/cert.crt", "$dir/peers.db" | Should -Be @($true, $true, $true, $true)
-        (Get-Item "$dir/cert.key").UnixFileMode | Should -Be 'UserRead, UserWrite'
+        (Get-Item "$dir/cert.key").UnixFileMode | Should -Be ([System.IO.UnixFileMode]'UserRead, UserWrite')
         openssl verify -CAfile "$dir/ca.pem" "$dir/cert.crt" | Should -Match ': OK'
         ($result | Get-VifibNodeIdentity).OverlayAddress | Should -Be $result.OverlayAddress
     }
@@ -79,10 +79,8 @@ Describe 'Register-VifibNode' {
         Remove-Job $bg -Force
         Test-Path "$TestDrive/injob/ca.pem" | Should -BeFalse
     }
-}
 
-Describe 'Get-VifibNodeIdentity' {
-    It 'names a directory without node files, and goes on with the next piped one' {
+    It 'Get-VifibNodeIdentity names a directory without node files, and goes on with the next piped one' {
         $good = "$TestDrive/node-127001"
         $ids = "$TestDrive/empty", $good | Get-VifibNodeIdentity -ErrorVariable failed -ErrorAction SilentlyContinue
         @($ids).Count | Should -Be 1
@@ -90,7 +88,7 @@ Describe 'Get-VifibNodeIdentity' {
         $failed[0].FullyQualifiedErrorId | Should -Be 'GetVifibNodeIdentityUnreadable,Vifibnet.PowerShell.GetVifibNodeIdentityCommand'
     }
 
-    It 'serialises prefixes and addresses as text' {
+    It 'Get-VifibNodeIdentity serialises prefixes and addresses as text' {
         $json = Get-VifibNodeIdentity "$TestDrive/node-127001" | ConvertTo-Json | ConvertFrom-Json
         $json.Network | Should -Be '2001:db8:42::/48'
         $json.OverlayAddress | Should -Match '^2001:db8:42:[0-9a-f:]+$'

@@ -11,7 +11,7 @@ Describe 'New-VifibRegistry' {
         $net.Serial | Should -Be '0x120010db80042'
         $net.DatabasePath | Should -Be "$TestDrive/net/registry.db"
         Test-Path $net.DatabasePath | Should -BeTrue
-        (Get-Item $net.KeyPath).UnixFileMode | Should -Be 'UserRead, UserWrite'
+        (Get-Item $net.KeyPath).UnixFileMode | Should -Be ([System.IO.UnixFileMode]'UserRead, UserWrite')
     }
 
     It 'writes nothing with -WhatIf' {

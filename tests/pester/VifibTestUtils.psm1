@@ -26,7 +26,12 @@ function Wait-RegistryListening($Job, [int] $Seconds = 30) {
 }
 
 # The pwsh the tests run in, for child PowerShells (a script that exits, a pwsh killed with SIGTERM).
-function Get-Pwsh { (Get-Process -Id $PID).Path }
+# pwsh installed as a dotnet tool runs as `dotnet pwsh.dll`: its process path is dotnet, so build.ps1 names the launcher.
+function Get-Pwsh {
+    if ($env:VIFIBNET_PWSH) { return $env:VIFIBNET_PWSH }
+    if (Test-Path "$PSHOME/pwsh") { return "$PSHOME/pwsh" }
+    (Get-Process -Id $PID).Path
+}
 
 # A CA for 2001:db8:42::/48 (serial carries the prefix) and a node certificate with CN 1/16, made with openssl.
 function New-TestNode([string] $Dir, [string] $Cn = '1\/16') {

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
 
 namespace Vifibnet.PowerShell.Hosting;
 
@@ -25,7 +26,17 @@ static class RunningWork
         return new Untrack(id);
     }
 
-    public static void StopAllOnExit() => AppDomain.CurrentDomain.ProcessExit += (_, _) => StopAll();
+    static PosixSignalRegistration? onSigterm;
+
+    /// <summary>
+    /// Stops everything when PowerShell exits normally, and on SIGTERM (systemd stopping a pwsh), where
+    /// the runtime terminates without ProcessExit handlers: the stop runs first, then the default action.
+    /// </summary>
+    public static void StopAllOnExit()
+    {
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => StopAll();
+        onSigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ => StopAll());
+    }
 
     static void StopAll()
     {
