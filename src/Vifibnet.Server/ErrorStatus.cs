@@ -17,6 +17,7 @@ static class ErrorStatus
             or RegistryErrorCode.CertificateUnknown => 403,
         RegistryErrorCode.NoPeers or RegistryErrorCode.NotFound => 404,
         RegistryErrorCode.PayloadTooLarge => 413,
+        RegistryErrorCode.RateLimited => 429,
         RegistryErrorCode.MailFailed => 502,
         RegistryErrorCode.PrefixExhausted or RegistryErrorCode.MailNotConfigured => 503,
         _ => 500,

@@ -40,6 +40,14 @@ public static class UnderlayAddress
         return null;
     }
 
+    /// <summary>The addresses that pass <see cref="Check"/>; throws <see cref="UnderlayAddressException"/> naming the first that does not.</summary>
+    public static void CheckAll(IEnumerable<PeerAddress> addresses, NetworkPrefix? overlay)
+    {
+        foreach (var a in addresses)
+            if (Check(a.Ip, overlay) is { } refusal)
+                throw new UnderlayAddressException(refusal, $"{a}: {Describe(a.Ip, refusal)}; a node is reached at a unicast address other hosts can route to");
+    }
+
     /// <summary>A sentence for logs and error messages: "127.0.0.1 is a loopback address".</summary>
     public static string Describe(IPAddress ip, UnderlayRefusal refusal) => refusal switch
     {

@@ -114,7 +114,7 @@ public sealed class NodeDaemon
                 [.. servers.Devices, .. TunnelManager.AllDevices(options.ConnectionCount), .. options.Interfaces]);
             babel = BabelProcess.Start(babelArgs, babelSettings, log.For("babeld"));
             tunnels = new TunnelManager(Identity.Network, Identity.Prefix.ToBinary(), options.Interfaces, options.ConnectionCount,
-                options.RefreshRate, options.TunnelRefresh, db, new OpenVpnTunnelLauncher(openVpnSettings, log.For("openvpn")),
+                options.RefreshRate, options.TunnelRefresh, db, new OpenVpnTunnelLauncher(openVpnSettings, Identity.Network, log.For("openvpn")),
                 policy, c => BabelControl.DumpRoutesAsync(babelSettings.Socket, c), Random.Shared, log.For("tunnels"),
                 servers.ConnectedPeersAsync);
             if (options.Ips.Count == 0 && db.GetConfig("external-ip") is { } remembered && IPAddress.TryParse(remembered, out var ip)
@@ -205,7 +205,7 @@ public sealed class NodeDaemon
     {
         if (UnderlayAddress.Check(ip, Identity!.Network) is not { } refusal) return true;
         if (refusedExternalIps.Add(ip))
-            log.Warning($"external IP refused: a peer's server said it saw us at {UnderlayAddress.Describe(ip, refusal)} ({refusal}); not declared");
+            log.Warning($"external IP refused: a peer's server pushed {ip}, but {UnderlayAddress.Describe(ip, refusal)} ({refusal}); not declared");
         return false;
     }
 

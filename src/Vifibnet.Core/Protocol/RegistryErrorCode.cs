@@ -26,6 +26,8 @@ public enum RegistryErrorCode
     TimestampOutOfWindow,
     RequestReplayed,
     InvalidAddress,
+    /// <summary>Too many token mails to one address or from one client: try later.</summary>
+    RateLimited,
     NoPeers,
     NotFound,
     Internal,

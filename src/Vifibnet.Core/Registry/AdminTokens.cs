@@ -15,7 +15,11 @@ public static class AdminTokens
         var now = (clock ?? TimeProvider.System).GetUtcNow();
         var expires = now + (lifetime ?? TokenStore.DefaultLifetime);
         var token = TokenStore.NewToken();
-        db.Write((c, t) => TokenStore.Add(c, t, token, email, now, expires));
+        db.Write((c, t) =>
+        {
+            TokenStore.PurgeExpired(c, t, now);
+            TokenStore.Add(c, t, token, email, now, expires);
+        });
         return new AdminToken(token, email, expires, db.Path);
     }
 }

@@ -29,10 +29,11 @@ public sealed class NodeAuthenticator(X509Certificate2 ca, TimeSpan window, Time
 
         if (!long.TryParse(timestamp, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var ts))
             throw new RequestRefusedException(RegistryErrorCode.BadRequest, $"{NodeRequestSignature.TimestampHeader} '{timestamp}' is not a Unix time in seconds");
-        var skew = Math.Abs(now.ToUnixTimeSeconds() - ts);
-        if (skew > window.TotalSeconds)
+        // Compared, not subtracted: now - long.MinValue overflows.
+        var (current, allowed) = (now.ToUnixTimeSeconds(), (long)window.TotalSeconds);
+        if (ts < current - allowed || ts > current + allowed)
             throw new RequestRefusedException(RegistryErrorCode.TimestampOutOfWindow,
-                $"request timestamp is {skew} s away from the registry's clock (allowed: {window.TotalSeconds} s): check the node's clock");
+                $"request timestamp {ts} is more than {allowed} s away from the registry's clock ({current}): check the node's clock");
 
         if (nonce.Length > 64)
             throw new RequestRefusedException(RegistryErrorCode.BadRequest, $"{NodeRequestSignature.NonceHeader} is longer than 64 characters");

@@ -66,9 +66,9 @@ public static class PrefixAllocator
     }
 
     /// <summary>The certificate (PEM) recorded for a prefix, or null when the registry holds none.</summary>
-    public static string? RecordedCertificate(SqliteConnection connection, NodePrefix prefix)
+    public static string? RecordedCertificate(SqliteConnection connection, NodePrefix prefix, SqliteTransaction? transaction = null)
     {
-        using var select = Command(connection, null, "SELECT cert FROM cert WHERE prefix = $prefix");
+        using var select = Command(connection, transaction, "SELECT cert FROM cert WHERE prefix = $prefix");
         select.Parameters.AddWithValue("$prefix", prefix.ToBinary());
         return select.ExecuteScalar() as string;
     }

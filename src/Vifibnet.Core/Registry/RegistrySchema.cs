@@ -76,5 +76,12 @@ static class RegistrySchema
         using var command = connection.CreateCommand();
         command.CommandText = Ddl;
         command.ExecuteNonQuery();
+        // token.prefix: the prefix a token was spent on, so a retry of the same request gets the same certificate.
+        command.CommandText = "SELECT count(*) FROM pragma_table_info('token') WHERE name = 'prefix'";
+        if (command.ExecuteScalar() is 0L)
+        {
+            command.CommandText = "ALTER TABLE token ADD COLUMN prefix TEXT";
+            command.ExecuteNonQuery();
+        }
     }
 }
