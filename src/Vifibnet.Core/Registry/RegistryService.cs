@@ -191,6 +191,9 @@ public sealed class RegistryService
         return new PeerListResponse(peers);
     }
 
+    /// <summary>The largest RSA key the registry signs.</summary>
+    public const int MaxKeyBits = 4096;
+
     static CertificateRequest ParseCsr(string? pem)
     {
         if (string.IsNullOrWhiteSpace(pem))
@@ -210,8 +213,11 @@ public sealed class RegistryService
             throw new RequestRefusedException(RegistryErrorCode.InvalidCsr,
                 $"the certificate request carries a key of type {csr.PublicKey.Oid.FriendlyName ?? csr.PublicKey.Oid.Value}: the network uses RSA keys of at least 2048 bits");
         using var key = csr.PublicKey.GetRSAPublicKey();
-        if (key is null || key.KeySize < 2048)
-            throw new RequestRefusedException(RegistryErrorCode.InvalidCsr, "the certificate request must carry an RSA key of at least 2048 bits");
+        if (key is null || key.KeySize < 2048 || key.KeySize > MaxKeyBits)
+            throw new RequestRefusedException(RegistryErrorCode.InvalidCsr,
+                $"the certificate request must carry an RSA key of 2048 to {MaxKeyBits} bits (it has {key?.KeySize ?? 0}): larger keys only cost every peer more per handshake");
+        try { SubjectPolicy.Check(csr.SubjectName); }
+        catch (CertificateException e) { throw new RequestRefusedException(RegistryErrorCode.InvalidCsr, $"the certificate request's subject is refused: {e.Message}", e); }
         return csr;
     }
 
