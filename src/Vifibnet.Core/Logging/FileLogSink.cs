@@ -8,8 +8,7 @@ public sealed class FileLogSink : IDisposable
 
     public FileLogSink(string path)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        writer = new StreamWriter(new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite)) { AutoFlush = true };
+        writer = new StreamWriter(OwnerOnly.OpenAppend(path)) { AutoFlush = true };
     }
 
     public void Write(LogRecord record)

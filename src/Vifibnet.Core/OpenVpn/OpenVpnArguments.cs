@@ -68,6 +68,9 @@ public static class OpenVpnArguments
         "--tls-version-min", "1.2",
         "--script-security", "2", "--up", o.HookScript,
         "--management", o.ManagementSocket(device), "unix",
+        // openvpn makes the socket world-writable whatever the umask: only the node's own user may use it
+        // (checked on the peer's credentials), on top of the owner-only run directory.
+        "--management-client-user", Environment.UserName,
         "--writepid", o.PidFile(device),
         // The seed hands -v to openvpn as it is; openvpn logs fatal errors even at 0.
         "--verb", Num(o.Verbose),

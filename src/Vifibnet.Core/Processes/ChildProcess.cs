@@ -54,8 +54,7 @@ public sealed class ChildProcess : IDisposable
         StreamWriter? log = null;
         if (logFile is not null)
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(logFile))!);
-            log = new StreamWriter(new FileStream(logFile, FileMode.Append, FileAccess.Write, FileShare.ReadWrite)) { AutoFlush = true };
+            log = new StreamWriter(OwnerOnly.OpenAppend(logFile)) { AutoFlush = true };
         }
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         try
