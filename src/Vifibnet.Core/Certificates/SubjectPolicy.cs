@@ -12,11 +12,13 @@ public static class SubjectPolicy
 {
     public const int MaxAttributes = 8, MaxValueLength = 64;
 
-    /// <summary>The attributes a subject may carry, by OID (CN is replaced by the node prefix anyway).</summary>
+    /// <summary>The attributes a subject may carry, by OID, with the names setup's -r takes (CN is replaced by the node prefix anyway).</summary>
     public static readonly IReadOnlyDictionary<string, string> Allowed = new Dictionary<string, string>
     {
-        ["2.5.4.3"] = "CN", ["2.5.4.6"] = "C", ["2.5.4.7"] = "L", ["2.5.4.8"] = "ST",
-        ["2.5.4.10"] = "O", ["2.5.4.11"] = "OU", ["1.2.840.113549.1.9.1"] = "emailAddress",
+        ["2.5.4.6"] = "C", ["2.5.4.8"] = "ST", ["2.5.4.7"] = "L", ["2.5.4.10"] = "O", ["2.5.4.11"] = "OU",
+        ["2.5.4.3"] = "CN", ["1.2.840.113549.1.9.1"] = "emailAddress", ["2.5.4.5"] = "serialNumber",
+        ["2.5.4.12"] = "title", ["2.5.4.42"] = "GN", ["2.5.4.4"] = "SN", ["2.5.4.9"] = "street",
+        ["2.5.4.17"] = "postalCode", ["0.9.2342.19200300.100.1.25"] = "DC",
     };
 
     /// <summary>The subject's attributes in order (OID, value); throws <see cref="CertificateException"/> naming what is not allowed.</summary>

@@ -46,7 +46,7 @@ public sealed class SmallerFindingsTests(RegisteredNodeFixture fixture) : IClass
         { string.Join(',', Enumerable.Range(0, 300).Select(i => $"OU=unit{i}")), "300 attributes: at most 8" },
         { "O=" + new string('x', 65), "65 characters long: at most 64" },
         { "2.5.4.45=#0403414243", "attribute 2.5.4.45 is not allowed" },
-        { "SERIALNUMBER=1", "attribute 2.5.4.5 is not allowed" },
+        { "OID.2.5.4.97=VATFR-123", "attribute 2.5.4.97 is not allowed" },
     };
 
     [Theory]
