@@ -2,7 +2,10 @@ using Microsoft.Data.Sqlite;
 
 namespace Vifibnet.Registry;
 
-/// <summary>The registry DB's tables, created if missing (a new file is initialized in place, as the seed does).</summary>
+/// <summary>
+/// The registry DB's tables, created if missing when a network is made (unlike the seed, `vifibnet registry`
+/// refuses a file without them: see <see cref="RegistryDb.OpenForCa"/>), and the columns added since.
+/// </summary>
 static class RegistrySchema
 {
     const string Ddl = """
