@@ -17,7 +17,7 @@ public static class MeshBenchRun
         await using var mesh = MeshLab.Create(new MeshOptions
         {
             Prefix = "vm-b-", Nodes = nodes, Hello = hello, Verbose = 1,
-            Vifibnet = Vifibnet.Hosting.VifibnetExecutable.In(AppContext.BaseDirectory),
+            Vifibnet = Vifibnet.Processes.VifibnetExecutable.In(AppContext.BaseDirectory),
         }, log);
         await mesh.StartRegistryAsync(cancel);
         await Task.WhenAll(mesh.Nodes.Select(n => mesh.RegisterAsync(n, cancel)));

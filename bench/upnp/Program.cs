@@ -2,15 +2,15 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
-using Vifibnet.Bench;
+using Vifibnet.Lab;
 using Vifibnet.Logging;
 using Vifibnet.Nat;
 
-// UPnP against Debian's miniupnpd in a LAN/gateway namespace pair (run as root):
+// UPnP against Debian's miniupnpd, the gateway of the lab's namespaced home network (run as root):
 // discovery, SOAP round trip, add+delete, and the PortForwarder's start/refresh/stop for two --pp pairs.
 // Last line: one JSON object with the figures (milliseconds).
-using var lab = new GatewayLab();
-var opener = lab.Sockets;
+using var lab = new UpnpHomeNetwork();
+var opener = lab.LanSockets;
 var figures = new Dictionary<string, double>();
 
 var discovery = new List<double>();

@@ -7,21 +7,21 @@ public static class CommandLine
 {
     public const int Ok = 0, Failed = 1, Usage = 2;
 
-    /// <summary>Each command: name, one-line summary, entry point (args after the name).</summary>
+    /// <summary>Each command, in the order `vifibnet --help` lists them.</summary>
     public static readonly IReadOnlyList<CliCommand> Commands =
     [
-        // Commands register here, one line each; their code lives in Commands/.
-        new("new-registry", "create a network: CA (prefix in its serial), CA key, registry DB", NewRegistryCommand.RunAsync),
-        new("registry", "serve a network's registry (foreground until Ctrl+C / SIGTERM)", RegistryCommand.RunAsync),
-        new("token", "print a registration token made without e-mail", TokenCommand.RunAsync),
-        new("setup", "join a network: ca.pem, cert.key, cert.crt, peers.db from a registry", SetupCommand.RunAsync),
-        new("identity", "show a node's network, prefix and overlay address from its files", IdentityCommand.RunAsync),
+        // Commands register here, one line each; each command's name, summary and code live in Commands/.
+        NewRegistryCommand.Command,
+        RegistryCommand.Command,
+        TokenCommand.Command,
+        SetupCommand.Command,
+        IdentityCommand.Command,
         NodeCommand.Command,
         StatusCommand.Command,
         TunnelsCommand.Command,
         PeersCommand.Command,
         SimulateCommand.Command,
-        new("upnp", UpnpCommand.Summary, UpnpCommand.RunAsync),
+        UpnpCommand.Command,
         DemoCommand.Command,
     ];
 

@@ -1,7 +1,6 @@
 using System.Management.Automation;
 using Vifibnet.Certificates;
 using Vifibnet.Configuration;
-using Vifibnet.Hosting;
 using Vifibnet.Node;
 using Vifibnet.Peers;
 using Vifibnet.Processes;
@@ -44,11 +43,11 @@ static class ErrorIds
         ToolNotFoundException => ("ProgramMissing", ErrorCategory.ObjectNotFound),
         ChildProcessException => ("Exited", ErrorCategory.InvalidResult),
         CommandFailedException => ("CannotStart", ErrorCategory.ResourceUnavailable),
-        RegistryException => ("RegistryFailed", ErrorCategory.ConnectionError),
+        RegistryCallException => ("RegistryFailed", ErrorCategory.ConnectionError),
         PeerDbException => ("PeerDbFailed", ErrorCategory.WriteError),
         NetworkExistsException => ("NetworkExists", ErrorCategory.ResourceExists),
-        RegistryDbException => ("DbUnavailable", ErrorCategory.ObjectNotFound),
-        RegistryError => ("Refused", ErrorCategory.InvalidArgument),
+        RegistryDbUnavailableException => ("DbUnavailable", ErrorCategory.ObjectNotFound),
+        RequestRefusedException => ("Refused", ErrorCategory.InvalidArgument),
         OperationCanceledException => ("Cancelled", ErrorCategory.OperationStopped),
         UnauthorizedAccessException => ("PermissionDenied", ErrorCategory.PermissionDenied),
         IOException => ("IOFailed", ErrorCategory.WriteError),

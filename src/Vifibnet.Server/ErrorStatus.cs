@@ -1,3 +1,4 @@
+using Vifibnet.Protocol;
 using Vifibnet.Registry;
 
 namespace Vifibnet.Server;

@@ -39,7 +39,7 @@ sealed class RegistryRoutes(RegistryService service)
             var node = await AuthenticateAsync(context);
             var text = context.Request.Query["n"].ToString();
             if (!int.TryParse(text.Length == 0 ? "20" : text, NumberStyles.None, CultureInfo.InvariantCulture, out var n))
-                throw new RegistryError(RegistryErrorCode.BadRequest, $"n='{text}' is not a number of peers");
+                throw new RequestRefusedException(RegistryErrorCode.BadRequest, $"n='{text}' is not a number of peers");
             await Reply(context, service.GetPeerList(node, n));
         });
     }
@@ -59,7 +59,7 @@ sealed class RegistryRoutes(RegistryService service)
     static async Task<byte[]> ReadBodyAsync(HttpContext context)
     {
         if (context.Request.ContentLength > RegistryServer.MaxBodyBytes)
-            throw new RegistryError(RegistryErrorCode.PayloadTooLarge, $"request body of {context.Request.ContentLength} bytes is larger than {RegistryServer.MaxBodyBytes}");
+            throw new RequestRefusedException(RegistryErrorCode.PayloadTooLarge, $"request body of {context.Request.ContentLength} bytes is larger than {RegistryServer.MaxBodyBytes}");
         using var buffer = new MemoryStream();
         await context.Request.Body.CopyToAsync(buffer, context.RequestAborted);
         return buffer.ToArray();
@@ -68,15 +68,15 @@ sealed class RegistryRoutes(RegistryService service)
     static T Parse<T>(byte[] body) where T : class
     {
         if (body.Length == 0)
-            throw new RegistryError(RegistryErrorCode.BadRequest, $"the request needs a JSON body ({typeof(T).Name}, see docs/protocol.md)");
+            throw new RequestRefusedException(RegistryErrorCode.BadRequest, $"the request needs a JSON body ({typeof(T).Name}, see docs/protocol.md)");
         try
         {
             return JsonSerializer.Deserialize<T>(body, RegistryJson.Options)
-                   ?? throw new RegistryError(RegistryErrorCode.BadRequest, "the JSON body is null");
+                   ?? throw new RequestRefusedException(RegistryErrorCode.BadRequest, "the JSON body is null");
         }
         catch (JsonException e)
         {
-            throw new RegistryError(RegistryErrorCode.BadRequest, $"the body is not a valid {typeof(T).Name} JSON object: {e.Message}", e);
+            throw new RequestRefusedException(RegistryErrorCode.BadRequest, $"the body is not a valid {typeof(T).Name} JSON object: {e.Message}", e);
         }
     }
 

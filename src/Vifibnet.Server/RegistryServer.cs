@@ -50,7 +50,7 @@ public sealed class RegistryServer : IAsyncDisposable
         app = builder.Build();
         app.Use(LogAndGuardAsync);
         new RegistryRoutes(service).Map(app);
-        app.MapFallback(context => throw new RegistryError(RegistryErrorCode.NotFound,
+        app.MapFallback(context => throw new RequestRefusedException(RegistryErrorCode.NotFound,
             $"no such request: {context.Request.Method} {context.Request.Path} (see docs/protocol.md)"));
     }
 
@@ -64,7 +64,7 @@ public sealed class RegistryServer : IAsyncDisposable
         }
         catch (IOException e)
         {
-            throw new RegistryServerException($"cannot listen for the registry: {e.Message}", e);
+            throw new RegistryListenException($"cannot listen for the registry: {e.Message}", e);
         }
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         Port = new Uri(address.Replace("[::]", "localhost", StringComparison.Ordinal)).Port;
@@ -104,10 +104,10 @@ public sealed class RegistryServer : IAsyncDisposable
         {
             var error = e switch
             {
-                RegistryError r => r,
-                BadHttpRequestException { StatusCode: 413 } => new RegistryError(RegistryErrorCode.PayloadTooLarge, $"request body is larger than {MaxBodyBytes} bytes"),
-                BadHttpRequestException b => new RegistryError(RegistryErrorCode.BadRequest, b.Message),
-                _ => new RegistryError(RegistryErrorCode.Internal, "the registry failed on this request; its log says why"),
+                RequestRefusedException r => r,
+                BadHttpRequestException { StatusCode: 413 } => new RequestRefusedException(RegistryErrorCode.PayloadTooLarge, $"request body is larger than {MaxBodyBytes} bytes"),
+                BadHttpRequestException b => new RequestRefusedException(RegistryErrorCode.BadRequest, b.Message),
+                _ => new RequestRefusedException(RegistryErrorCode.Internal, "the registry failed on this request; its log says why"),
             };
             if (error.Code == RegistryErrorCode.Internal) log.Error($"{context.Request.Method} {context.Request.Path} failed", e);
             context.Response.StatusCode = ErrorStatus.For(error.Code);

@@ -1,7 +1,7 @@
 using System.Globalization;
-using Vifibnet.Hosting;
 using Vifibnet.Lab;
 using Vifibnet.Logging;
+using Vifibnet.Processes;
 
 namespace Vifibnet.Cli.Commands;
 
@@ -32,7 +32,7 @@ public static class DemoCommand
                 case var other: throw ArgumentCursor.Unknown(other);
             }
         }
-        if (geteuid() != 0)
+        if (!NetworkLab.RunningAsRoot)
         {
             context.Error.WriteLine("vifibnet demo: needs root (it creates network namespaces, tap devices and a bridge); run it with sudo");
             return CommandLine.Failed;
@@ -62,7 +62,4 @@ public static class DemoCommand
         context.Out.WriteLine("everything the demo made is removed");
         return CommandLine.Ok;
     }
-
-    [System.Runtime.InteropServices.DllImport("libc")]
-    static extern uint geteuid();
 }

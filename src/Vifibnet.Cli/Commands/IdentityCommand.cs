@@ -7,7 +7,9 @@ public static class IdentityCommand
 {
     public const string Help = "usage: vifibnet identity [-d DIR]   (reads DIR/ca.pem and DIR/cert.crt; DIR defaults to .)";
 
-    public static Task<int> RunAsync(CommandContext context)
+    public static readonly CliCommand Command = new("identity", "show a node's network, prefix and overlay address from its files", RunAsync);
+
+    static Task<int> RunAsync(CommandContext context)
     {
         var dir = ".";
         var args = new ArgumentCursor(context.Args);

@@ -8,7 +8,9 @@ public static class NewRegistryCommand
 {
     public const string Help = "usage: vifibnet new-registry --dir DIR --network PREFIX [--force]   (e.g. --network 2001:db8:42::/48)";
 
-    public static Task<int> RunAsync(CommandContext context)
+    public static readonly CliCommand Command = new("new-registry", "create a network: CA (prefix in its serial), CA key, registry DB", RunAsync);
+
+    static Task<int> RunAsync(CommandContext context)
     {
         string? dir = null, network = null;
         var force = false;

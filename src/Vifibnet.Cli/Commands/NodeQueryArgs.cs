@@ -17,19 +17,20 @@ public sealed record NodeQueryArgs(string StateDir, bool Json)
     /// <summary>Parses <paramref name="args"/>; null when help was asked for (printed already).</summary>
     public static NodeQueryArgs? Parse(CommandContext ctx, IEnumerable<string> args, string usage, bool allowJson)
     {
-        var list = args.ToList();
+        var cursor = new ArgumentCursor([.. args]);
         var stateDir = DefaultStateDir;
         var json = false;
-        for (var i = 0; i < list.Count; i++)
+        while (cursor.More)
         {
-            switch (list[i])
+            var arg = cursor.Next();
+            switch (arg)
             {
-                case "-s" or "--state" when i + 1 < list.Count: stateDir = list[++i]; break;
+                case "-s" or "--state" when cursor.More: stateDir = cursor.Value(arg); break;
                 case "--json" when allowJson: json = true; break;
                 case "-h" or "--help":
                     ctx.Out.WriteLine(usage);
                     return null;
-                default: throw new UsageException($"unexpected argument '{list[i]}'; {usage}");
+                default: throw new UsageException($"unexpected argument '{arg}'; {usage}");
             }
         }
         return new NodeQueryArgs(stateDir, json);

@@ -14,13 +14,15 @@ public static class RegistryCommand
     public const string Help =
         "usage: vifibnet registry PORT --db PATH --ca PATH --key PATH [--private IP] [--bootstrap PREFIX IP PORT PROTO]... [--mailhost HOST[:PORT]] [--prefix-length N] [-v LEVEL]";
 
-    public static async Task<int> RunAsync(CommandContext context)
+    public static readonly CliCommand Command = new("registry", "serve a network's registry (foreground until Ctrl+C / SIGTERM)", RunAsync);
+
+    static async Task<int> RunAsync(CommandContext context)
     {
         int? port = null;
         string? db = null, caPath = null, keyPath = null, mailHost = null;
         IPAddress? privateAddress = null;
         var bootstrap = new List<PeerEntry>();
-        var verbose = 0;
+        var verbose = 1; // as RegistryLaunch and Start-VifibRegistry: info, so an operator sees it listen
         var prefixLength = PrefixAllocator.DefaultLength;
         var args = new ArgumentCursor(context.Args);
         while (args.More)

@@ -9,7 +9,9 @@ public static class SetupCommand
     public const string Help =
         "usage: vifibnet setup --server ADDRESS --port PORT [-d DIR] [-r NAME VALUE]... [--ca-only] [--db-only] [--no-boot] [--email E] [--token T] [--dh] [-v LEVEL]";
 
-    public static async Task<int> RunAsync(CommandContext context)
+    public static readonly CliCommand Command = new("setup", "join a network: ca.pem, cert.key, cert.crt, peers.db from a registry", RunAsync);
+
+    static async Task<int> RunAsync(CommandContext context)
     {
         string? server = null, email = null, token = null;
         int? port = null;

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Vifibnet.Simulation;
 
 namespace Vifibnet.Cli.Commands;
@@ -44,7 +43,7 @@ public static class SimulateCommand
         var clock = Stopwatch.StartNew();
         var progress = new StderrProgress(context.Error, options.RefreshRounds);
         var result = new NetworkSimulator().Run(options, progress, context.Cancel);
-        if (json) context.Out.WriteLine(ToJson(result).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        if (json) context.Out.WriteLine(SimulationJson.ToJson(result).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         else SimulationTable.Print(result, context.Out);
         using var self = Process.GetCurrentProcess();
         context.Error.WriteLine($"simulate: done in {clock.Elapsed.TotalSeconds:F1} s, peak memory {self.PeakWorkingSet64 / (1024 * 1024)} MiB");
@@ -56,24 +55,26 @@ public static class SimulateCommand
         int? nodes = null;
         var options = new SimulationOptions { Nodes = 0 };
         var json = false;
-        for (var i = 0; i < args.Length; i++)
+        var cursor = new ArgumentCursor(args);
+        while (cursor.More)
         {
-            string Value() => i + 1 < args.Length ? args[++i] : throw new UsageException($"{args[i]} needs a value");
-            switch (args[i])
+            var arg = cursor.Next();
+            string Value() => cursor.Value(arg);
+            switch (arg)
             {
-                case "--nodes": nodes = Int(args[i], Value()); break;
-                case "--connection-count": options = options with { ConnectionCount = Int(args[i], Value()) }; break;
-                case "--refresh-rounds": options = options with { RefreshRounds = Int(args[i], Value()) }; break;
-                case "--fail": options = options with { FailRatios = [Real(args[i], Value())] }; break;
-                case "--seed": options = options with { Seed = Int(args[i], Value()) }; break;
-                case "--refresh-rate": options = options with { RefreshRate = Real(args[i], Value()) }; break;
-                case "--peer-list-size": options = options with { PeerListSize = Int(args[i], Value()) }; break;
-                case "--sample-sources": options = options with { SampleSources = Int(args[i], Value()) }; break;
+                case "--nodes": nodes = Int(arg, Value()); break;
+                case "--connection-count": options = options with { ConnectionCount = Int(arg, Value()) }; break;
+                case "--refresh-rounds": options = options with { RefreshRounds = Int(arg, Value()) }; break;
+                case "--fail": options = options with { FailRatios = [Real(arg, Value())] }; break;
+                case "--seed": options = options with { Seed = Int(arg, Value()) }; break;
+                case "--refresh-rate": options = options with { RefreshRate = Real(arg, Value()) }; break;
+                case "--peer-list-size": options = options with { PeerListSize = Int(arg, Value()) }; break;
+                case "--sample-sources": options = options with { SampleSources = Int(arg, Value()) }; break;
                 case "--peer-list-pick": options = options with { PeerListPick = Pick(Value()) }; break;
-                case "--max-incoming": options = options with { MaxIncoming = Int(args[i], Value()) }; break;
-                case "--exact-up-to": options = options with { ExactUpTo = Int(args[i], Value()) }; break;
+                case "--max-incoming": options = options with { MaxIncoming = Int(arg, Value()) }; break;
+                case "--exact-up-to": options = options with { ExactUpTo = Int(arg, Value()) }; break;
                 case "--json": json = true; break;
-                default: throw new UsageException($"unknown option '{args[i]}'; try 'vifibnet simulate --help'");
+                default: throw new UsageException($"unknown option '{arg}'; try 'vifibnet simulate --help'");
             }
         }
         options = options with { Nodes = nodes ?? throw new UsageException("--nodes N is required") };
@@ -100,53 +101,6 @@ public static class SimulateCommand
 
     static double Real(string name, string value) => double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var x)
         ? x : throw new UsageException($"{name}: '{value}' is not a number");
-
-    /// <summary>The parameters, then per round averageHops, maxHops, degree and, with --fail, connectivity.</summary>
-    public static JsonObject ToJson(SimulationResult result)
-    {
-        var o = result.Options;
-        var parameters = new JsonObject
-        {
-            ["nodes"] = o.Nodes, ["connectionCount"] = o.ConnectionCount, ["clientTunnels"] = o.ClientTunnels,
-            ["refreshRounds"] = o.RefreshRounds, ["refreshRate"] = o.RefreshRate, ["seed"] = o.Seed,
-            ["peerListSize"] = o.PeerListSize, ["peerListPick"] = o.PeerListPick.ToString().ToLowerInvariant(), ["maxIncoming"] = o.IncomingLimit, ["peerDbRefreshRounds"] = o.PeerDbRefreshRounds,
-            ["sampleSources"] = o.SampleSources, ["exactUpTo"] = o.ExactUpTo,
-        };
-        if (o.FailRatios.Count > 0) parameters["fail"] = o.FailRatios[0];
-        var rounds = new JsonArray();
-        foreach (var r in result.Rounds)
-        {
-            var round = new JsonObject
-            {
-                ["round"] = r.Round, ["averageHops"] = r.Hops.AverageHops, ["maxHops"] = r.Hops.MaxHops,
-                ["hopsExact"] = r.Hops.Exact, ["hopSources"] = r.Hops.Sources, ["averageHopsStandardError"] = r.Hops.StandardError, ["unreachablePairs"] = r.Hops.UnreachablePairs,
-                ["degree"] = Degree(r.Degree), ["tunnelsClosed"] = r.TunnelsClosed, ["tunnelsOpened"] = r.TunnelsOpened,
-                ["tunnelsRefused"] = r.TunnelsRefused,
-            };
-            if (r.Failures.Count > 0)
-            {
-                round["connectedPairsRatio"] = r.Failures[0].Survivors.ConnectedPairsRatio;
-                round["largestComponent"] = r.Failures[0].Survivors.LargestComponent;
-                round["survivors"] = r.Failures[0].Survivors.Survivors;
-            }
-            rounds.Add(round);
-        }
-        var document = new JsonObject { ["parameters"] = parameters, ["rounds"] = rounds };
-        if (result.Repairs.Count > 0)
-        {
-            var a = result.Repairs[0];
-            document["afterRepair"] = new JsonObject
-            {
-                ["passes"] = a.Passes, ["deadTunnelsClosed"] = a.DeadTunnelsClosed,
-                ["connectedPairsRatio"] = a.Survivors.ConnectedPairsRatio, ["largestComponent"] = a.Survivors.LargestComponent,
-                ["survivors"] = a.Survivors.Survivors, ["averageHops"] = a.Hops.AverageHops, ["maxHops"] = a.Hops.MaxHops,
-                ["degree"] = Degree(a.Degree),
-            };
-        }
-        return document;
-    }
-
-    static JsonObject Degree(DegreeStatistics d) => new() { ["min"] = d.Min, ["mean"] = d.Mean, ["max"] = d.Max };
 
     sealed class StderrProgress(TextWriter error, int rounds) : IProgress<SimulationProgress>
     {

@@ -7,7 +7,9 @@ public static class TokenCommand
 {
     public const string Help = "usage: vifibnet token --db PATH [--email E]   (prints the token; it expires in one day)";
 
-    public static Task<int> RunAsync(CommandContext context)
+    public static readonly CliCommand Command = new("token", "print a registration token made without e-mail", RunAsync);
+
+    static Task<int> RunAsync(CommandContext context)
     {
         string? db = null, email = null;
         var args = new ArgumentCursor(context.Args);

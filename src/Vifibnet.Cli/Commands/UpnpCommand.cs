@@ -8,7 +8,7 @@ namespace Vifibnet.Cli.Commands;
 /// <summary>`vifibnet upnp discover|list|map|unmap|forward`: look at and drive the LAN's UPnP gateway by hand.</summary>
 public static class UpnpCommand
 {
-    public const string Summary = "UPnP: a running node's mappings (status), gateway diagnostics (discover, list, map, ...)";
+    public static readonly CliCommand Command = new("upnp", "UPnP: a running node's mappings (status), gateway diagnostics (discover, list, map, ...)", RunAsync);
 
     const string Help = """
         usage: vifibnet upnp status [-s STATE_DIR]          a running node's gateway, external address and mappings
@@ -20,7 +20,7 @@ public static class UpnpCommand
         options: --wait SECONDS (SSDP search, default 2)  --url DESCRIPTION_URL (skip SSDP)  -v LEVEL (0..5)
         """;
 
-    public static async Task<int> RunAsync(CommandContext context)
+    static async Task<int> RunAsync(CommandContext context)
     {
         var (verb, positional, options, pairs, verbose, lease, description, stateDir) = Parse(context.Args);
         if (verb is null or "-h" or "--help")
@@ -117,27 +117,29 @@ public static class UpnpCommand
         TimeSpan? lease = null;
         var description = "vifibnet upnp";
         var stateDir = NodeQueryArgs.DefaultStateDir;
-        for (var i = 0; i < args.Length; i++)
+        var cursor = new ArgumentCursor(args);
+        while (cursor.More)
         {
-            string Next() => ++i < args.Length ? args[i] : throw new UsageException($"{args[i - 1]} needs a value");
-            switch (args[i])
+            var arg = cursor.Next();
+            switch (arg)
             {
-                case "--wait": options = options with { DiscoveryWait = TimeSpan.FromSeconds(Number(Next(), args[i - 1])) }; break;
+                case "--wait": options = options with { DiscoveryWait = TimeSpan.FromSeconds(Number(cursor.Value(arg), arg)) }; break;
                 case "--url":
-                    options = options with { DescriptionUrl = Uri.TryCreate(Next(), UriKind.Absolute, out var url) && url.Scheme == Uri.UriSchemeHttp ? url : throw new UsageException($"--url '{args[i]}' is not an http:// URL") };
+                    var text = cursor.Value(arg);
+                    options = options with { DescriptionUrl = Uri.TryCreate(text, UriKind.Absolute, out var url) && url.Scheme == Uri.UriSchemeHttp ? url : throw new UsageException($"--url '{text}' is not an http:// URL") };
                     break;
-                case "-v" or "--verbose": verbose = Number(Next(), "-v"); break;
-                case "--lease": lease = TimeSpan.FromSeconds(Number(Next(), "--lease")); break;
-                case "--description": description = Next(); break;
-                case "-s" or "--state": stateDir = Next(); break;
+                case "-v" or "--verbose": verbose = Number(cursor.Value(arg), "-v"); break;
+                case "--lease": lease = TimeSpan.FromSeconds(Number(cursor.Value(arg), "--lease")); break;
+                case "--description": description = cursor.Value(arg); break;
+                case "-s" or "--state": stateDir = cursor.Value(arg); break;
                 case "--pp":
-                    var port = Port(Next());
-                    try { pairs.Add(new ForwardedPort(port, Next())); }
+                    var port = Port(cursor.Value(arg));
+                    try { pairs.Add(new ForwardedPort(port, cursor.Value(arg))); }
                     catch (ArgumentException e) { throw new UsageException($"--pp: {e.Message.Split(" (Parameter")[0]}"); }
                     break;
                 default:
-                    if (args[i].StartsWith("--", StringComparison.Ordinal) && args[i] != "--help") throw new UsageException($"unknown option '{args[i]}'");
-                    positional.Add(args[i]);
+                    if (arg.StartsWith("--", StringComparison.Ordinal) && arg != "--help") throw new UsageException($"unknown option '{arg}'");
+                    positional.Add(arg);
                     break;
             }
         }

@@ -8,15 +8,9 @@ public sealed record NodePaths(string StateDir, string LogDir)
 {
     public static NodePaths Of(NodeOptions options) => new(Path.GetFullPath(options.StateDir), Path.GetFullPath(options.LogDir));
 
-    /// <summary>Pid files, management sockets, the openvpn hook script: recreated at every start.</summary>
+    /// <summary>Pid files, management sockets, the openvpn hook script (named by OpenVpnSettings): recreated at every start.</summary>
     public string RunDir => Path.Combine(StateDir, "run");
 
-    public string HookScript => Path.Combine(RunDir, "openvpn-hook.sh");
-    public string ManagementSocket(string device) => Path.Combine(RunDir, device + ".mgmt");
-    public string OpenVpnPidFile(string device) => Path.Combine(RunDir, device + ".pid");
-
-    /// <summary>Written by the client hook: our address as the peer's server saw it.</summary>
-    public string ExternalIpFile(string device) => Path.Combine(RunDir, device + ".external-ip");
 
     public string BabeldPidFile => Path.Combine(RunDir, "babeld.pid");
     public string BabeldSocket => Path.Combine(RunDir, "babeld.sock");
@@ -24,5 +18,4 @@ public sealed record NodePaths(string StateDir, string LogDir)
 
     public string DaemonLog => Path.Combine(LogDir, "vifibnet.log");
     public string BabeldLog => Path.Combine(LogDir, "vifibnet-babeld.log");
-    public string OpenVpnLog(string device) => Path.Combine(LogDir, $"vifibnet-openvpn-{device}.log");
 }

@@ -21,19 +21,19 @@ public static class NodeControl
     /// </summary>
     public static async Task<PeersUpdateResult> UpdatePeersAsync(string stateDir, Logger log, CancellationToken cancel = default)
     {
-        if (ControlClient.IsRunning(stateDir)) return await ControlClient.UpdatePeersAsync(stateDir, cancel);
+        if (ControlClient.IsRunning(stateDir)) return await ControlClient.UpdatePeersAsync(stateDir, cancel).ConfigureAwait(false);
         var dbPath = Path.Combine(stateDir, "peers.db");
         if (!File.Exists(dbPath))
-            throw new NodeDaemonException($"no peer DB at '{dbPath}': run setup first, or give the node's --state directory");
+            throw new NodeDaemonException(NodeErrorKind.NotSetUp, $"no peer DB at '{dbPath}': run setup first, or give the node's --state directory");
         using var db = PeerDb.Open(dbPath, log);
         var registryText = db.GetConfig("registry");
         if (string.IsNullOrEmpty(registryText) || !Uri.TryCreate(registryText, UriKind.Absolute, out var registryUrl))
-            throw new NodeDaemonException($"'{dbPath}' names no registry: start the node once with --registry URL");
+            throw new NodeDaemonException(NodeErrorKind.NoRegistry, $"'{dbPath}' names no registry: start the node once with --registry URL");
         var (ca, cert, key) = (db.GetConfig("ca")!, db.GetConfig("cert")!, db.GetConfig("key")!);
         var identity = Certificates.NodeIdentity.FromFiles(ca, cert);
         using var client = NodeRegistry.Create(registryUrl, cert, key)!;
         // The address the node last declared: --ip as given, or what it learned from its peers.
         var address = db.GetConfig("address") ?? db.GetConfig("declared");
-        return await new PeerUpdater(client, db, identity.Prefix.ToBinary(), log).UpdateAsync(address, cancel);
+        return await new PeerUpdater(client, db, identity.Prefix.ToBinary(), log).UpdateAsync(address, cancel).ConfigureAwait(false);
     }
 }

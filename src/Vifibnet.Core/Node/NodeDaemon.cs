@@ -29,6 +29,8 @@ public sealed class NodeDaemon
 
     readonly NodeOptions options;
     readonly NodePaths paths;
+    readonly BabelSettings babelSettings;
+    readonly OpenVpnSettings openVpnSettings;
     readonly ITunnelPolicy policy;
     IRegistryClient? registry;
     bool ownsRegistry;
@@ -61,6 +63,8 @@ public sealed class NodeDaemon
         portForwarderOverride = portForwarder;
         this.options = options.Validate();
         paths = NodePaths.Of(options);
+        babelSettings = ChildSettings.Babel(options, paths);
+        openVpnSettings = ChildSettings.OpenVpn(options, paths);
         this.registry = registry;
         this.policy = policy ?? new TunnelPolicy();
         rootLog = this.log = log;
@@ -95,7 +99,7 @@ public sealed class NodeDaemon
             }
             Directory.CreateDirectory(paths.RunDir);
             NodeStartup.KillLeftovers(paths, log);
-            HookScript.Write(paths.HookScript, Tools.Find(Tools.Ip));
+            HookScript.Write(openVpnSettings.HookScript, Tools.Find(Tools.Ip));
             db = PeerDb.Open(options.PeerDbPath, log.For("peers"));
             db.ResetUsed();
             db.Remove(Identity.Prefix.ToBinary());
@@ -103,19 +107,19 @@ public sealed class NodeDaemon
             log.Info($"node {Identity.Prefix.ToBinary()} ({Identity.Address}) on network {Identity.Network}; {db.Count} peers known");
             control = ControlServer.Start(options.ControlSocketPath, HandleControlAsync, log.For("control"));
             OverlayInterface.Add(Identity.Address);
-            servers = NodeServers.Start(options, paths, log.For("openvpn"));
+            servers = NodeServers.Start(options.Servers, openVpnSettings, log.For("openvpn"));
             StartPortForwarding();
-            babelArgs = BabelArguments.Build(options, paths, Identity.Network, Identity.Subnet, Identity.Address,
+            babelArgs = BabelArguments.Build(babelSettings, Identity.Network, Identity.Subnet, Identity.Address,
                 [.. servers.Devices, .. TunnelManager.AllDevices(options.ConnectionCount), .. options.Interfaces]);
-            babel = BabelProcess.Start(babelArgs, paths, log.For("babeld"));
+            babel = BabelProcess.Start(babelArgs, babelSettings, log.For("babeld"));
             tunnels = new TunnelManager(Identity.Network, Identity.Prefix.ToBinary(), options.Interfaces, options.ConnectionCount,
-                options.RefreshRate, options.TunnelRefresh, db, new OpenVpnTunnelLauncher(options, paths, log.For("openvpn")),
-                policy, c => BabelControl.DumpRoutesAsync(paths.BabeldSocket, c), Random.Shared, log.For("tunnels"),
+                options.RefreshRate, options.TunnelRefresh, db, new OpenVpnTunnelLauncher(openVpnSettings, log.For("openvpn")),
+                policy, c => BabelControl.DumpRoutesAsync(babelSettings.Socket, c), Random.Shared, log.For("tunnels"),
                 servers.ConnectedPeersAsync);
             if (options.Ips.Count == 0 && db.GetConfig("external-ip") is { } remembered && IPAddress.TryParse(remembered, out var ip))
                 externalIp = ip;
             SetState(NodeState.Running);
-            await LoopAsync(cancel);
+            await LoopAsync(cancel).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)
         {
@@ -124,11 +128,11 @@ public sealed class NodeDaemon
         {
             Failure = e;
             log.Error($"node cannot start: {e.Message}");
-            await StopChildrenAsync(control);
+            await StopChildrenAsync(control).ConfigureAwait(false);
             SetState(NodeState.Failed);
             throw;
         }
-        await StopChildrenAsync(control);
+        await StopChildrenAsync(control).ConfigureAwait(false);
         SetState(NodeState.Stopped);
     }
 
@@ -142,12 +146,12 @@ public sealed class NodeDaemon
         {
             cancel.ThrowIfCancellationRequested();
             var now = DateTimeOffset.UtcNow;
-            await SuperviseAsync();
+            await SuperviseAsync().ConfigureAwait(false);
             var refresh = now >= nextRefresh;
             if (refresh) nextRefresh = now + options.TunnelRefresh;
             try
             {
-                var changes = now < firstTunnels ? TunnelChanges.None : await tunnels!.TickAsync(refresh, cancel);
+                var changes = now < firstTunnels ? TunnelChanges.None : await tunnels!.TickAsync(refresh, cancel).ConfigureAwait(false);
                 if (changes.NewlyConnected > 0) babel!.CheckInterfacesNow();
             }
             catch (Exception e) when (e is not OperationCanceledException)
@@ -163,22 +167,22 @@ public sealed class NodeDaemon
             }
             if (registry is not null && now >= nextPeerUpdate)
             {
-                try { await UpdatePeersAsync(cancel); }
-                catch (RegistryException) { /* logged; retried in RegistryRetry */ }
+                try { await UpdatePeersAsync(cancel).ConfigureAwait(false); }
+                catch (RegistryCallException) { /* logged; retried in RegistryRetry */ }
             }
-            await Task.Delay(TickInterval, cancel);
+            await Task.Delay(TickInterval, cancel).ConfigureAwait(false);
         }
     }
 
     /// <summary>Restarts a server or babeld that died.</summary>
     async Task SuperviseAsync()
     {
-        await servers!.RestartExitedAsync();
+        await servers!.RestartExitedAsync().ConfigureAwait(false);
         if (babel!.Process.HasExited && DateTimeOffset.UtcNow - babel.Process.Started >= NodeServers.MinimumLifetime)
         {
-            log.Error($"babeld exited with code {babel.Process.Exited.Result}; restarting it (see {paths.BabeldLog})");
+            log.Error($"babeld exited with code {babel.Process.Exited.Result}; restarting it (see {babelSettings.LogFile})");
             babel.Dispose();
-            babel = BabelProcess.Start(babelArgs!, paths, log.For("babeld"));
+            babel = BabelProcess.Start(babelArgs!, babelSettings, log.For("babeld"));
         }
     }
 
@@ -229,17 +233,17 @@ public sealed class NodeDaemon
     /// <summary>Declares and refreshes the peer DB now (also what `peers update` asks a running node).</summary>
     public async Task<PeersUpdateResult> UpdatePeersAsync(CancellationToken cancel)
     {
-        if (registry is null) throw new NodeDaemonException("this node runs without --registry: there is no registry to update the peer DB from");
-        await registryGate.WaitAsync(cancel);
+        if (registry is null) throw new NodeDaemonException(NodeErrorKind.NoRegistry, "this node runs without --registry: there is no registry to update the peer DB from");
+        await registryGate.WaitAsync(cancel).ConfigureAwait(false);
         try
         {
             nextPeerUpdate = DateTimeOffset.UtcNow + RegistryRetry;
             PeersUpdateResult result;
             try
             {
-                result = await new PeerUpdater(registry, db!, Identity!.Prefix.ToBinary(), log.For("peers")).UpdateAsync(AdvertisedAddress(), cancel);
+                result = await new PeerUpdater(registry, db!, Identity!.Prefix.ToBinary(), log.For("peers")).UpdateAsync(AdvertisedAddress(), cancel).ConfigureAwait(false);
             }
-            catch (RegistryException e)
+            catch (RegistryCallException e)
             {
                 lastRegistryError = e.Message;
                 log.Warning($"registry unreachable or refused ({e.Message}); running on the peer DB, retrying in {RegistryRetry.TotalSeconds:0} s");
@@ -260,7 +264,7 @@ public sealed class NodeDaemon
     public async Task<IReadOnlyList<TunnelInfo>> GetTunnelsAsync(CancellationToken cancel)
     {
         var clients = tunnels?.Snapshot() ?? [];
-        var served = servers is null ? [] : await servers.SnapshotAsync(BabelRoute.CountInstalledByDevice(await BabelControl.DumpRoutesAsync(paths.BabeldSocket, cancel)), cancel);
+        var served = servers is null ? [] : await servers.SnapshotAsync(BabelRoute.CountInstalledByDevice(await BabelControl.DumpRoutesAsync(babelSettings.Socket, cancel).ConfigureAwait(false)), cancel).ConfigureAwait(false);
         return [.. clients, .. served];
     }
 
@@ -268,9 +272,9 @@ public sealed class NodeDaemon
     public async Task<NodeStatus> GetStatusAsync(CancellationToken cancel)
     {
         var (identity, peers, manager) = (Identity, db, tunnels);
-        if (identity is null || peers is null || manager is null) throw new NodeDaemonException($"the node is {State}, not running yet");
+        if (identity is null || peers is null || manager is null) throw new NodeDaemonException(NodeErrorKind.NotReady, $"the node is {State}, not running yet");
         var clients = manager.Snapshot();
-        var served = servers is null ? 0 : (await servers.ConnectedPeersAsync(cancel)).Count;
+        var served = servers is null ? 0 : (await servers.ConnectedPeersAsync(cancel).ConfigureAwait(false)).Count;
         return new NodeStatus(State.ToString().ToLowerInvariant(), identity.Network.ToString(), identity.Prefix.ToBinary(),
             identity.Prefix.ToCommonName(), identity.Address.ToString(), options.Registry?.ToString(),
             AdvertisedAddress(), AdvertisedAddressSource(), externalIp?.ToString(),
@@ -280,9 +284,9 @@ public sealed class NodeDaemon
 
     async Task<object> HandleControlAsync(string request, CancellationToken cancel) => request switch
     {
-        "status" => await GetStatusAsync(cancel),
-        "tunnels" => await GetTunnelsAsync(cancel),
-        "peers update" => await UpdatePeersAsync(cancel),
+        "status" => await GetStatusAsync(cancel).ConfigureAwait(false),
+        "tunnels" => await GetTunnelsAsync(cancel).ConfigureAwait(false),
+        "peers update" => await UpdatePeersAsync(cancel).ConfigureAwait(false),
         "upnp" => NatStatusView.Of(PortForwarding),
         _ => new ControlError($"unknown request '{request}' (known: status, tunnels, peers update, upnp)"),
     };
@@ -306,21 +310,21 @@ public sealed class NodeDaemon
             {
                 // A clean stop deletes the UPnP mappings (RunAsync does it when cancelled).
                 stopForwarding!.Cancel();
-                await forwarding;
+                await forwarding.ConfigureAwait(false);
                 if (forwarder is IDisposable disposable && !ReferenceEquals(forwarder, portForwarderOverride)) disposable.Dispose();
                 (forwarding, forwarder) = (null, null);
                 stopForwarding.Dispose();
             }
-            if (tunnels is not null) await tunnels.StopAllAsync();
-            if (servers is not null) await servers.StopAsync();
-            if (babel is not null) { await babel.StopAsync(); babel.Dispose(); }
+            if (tunnels is not null) await tunnels.StopAllAsync().ConfigureAwait(false);
+            if (servers is not null) await servers.StopAsync().ConfigureAwait(false);
+            if (babel is not null) { await babel.StopAsync().ConfigureAwait(false); babel.Dispose(); }
             if (Identity is not null) OverlayInterface.Remove(Identity.Address);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             log.Error($"error while stopping: {e.Message}", e);
         }
-        if (control is not null) await control.DisposeAsync();
+        if (control is not null) await control.DisposeAsync().ConfigureAwait(false);
         db?.Dispose();
         if (ownsRegistry) (registry as IDisposable)?.Dispose();
         (tunnels, servers, babel, db) = (null, null, null, null);

@@ -14,32 +14,33 @@ public sealed class NodeServers
     /// <summary>A child that exits sooner than this after its start is restarted only once this has passed.</summary>
     public static readonly TimeSpan MinimumLifetime = TimeSpan.FromSeconds(5);
 
-    readonly NodeOptions options;
-    readonly NodePaths paths;
+    readonly IReadOnlyList<ServerEndpoint> endpoints;
+    readonly OpenVpnSettings settings;
     readonly Logger log;
     readonly OpenVpnProcess?[] processes;
 
-    NodeServers(NodeOptions options, NodePaths paths, Logger log)
+    NodeServers(IReadOnlyList<ServerEndpoint> endpoints, OpenVpnSettings settings, Logger log)
     {
-        (this.options, this.paths, this.log) = (options, paths, log);
-        processes = new OpenVpnProcess?[options.Servers.Count];
+        (this.endpoints, this.settings, this.log) = (endpoints, settings, log);
+        processes = new OpenVpnProcess?[endpoints.Count];
     }
 
-    public IEnumerable<string> Devices => Enumerable.Range(0, options.Servers.Count).Select(i => DevicePrefix + i);
+    public IEnumerable<string> Devices => Enumerable.Range(0, endpoints.Count).Select(i => DevicePrefix + i);
 
-    public static NodeServers Start(NodeOptions options, NodePaths paths, Logger log)
+    /// <summary>Starts one server per endpoint (the node's --pp list).</summary>
+    public static NodeServers Start(IReadOnlyList<ServerEndpoint> endpoints, OpenVpnSettings settings, Logger log)
     {
-        var servers = new NodeServers(options, paths, log);
-        for (var i = 0; i < options.Servers.Count; i++) servers.StartOne(i);
+        var servers = new NodeServers(endpoints, settings, log);
+        for (var i = 0; i < endpoints.Count; i++) servers.StartOne(i);
         return servers;
     }
 
     void StartOne(int i)
     {
         var device = DevicePrefix + i;
-        var endpoint = options.Servers[i];
+        var endpoint = endpoints[i];
         processes[i] = OpenVpnProcess.Start($"openvpn server {endpoint} on {device}", device,
-            OpenVpnArguments.Server(options, paths, device, endpoint), paths, log);
+            OpenVpnArguments.Server(settings, device, endpoint.Port, endpoint.Protocol), settings, log);
         log.Info($"openvpn server {endpoint} started on {device}");
     }
 
@@ -51,7 +52,7 @@ public sealed class NodeServers
             if (processes[i] is not { Process.HasExited: true } dead) continue;
             // One that dies at once (port taken, bad --dh) is retried every few seconds, not in a tight loop.
             if (DateTimeOffset.UtcNow - dead.Process.Started < MinimumLifetime) continue;
-            log.Error($"openvpn server {options.Servers[i]} on {dead.Device} exited with code {dead.Process.Exited.Result}; restarting it (see {paths.OpenVpnLog(dead.Device)})");
+            log.Error($"openvpn server {endpoints[i]} on {dead.Device} exited with code {dead.Process.Exited.Result}; restarting it (see {settings.LogFile(dead.Device)})");
             dead.Dispose();
             StartOne(i);
         }
@@ -63,7 +64,7 @@ public sealed class NodeServers
     {
         var list = new List<TunnelInfo>();
         foreach (var server in processes.OfType<OpenVpnProcess>())
-            foreach (var c in await server.GetClientsAsync(cancel))
+            foreach (var c in await server.GetClientsAsync(cancel).ConfigureAwait(false))
                 list.Add(new TunnelInfo(PeerOf(c.CommonName), server.Device, "server", c.RealAddress, "up", c.ConnectedSince,
                     routesByDevice.GetValueOrDefault(server.Device), c.BytesReceived, c.BytesSent));
         return list;
@@ -74,7 +75,7 @@ public sealed class NodeServers
     {
         var peers = new HashSet<string>();
         foreach (var server in processes.OfType<OpenVpnProcess>())
-            peers.UnionWith(PeersOf(await server.GetClientsAsync(cancel)));
+            peers.UnionWith(PeersOf(await server.GetClientsAsync(cancel).ConfigureAwait(false)));
         return peers;
     }
 
@@ -89,7 +90,7 @@ public sealed class NodeServers
 
     public async Task StopAsync()
     {
-        await Task.WhenAll(processes.OfType<OpenVpnProcess>().Select(p => p.StopAsync()));
+        await Task.WhenAll(processes.OfType<OpenVpnProcess>().Select(p => p.StopAsync())).ConfigureAwait(false);
         foreach (var p in processes) p?.Dispose();
     }
 }

@@ -23,7 +23,7 @@ public static class NodeStartup
         if (!CertificateChecks.IsCurrent(cert, now))
             throw new CertificateException($"certificate '{o.CertPath}' is valid from {cert.NotBefore:u} to {cert.NotAfter:u}, not now: renew it with setup");
         if (o.Dh is not null && !File.Exists(o.Dh))
-            throw new NodeDaemonException($"--dh file '{o.Dh}' does not exist");
+            throw new NodeDaemonException(NodeErrorKind.InvalidOption, $"--dh file '{o.Dh}' does not exist");
         return identity;
     }
 

@@ -14,23 +14,23 @@ public sealed class PeerUpdater(IRegistryClient registry, PeerDb db, string self
     /// <summary>How many peers to ask for at each refresh.</summary>
     public const int PeerListSize = 100;
 
-    /// <summary>Declares <paramref name="address"/> (when known) and merges the registry's peers; throws <see cref="RegistryException"/>.</summary>
+    /// <summary>Declares <paramref name="address"/> (when known) and merges the registry's peers; throws <see cref="RegistryCallException"/>.</summary>
     public async Task<PeersUpdateResult> UpdateAsync(string? address, CancellationToken cancel)
     {
         if (address is not null)
         {
-            await registry.DeclareAsync(address, cancel);
+            await registry.DeclareAsync(address, cancel).ConfigureAwait(false);
             log.Debug($"declared {address} to the registry");
         }
-        var peers = (await registry.GetPeerListAsync(PeerListSize, cancel)).Where(p => p.Prefix != selfPrefix).ToList();
-        var added = db.AddOrUpdate(peers);
+        var peers = (await registry.GetPeerListAsync(PeerListSize, cancel).ConfigureAwait(false)).Where(p => p.Prefix != selfPrefix).ToList();
+        var added = db.AddOrUpdate(peers.Select(p => new Peer(p.Prefix, p.Address)));
         var bootstrap = false;
         if (db.Count == 0)
         {
-            var boot = await registry.GetBootstrapPeerAsync(cancel);
+            var boot = await registry.GetBootstrapPeerAsync(cancel).ConfigureAwait(false);
             if (boot is not null && boot.Prefix != selfPrefix)
             {
-                db.AddBootstrap(boot);
+                db.AddBootstrap(new Peer(boot.Prefix, boot.Address));
                 bootstrap = true;
                 added++;
                 log.Info($"peer DB was empty: added bootstrap peer {boot.Prefix}");

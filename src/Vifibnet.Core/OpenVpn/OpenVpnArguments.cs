@@ -1,58 +1,55 @@
 using System.Globalization;
 using Vifibnet.Addressing;
-using Vifibnet.Configuration;
 
 namespace Vifibnet.OpenVpn;
 
 /// <summary>
 /// The openvpn command lines of a node: one tap server per --pp, one tap client per tunnel.
-/// Pure functions of the options, so they are unit-tested without openvpn.
+/// Pure functions of the settings, so they are unit-tested without openvpn.
 /// </summary>
 public static class OpenVpnArguments
 {
-    /// <summary>Seconds of silence after which openvpn drops a tunnel: 4 hellos, as the seed did.</summary>
-    public static int PingExit(NodeOptions o) => 4 * o.Hello;
-
-    public static IReadOnlyList<string> Server(NodeOptions o, NodePaths paths, string device, ServerEndpoint endpoint)
+    /// <summary>A server on <paramref name="port"/> with <paramref name="protocol"/> (udp or tcp-server), on tap <paramref name="device"/>.</summary>
+    public static IReadOnlyList<string> Server(OpenVpnSettings o, string device, int port, string protocol)
     {
-        var args = Common(o, paths, device);
+        var args = Common(o, device);
         args.AddRange([
             "--mode", "server", "--tls-server",
-            "--proto", endpoint.Protocol, "--port", Num(endpoint.Port),
+            "--proto", protocol, "--port", Num(port),
             "--dh", o.Dh ?? "none",
-            "--max-clients", Num(Math.Max(1, o.ConnectionCount)),
-            "--client-connect", paths.HookScript,
+            "--max-clients", Num(o.MaxClients),
+            "--client-connect", o.HookScript,
             // Per client: a silent client is dropped after 4 hellos (the client exits on its side).
-            "--ping", Num(o.Hello), "--ping-restart", Num(PingExit(o)),
+            "--ping", Num(o.Hello), "--ping-restart", Num(o.PingExit),
         ]);
-        args.AddRange(o.OpenVpnArgs);
+        args.AddRange(o.ExtraArgs);
         return args;
     }
 
-    public static IReadOnlyList<string> Client(NodeOptions o, NodePaths paths, string device, IReadOnlyList<PeerAddress> remotes)
+    public static IReadOnlyList<string> Client(OpenVpnSettings o, string device, IReadOnlyList<PeerAddress> remotes)
     {
         if (remotes.Count == 0) throw new ArgumentException("a client tunnel needs at least one remote address", nameof(remotes));
-        var args = Common(o, paths, device);
-        args.AddRange(["--client", "--nobind", "--route-up", paths.HookScript]);
+        var args = Common(o, device);
+        args.AddRange(["--client", "--nobind", "--route-up", o.HookScript]);
         foreach (var r in remotes)
             args.AddRange(["--remote", r.Ip.ToString(), Num(r.Port), r.Protocol == "udp" ? "udp" : "tcp-client"]);
         args.AddRange([
             // Try each advertised address once, then give up: the daemon picks another peer.
             "--connect-retry", "1", "--connect-retry-max", "1", "--server-poll-timeout", Num(Math.Max(5, 2 * o.Hello)),
-            "--ping", Num(o.Hello), "--ping-exit", Num(PingExit(o)),
+            "--ping", Num(o.Hello), "--ping-exit", Num(o.PingExit),
         ]);
-        args.AddRange(o.OpenVpnArgs);
+        args.AddRange(o.ExtraArgs);
         return args;
     }
 
-    static List<string> Common(NodeOptions o, NodePaths paths, string device) =>
+    static List<string> Common(OpenVpnSettings o, string device) =>
     [
         "--dev", device, "--dev-type", "tap",
         "--ca", Path.GetFullPath(o.CaPath), "--cert", Path.GetFullPath(o.CertPath), "--key", Path.GetFullPath(o.KeyPath),
         "--tls-version-min", "1.2",
-        "--script-security", "2", "--up", paths.HookScript,
-        "--management", paths.ManagementSocket(device), "unix",
-        "--writepid", paths.OpenVpnPidFile(device),
+        "--script-security", "2", "--up", o.HookScript,
+        "--management", o.ManagementSocket(device), "unix",
+        "--writepid", o.PidFile(device),
         // The seed hands -v to openvpn as it is; openvpn logs fatal errors even at 0.
         "--verb", Num(o.Verbose),
     ];

@@ -1,5 +1,4 @@
 using System.Net;
-using Vifibnet.Configuration;
 using Vifibnet.Logging;
 using Vifibnet.Processes;
 
@@ -10,26 +9,26 @@ public sealed class OpenVpnProcess : IDisposable
 {
     static readonly TimeSpan QueryTimeout = TimeSpan.FromSeconds(3);
     readonly ChildProcess child;
-    readonly NodePaths paths;
+    readonly OpenVpnSettings settings;
 
     /// <summary>The tap device openvpn created (and removes when it exits).</summary>
     public string Device { get; }
     public ChildProcess Process => child;
 
-    OpenVpnProcess(ChildProcess child, NodePaths paths, string device)
+    OpenVpnProcess(ChildProcess child, OpenVpnSettings settings, string device)
     {
         this.child = child;
-        this.paths = paths;
+        this.settings = settings;
         Device = device;
     }
 
-    public static OpenVpnProcess Start(string name, string device, IReadOnlyList<string> args, NodePaths paths, Logger log)
+    public static OpenVpnProcess Start(string name, string device, IReadOnlyList<string> args, OpenVpnSettings settings, Logger log)
     {
         // Files a previous openvpn on this device left behind would be mistaken for this one's.
-        foreach (var stale in new[] { paths.ManagementSocket(device), paths.OpenVpnPidFile(device), paths.ExternalIpFile(device) })
+        foreach (var stale in new[] { settings.ManagementSocket(device), settings.PidFile(device), settings.ExternalIpFile(device) })
             File.Delete(stale);
-        var child = ChildProcess.Start(name, Tools.Find(Tools.OpenVpn), args, paths.OpenVpnLog(device), log);
-        return new OpenVpnProcess(child, paths, device);
+        var child = ChildProcess.Start(name, Tools.Find(Tools.OpenVpn), args, settings.LogFile(device), log);
+        return new OpenVpnProcess(child, settings, device);
     }
 
     /// <summary>openvpn's connection state (CONNECTING, WAIT, AUTH, GET_CONFIG, CONNECTED, ...), or null when it cannot say.</summary>
@@ -37,7 +36,7 @@ public sealed class OpenVpnProcess : IDisposable
     {
         try
         {
-            var lines = await ManagementClient.QueryAsync(paths.ManagementSocket(Device), "state", QueryTimeout, cancel);
+            var lines = await ManagementClient.QueryAsync(settings.ManagementSocket(Device), "state", QueryTimeout, cancel).ConfigureAwait(false);
             // "1795302089,CONNECTED,SUCCESS,,198.51.100.1,1194,,"
             return lines.Select(l => l.Split(',')).LastOrDefault(f => f.Length > 1)?[1];
         }
@@ -52,7 +51,7 @@ public sealed class OpenVpnProcess : IDisposable
     {
         try
         {
-            return ServerClient.ParseStatus(await ManagementClient.QueryAsync(paths.ManagementSocket(Device), "status 2", QueryTimeout, cancel));
+            return ServerClient.ParseStatus(await ManagementClient.QueryAsync(settings.ManagementSocket(Device), "status 2", QueryTimeout, cancel).ConfigureAwait(false));
         }
         catch (ManagementException)
         {
@@ -65,7 +64,7 @@ public sealed class OpenVpnProcess : IDisposable
     {
         try
         {
-            return IPAddress.TryParse(File.ReadAllText(paths.ExternalIpFile(Device)).Trim(), out var ip) ? ip : null;
+            return IPAddress.TryParse(File.ReadAllText(settings.ExternalIpFile(Device)).Trim(), out var ip) ? ip : null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -1,20 +1,19 @@
 using System.Net;
 using Vifibnet.Addressing;
-using Vifibnet.Configuration;
 using Vifibnet.Logging;
-using Vifibnet.Protocol;
+using Vifibnet.Peers;
 using Vifibnet.Tunnels;
 
 namespace Vifibnet.OpenVpn;
 
 /// <summary>Starts each client tunnel as an openvpn process with one --remote per address the peer advertised.</summary>
-public sealed class OpenVpnTunnelLauncher(NodeOptions options, NodePaths paths, Logger log) : ITunnelLauncher
+public sealed class OpenVpnTunnelLauncher(OpenVpnSettings settings, Logger log) : ITunnelLauncher
 {
-    public ITunnelHandle Start(string device, PeerEntry peer)
+    public ITunnelHandle Start(string device, Peer peer)
     {
         var remotes = PeerAddress.ParseList(peer.Address);
-        var args = OpenVpnArguments.Client(options, paths, device, remotes);
-        return new Tunnel(OpenVpnProcess.Start($"openvpn client {device} to {peer.Prefix}", device, args, paths, log));
+        var args = OpenVpnArguments.Client(settings, device, remotes);
+        return new Tunnel(OpenVpnProcess.Start($"openvpn client {device} to {peer.Prefix}", device, args, settings, log));
     }
 
     sealed class Tunnel(OpenVpnProcess process) : ITunnelHandle
@@ -23,7 +22,7 @@ public sealed class OpenVpnTunnelLauncher(NodeOptions options, NodePaths paths, 
         public bool HasExited => process.Process.HasExited;
         public int? ExitCode => HasExited ? process.Process.Exited.Result : null;
 
-        public async Task<bool> IsConnectedAsync(CancellationToken cancel) => await process.GetStateAsync(cancel) == "CONNECTED";
+        public async Task<bool> IsConnectedAsync(CancellationToken cancel) => await process.GetStateAsync(cancel).ConfigureAwait(false) == "CONNECTED";
 
         public (long Rx, long Tx) ReadCounters() => DeviceCounters.Read(Device);
 

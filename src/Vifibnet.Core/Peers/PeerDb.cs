@@ -1,6 +1,5 @@
 using Microsoft.Data.Sqlite;
 using Vifibnet.Logging;
-using Vifibnet.Protocol;
 
 namespace Vifibnet.Peers;
 
@@ -121,10 +120,10 @@ public sealed class PeerDb : IDisposable
     }
 
     /// <summary>Adds a peer the registry told us about, or updates its address and date (keeping whether it is used).</summary>
-    public void AddOrUpdate(PeerEntry entry) => AddOrUpdate([entry]);
+    public void AddOrUpdate(Peer entry) => AddOrUpdate([entry]);
 
     /// <summary>Adds or updates several peers in one transaction; returns how many were new.</summary>
-    public int AddOrUpdate(IEnumerable<PeerEntry> entries)
+    public int AddOrUpdate(IEnumerable<Peer> entries)
     {
         lock (gate)
         {
@@ -170,10 +169,10 @@ public sealed class PeerDb : IDisposable
     }
 
     /// <summary>Adds the registry's bootstrap peer (an ordinary unused peer).</summary>
-    public void AddBootstrap(PeerEntry entry) => AddOrUpdate(entry);
+    public void AddBootstrap(Peer entry) => AddOrUpdate(entry);
 
     /// <summary>Peers free for a new tunnel: not used, not blacklisted, not flagged (expired flags are cleared).</summary>
-    public IReadOnlyList<PeerEntry> Unused(int limit = int.MaxValue)
+    public IReadOnlyList<Peer> Unused(int limit = int.MaxValue)
     {
         lock (gate)
         {
@@ -182,7 +181,7 @@ public sealed class PeerDb : IDisposable
                 SELECT prefix, address FROM peers WHERE used = 0
                 AND prefix NOT IN (SELECT prefix FROM flagged) AND prefix NOT IN (SELECT prefix FROM blacklist)
                 ORDER BY prefix LIMIT $n
-                """, r => new PeerEntry(r.GetString(0), r.GetString(1)), ("$n", limit));
+                """, r => new Peer(r.GetString(0), r.GetString(1)), ("$n", limit));
         }
     }
 

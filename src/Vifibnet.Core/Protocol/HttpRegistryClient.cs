@@ -11,7 +11,7 @@ namespace Vifibnet.Protocol;
 /// <summary>
 /// <see cref="IRegistryClient"/> over the HTTP+JSON protocol of docs/protocol.md. Node requests are
 /// signed with the node's certificate key, which must be given for them. Every failure is a
-/// <see cref="RegistryException"/> naming the URL and, when the registry answered, its error code.
+/// <see cref="RegistryCallException"/> naming the URL and, when the registry answered, its error code.
 /// </summary>
 public sealed class HttpRegistryClient : IRegistryClient, IDisposable
 {
@@ -45,17 +45,17 @@ public sealed class HttpRegistryClient : IRegistryClient, IDisposable
     }
 
     public async Task<string> GetCaAsync(CancellationToken cancel = default) =>
-        (await SendAsync<CaResponse>(HttpMethod.Get, "v1/ca", null, signed: false, cancel)).Certificate;
+        (await SendAsync<CaResponse>(HttpMethod.Get, "v1/ca", null, signed: false, cancel).ConfigureAwait(false)).Certificate;
 
     public Task RequestTokenAsync(string email, CancellationToken cancel = default) =>
         SendAsync<TokenResponse>(HttpMethod.Post, "v1/tokens", new TokenRequest(email), signed: false, cancel);
 
     public async Task<string> RequestCertificateAsync(string token, string csrPem, CancellationToken cancel = default) =>
-        (await SendAsync<CertificateResponse>(HttpMethod.Post, "v1/certificates", new CertificateRequestMessage(token, csrPem), signed: false, cancel)).Certificate;
+        (await SendAsync<CertificateResponse>(HttpMethod.Post, "v1/certificates", new CertificateRequestMessage(token, csrPem), signed: false, cancel).ConfigureAwait(false)).Certificate;
 
     public async Task<IPAddress?> GetPrivateAddressAsync(CancellationToken cancel = default)
     {
-        var answer = await SendAsync<PrivateAddressResponse>(HttpMethod.Get, "v1/private-address", null, signed: true, cancel);
+        var answer = await SendAsync<PrivateAddressResponse>(HttpMethod.Get, "v1/private-address", null, signed: true, cancel).ConfigureAwait(false);
         return answer.Address is null ? null : IPAddress.Parse(answer.Address);
     }
 
@@ -64,9 +64,9 @@ public sealed class HttpRegistryClient : IRegistryClient, IDisposable
         BootstrapResponse answer;
         try
         {
-            answer = await SendAsync<BootstrapResponse>(HttpMethod.Get, "v1/bootstrap", null, signed: true, cancel);
+            answer = await SendAsync<BootstrapResponse>(HttpMethod.Get, "v1/bootstrap", null, signed: true, cancel).ConfigureAwait(false);
         }
-        catch (RegistryException e) when (e.ErrorCode == "no_peers")
+        catch (RegistryCallException e) when (e.Code == RegistryErrorCode.NoPeers)
         {
             return null;
         }
@@ -77,7 +77,7 @@ public sealed class HttpRegistryClient : IRegistryClient, IDisposable
         }
         catch (Exception e) when (e is CryptographicException or JsonException)
         {
-            throw new RegistryException($"the bootstrap peer from {BaseUri}v1/bootstrap could not be decrypted with our key: {e.Message}", inner: e);
+            throw new RegistryCallException($"the bootstrap peer from {BaseUri}v1/bootstrap could not be decrypted with our key: {e.Message}", inner: e);
         }
     }
 
@@ -85,7 +85,7 @@ public sealed class HttpRegistryClient : IRegistryClient, IDisposable
         SendAsync<DeclareResponse>(HttpMethod.Post, "v1/peers", new DeclareRequest(address), signed: true, cancel);
 
     public async Task<IReadOnlyList<PeerEntry>> GetPeerListAsync(int n, CancellationToken cancel = default) =>
-        (await SendAsync<PeerListResponse>(HttpMethod.Get, string.Create(CultureInfo.InvariantCulture, $"v1/peers?n={n}"), null, signed: true, cancel)).Peers;
+        (await SendAsync<PeerListResponse>(HttpMethod.Get, string.Create(CultureInfo.InvariantCulture, $"v1/peers?n={n}"), null, signed: true, cancel).ConfigureAwait(false)).Peers;
 
     async Task<T> SendAsync<T>(HttpMethod method, string relative, object? body, bool signed, CancellationToken cancel)
     {
@@ -110,30 +110,30 @@ public sealed class HttpRegistryClient : IRegistryClient, IDisposable
         HttpResponseMessage response;
         try
         {
-            response = await http.SendAsync(request, cancel);
+            response = await http.SendAsync(request, cancel).ConfigureAwait(false);
         }
         catch (HttpRequestException e)
         {
-            throw new RegistryException($"registry {uri} is unreachable: {e.Message}", inner: e);
+            throw new RegistryCallException($"registry {uri} is unreachable: {e.Message}", inner: e);
         }
         catch (TaskCanceledException e) when (!cancel.IsCancellationRequested)
         {
-            throw new RegistryException($"registry {uri} did not answer within {http.Timeout.TotalSeconds:0} s", inner: e);
+            throw new RegistryCallException($"registry {uri} did not answer within {http.Timeout.TotalSeconds:0} s", inner: e);
         }
         using (response)
         {
-            var text = await response.Content.ReadAsStringAsync(cancel);
+            var text = await response.Content.ReadAsStringAsync(cancel).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
             {
                 var error = TryParse<ErrorResponse>(text);
-                throw new RegistryException(
+                throw new RegistryCallException(
                     error is null
                         ? $"registry {uri} answered {(int)response.StatusCode} {response.ReasonPhrase}"
                         : $"registry {uri} refused the request ({error.Error}): {error.Message}",
-                    error?.Error, (int)response.StatusCode);
+                    RegistryErrorCodes.FromWire(error?.Error), (int)response.StatusCode);
             }
             return TryParse<T>(text)
-                   ?? throw new RegistryException($"registry {uri} answered {(int)response.StatusCode} with a body that is not a {typeof(T).Name}", status: (int)response.StatusCode);
+                   ?? throw new RegistryCallException($"registry {uri} answered {(int)response.StatusCode} with a body that is not a {typeof(T).Name}", status: (int)response.StatusCode);
         }
     }
 

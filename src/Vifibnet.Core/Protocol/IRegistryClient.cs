@@ -9,7 +9,7 @@ public sealed record PeerEntry(string Prefix, string Address);
 /// Everything the seed's registry offered, as setup and the node daemon use it.
 /// The wire format is in docs/protocol.md. Node requests (private address, bootstrap peer,
 /// declare, peer list) are signed with the node's certificate key.
-/// Failures throw <see cref="RegistryException"/> naming the URL and what went wrong.
+/// Failures throw <see cref="RegistryCallException"/> naming the URL and what went wrong.
 /// </summary>
 public interface IRegistryClient
 {
@@ -33,15 +33,4 @@ public interface IRegistryClient
 
     /// <summary>Up to n random peers, other than us.</summary>
     Task<IReadOnlyList<PeerEntry>> GetPeerListAsync(int n, CancellationToken cancel = default);
-}
-
-/// <summary>A registry request that failed: unreachable, refused, or an error answer.</summary>
-public sealed class RegistryException(string message, string? errorCode = null, int? status = null, Exception? inner = null)
-    : Exception(message, inner)
-{
-    /// <summary>The protocol's error code (docs/protocol.md), when the registry answered with one.</summary>
-    public string? ErrorCode { get; } = errorCode;
-
-    /// <summary>The HTTP status, when the registry answered at all.</summary>
-    public int? Status { get; } = status;
 }

@@ -9,7 +9,7 @@ public static class AdminTokens
     public static AdminToken Create(string dbPath, string? email, TimeSpan? lifetime = null, TimeProvider? clock = null)
     {
         if (!File.Exists(dbPath))
-            throw new RegistryDbException($"registry DB '{dbPath}' does not exist: create the network first (vifibnet new-registry / New-VifibRegistry)");
+            throw new RegistryDbUnavailableException($"registry DB '{dbPath}' does not exist: create the network first (vifibnet new-registry / New-VifibRegistry)");
         if (email is not null) email = TokenStore.ValidEmail(email);
         using var db = new RegistryDb(dbPath);
         var now = (clock ?? TimeProvider.System).GetUtcNow();

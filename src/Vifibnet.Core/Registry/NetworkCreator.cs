@@ -38,7 +38,7 @@ public static class NetworkCreator
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new RegistryDbException($"cannot create directory '{directory}': {e.Message}", e);
+            throw new RegistryDbUnavailableException($"cannot create directory '{directory}': {e.Message}", e);
         }
         var (caPath, keyPath, dbPath) = (Path.Combine(directory, CaFile), Path.Combine(directory, KeyFile), Path.Combine(directory, DbFile));
         using var ca = CertificateAuthority.Create(network, $"Vifibnet CA {network}");
@@ -55,7 +55,7 @@ public static class NetworkCreator
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new RegistryDbException($"cannot write the network's files in '{directory}': {e.Message}", e);
+            throw new RegistryDbUnavailableException($"cannot write the network's files in '{directory}': {e.Message}", e);
         }
         finally
         {

@@ -22,34 +22,34 @@ public sealed class NodeAuthenticator(X509Certificate2 ca, TimeSpan window, Time
     public AuthenticatedNode Authenticate(string method, string pathAndQuery, string? certificate, string? timestamp, string? nonce, string? signature, ReadOnlySpan<byte> body)
     {
         if (string.IsNullOrEmpty(certificate) || string.IsNullOrEmpty(timestamp) || string.IsNullOrEmpty(nonce) || string.IsNullOrEmpty(signature))
-            throw new RegistryError(RegistryErrorCode.AuthenticationMissing,
+            throw new RequestRefusedException(RegistryErrorCode.AuthenticationMissing,
                 $"this request must be signed by a node: headers {NodeRequestSignature.CertificateHeader}, {NodeRequestSignature.TimestampHeader}, {NodeRequestSignature.NonceHeader} and {NodeRequestSignature.SignatureHeader} are required");
         var now = clock.GetUtcNow();
         var node = VerifyCertificate(certificate, now);
 
         if (!long.TryParse(timestamp, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var ts))
-            throw new RegistryError(RegistryErrorCode.BadRequest, $"{NodeRequestSignature.TimestampHeader} '{timestamp}' is not a Unix time in seconds");
+            throw new RequestRefusedException(RegistryErrorCode.BadRequest, $"{NodeRequestSignature.TimestampHeader} '{timestamp}' is not a Unix time in seconds");
         var skew = Math.Abs(now.ToUnixTimeSeconds() - ts);
         if (skew > window.TotalSeconds)
-            throw new RegistryError(RegistryErrorCode.TimestampOutOfWindow,
+            throw new RequestRefusedException(RegistryErrorCode.TimestampOutOfWindow,
                 $"request timestamp is {skew} s away from the registry's clock (allowed: {window.TotalSeconds} s): check the node's clock");
 
         if (nonce.Length > 64)
-            throw new RegistryError(RegistryErrorCode.BadRequest, $"{NodeRequestSignature.NonceHeader} is longer than 64 characters");
+            throw new RequestRefusedException(RegistryErrorCode.BadRequest, $"{NodeRequestSignature.NonceHeader} is longer than 64 characters");
         byte[] signatureBytes;
         try { signatureBytes = Convert.FromBase64String(signature); }
-        catch (FormatException e) { throw new RegistryError(RegistryErrorCode.SignatureInvalid, $"{NodeRequestSignature.SignatureHeader} is not base64", e); }
+        catch (FormatException e) { throw new RequestRefusedException(RegistryErrorCode.SignatureInvalid, $"{NodeRequestSignature.SignatureHeader} is not base64", e); }
         using (var key = node.Certificate.GetRSAPublicKey())
         {
             var canonical = NodeRequestSignature.Canonical(method, pathAndQuery, ts, nonce, body);
             if (key is null || !key.VerifyData(canonical, signatureBytes, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1))
-                throw new RegistryError(RegistryErrorCode.SignatureInvalid,
+                throw new RequestRefusedException(RegistryErrorCode.SignatureInvalid,
                     $"the request signature does not verify with the key of certificate {node.Prefix.ToCommonName()} (method, path, timestamp, nonce and body must be signed as sent)");
         }
 
         var replayKey = Convert.ToBase64String(SHA256.HashData(signatureBytes));
         if (!seen.TryAdd(replayKey, ts))
-            throw new RegistryError(RegistryErrorCode.RequestReplayed, "this signed request was already received once: sign each request afresh");
+            throw new RequestRefusedException(RegistryErrorCode.RequestReplayed, "this signed request was already received once: sign each request afresh");
         PruneSeen(now);
         return node;
     }
@@ -69,22 +69,22 @@ public sealed class NodeAuthenticator(X509Certificate2 ca, TimeSpan window, Time
         }
         catch (Exception e) when (e is FormatException or CryptographicException)
         {
-            throw new RegistryError(RegistryErrorCode.CertificateUntrusted, $"{NodeRequestSignature.CertificateHeader} is not a base64 DER certificate: {e.Message}", e);
+            throw new RequestRefusedException(RegistryErrorCode.CertificateUntrusted, $"{NodeRequestSignature.CertificateHeader} is not a base64 DER certificate: {e.Message}", e);
         }
         if (!CertificateChecks.IsIssuedBy(cert, ca))
-            throw new RegistryError(RegistryErrorCode.CertificateUntrusted, $"certificate '{cert.Subject}' was not issued by this registry's CA ({ca.Subject})");
+            throw new RequestRefusedException(RegistryErrorCode.CertificateUntrusted, $"certificate '{cert.Subject}' was not issued by this registry's CA ({ca.Subject})");
         if (!CertificateChecks.IsCurrent(cert, now))
             throw Expired(cert);
         NodePrefix prefix;
         try { prefix = NodePrefix.ParseCommonName(cert.GetNameInfo(X509NameType.SimpleName, false)); }
-        catch (AddressingException e) { throw new RegistryError(RegistryErrorCode.CertificateUntrusted, $"certificate CN is not a node prefix: {e.Message}", e); }
+        catch (AddressingException e) { throw new RequestRefusedException(RegistryErrorCode.CertificateUntrusted, $"certificate CN is not a node prefix: {e.Message}", e); }
         var node = new AuthenticatedNode(prefix, cert);
         if (verified.Count > 100_000) verified.Clear();
         verified[base64] = node;
         return node;
     }
 
-    static RegistryError Expired(X509Certificate2 cert) =>
+    static RequestRefusedException Expired(X509Certificate2 cert) =>
         new(RegistryErrorCode.CertificateExpired,
             $"certificate '{cert.Subject}' is valid only from {cert.NotBefore.ToUniversalTime():u} to {cert.NotAfter.ToUniversalTime():u}: register again for a new one");
 

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Vifibnet.Addressing;
+using Vifibnet.Protocol;
 
 namespace Vifibnet.Registry;
 
@@ -27,7 +28,7 @@ public static class PrefixAllocator
             free = find.ExecuteScalar() as string;
         }
         if (free is null)
-            throw new RegistryError(RegistryErrorCode.PrefixExhausted,
+            throw new RequestRefusedException(RegistryErrorCode.PrefixExhausted,
                 $"no free /{length} node prefix is left in this network: every prefix is issued");
 
         MarkTaken(connection, transaction, free);

@@ -48,7 +48,7 @@ public sealed class RegistryDb : IDisposable
         }
         catch (SqliteException e)
         {
-            throw new RegistryDbException($"cannot open registry DB '{Path}': {e.Message}", e);
+            throw new RegistryDbUnavailableException($"cannot open registry DB '{Path}': {e.Message}", e);
         }
     }
 

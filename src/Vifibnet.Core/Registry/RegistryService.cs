@@ -9,7 +9,7 @@ using Vifibnet.Protocol;
 namespace Vifibnet.Registry;
 
 /// <summary>
-/// What the registry does, with no HTTP in sight: each request in, a result or a <see cref="RegistryError"/>
+/// What the registry does, with no HTTP in sight: each request in, a result or a <see cref="RequestRefusedException"/>
 /// out. Everything a request changes is changed in one transaction, after every check has passed,
 /// so a refused request leaves the DB as it was. Thread-safe.
 /// </summary>
@@ -48,12 +48,12 @@ public sealed class RegistryService
     {
         var email = TokenStore.ValidEmail(request.Email);
         if (mailer is null)
-            throw new RegistryError(RegistryErrorCode.MailNotConfigured,
+            throw new RequestRefusedException(RegistryErrorCode.MailNotConfigured,
                 "this registry sends no mail (started without --mailhost): ask its administrator for a token (vifibnet token / New-VifibToken)");
         var token = TokenStore.NewToken();
         var now = clock.GetUtcNow();
         var expires = now + Options.TokenLifetime;
-        await mailer.SendTokenAsync(email, token, ca.Network.ToString(), cancel);
+        await mailer.SendTokenAsync(email, token, ca.Network.ToString(), cancel).ConfigureAwait(false);
         db.Write((c, t) => TokenStore.Add(c, t, token, email, now, expires));
         log.Info($"token mailed to {email} through {mailer.MailHost}");
         return new TokenResponse(email, expires);
@@ -63,7 +63,7 @@ public sealed class RegistryService
     public CertificateResponse IssueCertificate(CertificateRequestMessage request)
     {
         if (!TokenStore.LooksValid(request.Token))
-            throw new RegistryError(RegistryErrorCode.TokenUnknown, "the token is missing or contains characters no token has");
+            throw new RequestRefusedException(RegistryErrorCode.TokenUnknown, "the token is missing or contains characters no token has");
         var csr = ParseCsr(request.Csr);
         var serial = RandomSerial();
         var (prefix, pem) = db.Write((c, t) =>
@@ -95,7 +95,7 @@ public sealed class RegistryService
             ? candidates[RandomNumberGenerator.GetInt32(candidates.Count)]
             : db.Read(c => PeerTable.PickRandom(c, 1, self, clock.GetUtcNow() - Options.PeerTimeout)).FirstOrDefault();
         if (peer is null)
-            throw new RegistryError(RegistryErrorCode.NoPeers, "the registry knows no peer to bootstrap from yet (no --bootstrap entry and no node has declared itself)");
+            throw new RequestRefusedException(RegistryErrorCode.NoPeers, "the registry knows no peer to bootstrap from yet (no --bootstrap entry and no node has declared itself)");
         using var key = node.Certificate.GetRSAPublicKey()!;
         return new BootstrapResponse(SealedBox.Seal(key, JsonSerializer.SerializeToUtf8Bytes(peer, RegistryJson.Options)));
     }
@@ -105,11 +105,11 @@ public sealed class RegistryService
     {
         IReadOnlyList<PeerAddress> addresses;
         try { addresses = PeerAddress.ParseList(request.Address ?? ""); }
-        catch (AddressingException e) { throw new RegistryError(RegistryErrorCode.InvalidAddress, e.Message, e); }
+        catch (AddressingException e) { throw new RequestRefusedException(RegistryErrorCode.InvalidAddress, e.Message, e); }
         if (addresses.Count == 0)
-            throw new RegistryError(RegistryErrorCode.InvalidAddress, "the address list is empty: expected ip,port,proto;...");
+            throw new RequestRefusedException(RegistryErrorCode.InvalidAddress, "the address list is empty: expected ip,port,proto;...");
         if (addresses.Count > 32)
-            throw new RegistryError(RegistryErrorCode.InvalidAddress, $"{addresses.Count} addresses declared: at most 32");
+            throw new RequestRefusedException(RegistryErrorCode.InvalidAddress, $"{addresses.Count} addresses declared: at most 32");
         var address = PeerAddress.FormatList(addresses);
         var prefix = node.Prefix.ToBinary();
         db.Write((c, t) =>
@@ -125,7 +125,7 @@ public sealed class RegistryService
     public PeerListResponse GetPeerList(AuthenticatedNode node, int n)
     {
         if (n < 1)
-            throw new RegistryError(RegistryErrorCode.BadRequest, $"n={n}: ask for at least one peer");
+            throw new RequestRefusedException(RegistryErrorCode.BadRequest, $"n={n}: ask for at least one peer");
         n = Math.Min(n, Options.MaxPeerList);
         var peers = db.Read(c => PeerTable.PickRandom(c, n, node.Prefix.ToBinary(), clock.GetUtcNow() - Options.PeerTimeout));
         return new PeerListResponse(peers);
@@ -134,7 +134,7 @@ public sealed class RegistryService
     static CertificateRequest ParseCsr(string? pem)
     {
         if (string.IsNullOrWhiteSpace(pem))
-            throw new RegistryError(RegistryErrorCode.InvalidCsr, "the certificate request (csr) is missing");
+            throw new RequestRefusedException(RegistryErrorCode.InvalidCsr, "the certificate request (csr) is missing");
         CertificateRequest csr;
         try
         {
@@ -143,11 +143,11 @@ public sealed class RegistryService
         }
         catch (Exception e) when (e is CryptographicException or ArgumentException)
         {
-            throw new RegistryError(RegistryErrorCode.InvalidCsr, $"the certificate request does not parse or its signature is bad: {e.Message}", e);
+            throw new RequestRefusedException(RegistryErrorCode.InvalidCsr, $"the certificate request does not parse or its signature is bad: {e.Message}", e);
         }
         using var key = csr.PublicKey.GetRSAPublicKey();
         if (key is null || key.KeySize < 2048)
-            throw new RegistryError(RegistryErrorCode.InvalidCsr, "the certificate request must carry an RSA key of at least 2048 bits");
+            throw new RequestRefusedException(RegistryErrorCode.InvalidCsr, "the certificate request must carry an RSA key of at least 2048 bits");
         return csr;
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net.Mail;
+using Vifibnet.Protocol;
 
 namespace Vifibnet.Registry;
 
@@ -33,7 +34,7 @@ public sealed class TokenMailer(string mailHost, string from = "vifibnet-registr
             ? port
             : throw new ArgumentException($"mail host '{mailHost}' has an invalid port '{text}'");
 
-    /// <summary>Delivers the token; throws <see cref="RegistryError"/> (mail_failed) naming the mail host when it cannot.</summary>
+    /// <summary>Delivers the token; throws <see cref="RequestRefusedException"/> (mail_failed) naming the mail host when it cannot.</summary>
     public async Task SendTokenAsync(string email, string token, string networkName, CancellationToken cancel)
     {
         using var message = new MailMessage(from, email)
@@ -49,11 +50,11 @@ public sealed class TokenMailer(string mailHost, string from = "vifibnet-registr
         using var client = new SmtpClient(Endpoint.Host, Endpoint.Port) { Timeout = 15_000, DeliveryMethod = SmtpDeliveryMethod.Network };
         try
         {
-            await client.SendMailAsync(message, cancel);
+            await client.SendMailAsync(message, cancel).ConfigureAwait(false);
         }
         catch (Exception e) when (e is SmtpException or InvalidOperationException or System.Net.Sockets.SocketException or IOException)
         {
-            throw new RegistryError(RegistryErrorCode.MailFailed,
+            throw new RequestRefusedException(RegistryErrorCode.MailFailed,
                 $"could not send the token mail through mail host {Endpoint.Host}:{Endpoint.Port}: {e.Message}{(e.InnerException is null ? "" : " (" + e.InnerException.Message + ")")}", e);
         }
     }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Data.Sqlite;
+using Vifibnet.Protocol;
 
 namespace Vifibnet.Registry;
 
@@ -65,15 +66,15 @@ public static class TokenStore
             find.Parameters.AddWithValue("$hash", hash);
             using var reader = find.ExecuteReader();
             if (!reader.Read())
-                throw new RegistryError(RegistryErrorCode.TokenUnknown, "the token is not one this registry issued (check for typos, or ask for a new one)");
+                throw new RequestRefusedException(RegistryErrorCode.TokenUnknown, "the token is not one this registry issued (check for typos, or ask for a new one)");
             email = reader.IsDBNull(0) ? null : reader.GetString(0);
             expires = reader.GetInt64(1);
             spent = !reader.IsDBNull(2);
         }
         if (spent)
-            throw new RegistryError(RegistryErrorCode.TokenSpent, "the token was already used for a certificate: a token is good for one registration only");
+            throw new RequestRefusedException(RegistryErrorCode.TokenSpent, "the token was already used for a certificate: a token is good for one registration only");
         if (now.ToUnixTimeSeconds() >= expires)
-            throw new RegistryError(RegistryErrorCode.TokenExpired,
+            throw new RequestRefusedException(RegistryErrorCode.TokenExpired,
                 $"the token expired at {DateTimeOffset.FromUnixTimeSeconds(expires):u}: ask for a new one");
         using var mark = connection.CreateCommand();
         mark.Transaction = transaction;
@@ -83,7 +84,7 @@ public static class TokenStore
         // Writes are serialized and this runs in the issuing transaction, so the row is still unspent;
         // checked anyway so that a second process writing the same DB can never spend a token twice.
         if (mark.ExecuteNonQuery() != 1)
-            throw new RegistryError(RegistryErrorCode.TokenSpent, "the token was already used for a certificate: a token is good for one registration only");
+            throw new RequestRefusedException(RegistryErrorCode.TokenSpent, "the token was already used for a certificate: a token is good for one registration only");
         return email;
     }
 
@@ -95,7 +96,7 @@ public static class TokenStore
     {
         var trimmed = email?.Trim();
         if (string.IsNullOrEmpty(trimmed) || trimmed.Length > 254 || !System.Net.Mail.MailAddress.TryCreate(trimmed, out var parsed) || parsed.Address != trimmed)
-            throw new RegistryError(RegistryErrorCode.InvalidEmail, $"'{email}' is not an e-mail address");
+            throw new RequestRefusedException(RegistryErrorCode.InvalidEmail, $"'{email}' is not an e-mail address");
         return parsed.Address;
     }
 

@@ -1,26 +1,25 @@
 using System.Globalization;
 using System.Net;
 using Vifibnet.Addressing;
-using Vifibnet.Configuration;
 
 namespace Vifibnet.Routing;
 
 /// <summary>
 /// babeld's command line for a node: announce only the node's own address (/128 on lo) and subnet,
 /// accept only routes inside the network prefix, hello interval from --hello, -w, and pid and state
-/// files and its local socket (-G, read-write: it only exists in the node's own run directory) under the node's directories. A pure function of the options, unit-tested.
+/// files and its local socket (-G, read-write: it only exists in the node's own run directory) where the settings say. A pure function of the settings, unit-tested.
 /// </summary>
 public static class BabelArguments
 {
-    public static IReadOnlyList<string> Build(NodeOptions o, NodePaths paths, NetworkPrefix network, NetworkPrefix subnet,
+    public static IReadOnlyList<string> Build(BabelSettings o, NetworkPrefix network, NetworkPrefix subnet,
         IPAddress address, IEnumerable<string> interfaces)
     {
         var hello = o.Hello.ToString(CultureInfo.InvariantCulture);
         var args = new List<string>
         {
-            "-I", paths.BabeldPidFile,
-            "-S", paths.BabeldState,
-            "-G", paths.BabeldSocket,
+            "-I", o.PidFile,
+            "-S", o.StateFile,
+            "-G", o.Socket,
             "-h", hello, "-H", hello,
             "-C", $"redistribute local ip {address}/128 allow",
             "-C", $"redistribute ip {subnet} eq {subnet.Length} allow",

@@ -1,4 +1,3 @@
-using Vifibnet.Configuration;
 using Vifibnet.Logging;
 using Vifibnet.Processes;
 
@@ -13,12 +12,12 @@ public sealed class BabelProcess : IDisposable
 
     BabelProcess(ChildProcess child) => this.child = child;
 
-    public static BabelProcess Start(IReadOnlyList<string> args, NodePaths paths, Logger log)
+    public static BabelProcess Start(IReadOnlyList<string> args, BabelSettings settings, Logger log)
     {
         // babeld refuses to start over a pid file it did not remove (after a crash, say).
-        File.Delete(paths.BabeldPidFile);
-        File.Delete(paths.BabeldSocket);
-        return new BabelProcess(ChildProcess.Start("babeld", Tools.Find(Tools.Babeld), args, paths.BabeldLog, log));
+        File.Delete(settings.PidFile);
+        File.Delete(settings.Socket);
+        return new BabelProcess(ChildProcess.Start("babeld", Tools.Find(Tools.Babeld), args, settings.LogFile, log));
     }
 
     /// <summary>

@@ -9,20 +9,20 @@ static class RegistryCall
     {
         try
         {
-            return await call();
+            return await call().ConfigureAwait(false);
         }
-        catch (RegistryException e)
+        catch (RegistryCallException e)
         {
             throw Translate(e);
         }
     }
 
-    public static async Task Run(Func<Task> call) => await Run(async () => { await call(); return true; });
+    public static async Task Run(Func<Task> call) => await Run(async () => { await call().ConfigureAwait(false); return true; }).ConfigureAwait(false);
 
-    public static SetupException Translate(RegistryException e) => e switch
+    public static SetupException Translate(RegistryCallException e) => e switch
     {
         { Status: null, InnerException: HttpRequestException or TaskCanceledException } => new SetupException(SetupErrorKind.RegistryUnreachable, e.Message, e),
-        { ErrorCode: "token_unknown" or "token_expired" or "token_spent" } => new SetupException(SetupErrorKind.TokenRejected, e.Message, e),
+        { Code: RegistryErrorCode.TokenUnknown or RegistryErrorCode.TokenExpired or RegistryErrorCode.TokenSpent } => new SetupException(SetupErrorKind.TokenRejected, e.Message, e),
         _ => new SetupException(SetupErrorKind.RegistryRefused, e.Message, e),
     };
 }

@@ -1,5 +1,5 @@
 using System.Net;
-using Vifibnet.Protocol;
+using Vifibnet.Peers;
 
 namespace Vifibnet.Tunnels;
 
@@ -30,5 +30,5 @@ public interface ITunnelHandle : IDisposable
 /// <summary>Starts client tunnels: the process boundary of the tunnel manager.</summary>
 public interface ITunnelLauncher
 {
-    ITunnelHandle Start(string device, PeerEntry peer);
+    ITunnelHandle Start(string device, Peer peer);
 }

@@ -56,7 +56,7 @@ public sealed class NewVifibRegistryCommand : VifibCmdlet
         {
             WriteFailure(e, directory);
         }
-        catch (Exception e) when (e is RegistryDbException or Certificates.CertificateException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is RegistryDbUnavailableException or Certificates.CertificateException or IOException or UnauthorizedAccessException)
         {
             WriteFailure(e, directory, "WriteFailed");
         }

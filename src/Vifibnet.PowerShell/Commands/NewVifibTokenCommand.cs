@@ -30,11 +30,11 @@ public sealed class NewVifibTokenCommand : VifibCmdlet
         {
             WriteObject(VifibToken.From(AdminTokens.Create(db, Email)));
         }
-        catch (RegistryError e)
+        catch (RequestRefusedException e)
         {
             ThrowFailure(e, Email, "InvalidEmail");
         }
-        catch (RegistryDbException e)
+        catch (RegistryDbUnavailableException e)
         {
             WriteFailure(e, db);
         }

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Management.Automation;
 using Vifibnet.Certificates;
-using Vifibnet.Hosting;
+using Vifibnet.Processes;
 using Vifibnet.Logging;
 using Vifibnet.PowerShell.Hosting;
 using Vifibnet.Registry;

@@ -29,7 +29,7 @@ public sealed class UpdateVifibPeersCommand : VifibCmdlet
         {
             WriteObject(VifibPeersUpdate.From(RunAndPump(cancel => NodeControl.UpdatePeersAsync(state, Log.Logger)), state));
         }
-        catch (Exception e) when (e is RegistryException or NodeDaemonException or PeerDbException or CertificateException)
+        catch (Exception e) when (e is RegistryCallException or NodeDaemonException or PeerDbException or CertificateException)
         {
             WriteFailure(e, state, e is NodeDaemonException ? "Failed" : null);
         }

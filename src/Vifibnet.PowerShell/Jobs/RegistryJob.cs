@@ -1,5 +1,5 @@
 using System.Management.Automation;
-using Vifibnet.Hosting;
+using Vifibnet.Processes;
 using Vifibnet.Logging;
 using Vifibnet.PowerShell.Hosting;
 

@@ -15,7 +15,7 @@ public sealed class BrokenGatewayTests
     static readonly TimeSpan Wait = TimeSpan.FromSeconds(2); // settles 300 ms after the first answer
 
     [Fact]
-    public async Task A_description_url_nobody_serves_is_logged_and_the_forwarder_falls_back()
+    public async Task ADescriptionUrlNobodyServesIsLoggedAndTheForwarderFallsBack()
     {
         using var router = new StandInGateway();
         var closedPort = ClosedPort();
@@ -32,7 +32,7 @@ public sealed class BrokenGatewayTests
     }
 
     [Fact]
-    public async Task An_ssdp_answer_whose_location_is_not_a_url_is_ignored_with_a_warning()
+    public async Task AnSsdpAnswerWhoseLocationIsNotAUrlIsIgnoredWithAWarning()
     {
         using var router = new StandInGateway { Location = "192.168.1.1:5000/rootDesc" };
         var log = new LogCapture();
@@ -44,7 +44,7 @@ public sealed class BrokenGatewayTests
     }
 
     [Fact]
-    public async Task A_malformed_description_is_reported_with_its_url_and_line()
+    public async Task AMalformedDescriptionIsReportedWithItsUrlAndLine()
     {
         using var router = new StandInGateway();
         router.Description = "<?xml version=\"1.0\"?>\n<root xmlns=\"urn:schemas-upnp-org:device-1-0\">\n<device><serviceList>\n</root>";
@@ -61,7 +61,7 @@ public sealed class BrokenGatewayTests
     }
 
     [Fact]
-    public async Task A_soap_fault_on_add_is_logged_and_reported_in_the_status_without_throwing()
+    public async Task ASoapFaultOnAddIsLoggedAndReportedInTheStatusWithoutThrowing()
     {
         using var router = new StandInGateway { FaultOnAdd = UpnpErrorCode.ActionFailed };
         var log = new LogCapture();
@@ -78,7 +78,7 @@ public sealed class BrokenGatewayTests
     }
 
     [Fact]
-    public async Task A_gateway_that_keeps_refusing_is_retried_less_and_less_often()
+    public async Task AGatewayThatKeepsRefusingIsRetriedLessAndLessOften()
     {
         using var router = new StandInGateway { FaultOnAdd = UpnpErrorCode.ActionFailed };
         using var forwarder = new PortForwarder([new ForwardedPort(1194, "udp")],
@@ -95,7 +95,7 @@ public sealed class BrokenGatewayTests
     }
 
     [Fact]
-    public async Task A_gateway_that_only_takes_permanent_leases_gets_lease_zero_after_725()
+    public async Task AGatewayThatOnlyTakesPermanentLeasesGetsLeaseZeroAfter725()
     {
         using var router = new StandInGateway { OnlyPermanentLeases = true };
         using var forwarder = new PortForwarder([new ForwardedPort(1194, "udp")], Options(router), new LogCapture().Logger);
@@ -112,7 +112,7 @@ public sealed class BrokenGatewayTests
     }
 
     [Fact]
-    public async Task A_router_that_hides_a_conflict_is_caught_by_reading_the_mapping_back()
+    public async Task ARouterThatHidesAConflictIsCaughtByReadingTheMappingBack()
     {
         using var router = new StandInGateway { RaceAndHideNextConflict = true };
         var log = new LogCapture();
@@ -129,7 +129,7 @@ public sealed class BrokenGatewayTests
     }
 
     [Fact]
-    public async Task External_ports_are_drawn_at_random_not_probed_upward()
+    public async Task ExternalPortsAreDrawnAtRandomNotProbedUpward()
     {
         using var router = new StandInGateway();
         var ports = new List<int>();
@@ -146,7 +146,7 @@ public sealed class BrokenGatewayTests
     }
 
     [Fact]
-    public async Task A_gateway_behind_another_nat_is_used_with_a_warning()
+    public async Task AGatewayBehindAnotherNatIsUsedWithAWarning()
     {
         using var router = new StandInGateway { ExternalAddress = "100.64.12.34" }; // carrier-grade NAT upstream
         var log = new LogCapture();
@@ -160,7 +160,7 @@ public sealed class BrokenGatewayTests
     }
 
     [Fact]
-    public async Task A_gateway_without_an_external_address_is_a_clear_failure()
+    public async Task AGatewayWithoutAnExternalAddressIsAClearFailure()
     {
         using var router = new StandInGateway { ExternalAddress = "" }; // WAN link down
         var log = new LogCapture();
@@ -173,7 +173,7 @@ public sealed class BrokenGatewayTests
     }
 
     [Fact]
-    public void A_soap_fault_becomes_a_named_exception_with_the_upnp_code()
+    public void ASoapFaultBecomesANamedExceptionWithTheUpnpCode()
     {
         const string fault = """<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><s:Fault><faultcode>s:Client</faultcode><faultstring>UPnPError</faultstring><detail><UPnPError xmlns="urn:schemas-upnp-org:control-1-0"><errorCode>718</errorCode><errorDescription>ConflictInMappingEntry</errorDescription></UPnPError></detail></s:Fault></s:Body></s:Envelope>""";
         var url = new Uri("http://198.51.100.1:5000/ctl/IPConn");

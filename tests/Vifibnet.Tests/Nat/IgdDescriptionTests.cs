@@ -22,7 +22,7 @@ public sealed class IgdDescriptionTests
         $"<service><serviceType>{type}</serviceType><serviceId>x</serviceId><controlURL>{control}</controlURL></service>";
 
     [Fact]
-    public void Wan_services_come_best_first_with_relative_control_urls_resolved_against_the_description()
+    public void WanServicesComeBestFirstWithRelativeControlUrlsResolvedAgainstTheDescription()
     {
         var xml = Description(
             Service("urn:schemas-upnp-org:service:WANPPPConnection:1", "/ctl/PPP") +
@@ -42,7 +42,7 @@ public sealed class IgdDescriptionTests
     }
 
     [Fact]
-    public void UrlBase_wins_over_the_description_url_and_absolute_control_urls_stay()
+    public void UrlBaseWinsOverTheDescriptionUrlAndAbsoluteControlUrlsStay()
     {
         var xml = Description(
             Service("urn:schemas-upnp-org:service:WANPPPConnection:1", "upnp/control/ppp") +
@@ -55,7 +55,7 @@ public sealed class IgdDescriptionTests
     }
 
     [Fact]
-    public void A_description_without_wan_services_yields_none()
+    public void ADescriptionWithoutWanServicesYieldsNone()
     {
         Assert.Empty(IgdDescription.FindWanServices(Description(Service("urn:schemas-upnp-org:service:Layer3Forwarding:1", "/ctl/L3F")), Location));
     }
@@ -64,7 +64,7 @@ public sealed class IgdDescriptionTests
     [InlineData("<root><device>", "malformed XML at line 1")]
     [InlineData("", "malformed XML")]
     [InlineData("<!DOCTYPE root [<!ENTITY a \"aaaa\">]><root>&a;</root>", "malformed XML")] // no DTDs, no entity tricks
-    public void Bad_xml_names_the_description_url(string xml, string expected)
+    public void BadXmlNamesTheDescriptionUrl(string xml, string expected)
     {
         var e = Assert.Throws<NatException>(() => IgdDescription.FindWanServices(xml, Location));
 
@@ -73,7 +73,7 @@ public sealed class IgdDescriptionTests
     }
 
     [Fact]
-    public void A_control_url_that_is_not_http_is_refused_by_name()
+    public void AControlUrlThatIsNotHttpIsRefusedByName()
     {
         var xml = Description(Service("urn:schemas-upnp-org:service:WANIPConnection:1", "file:///etc/passwd"));
 
@@ -83,7 +83,7 @@ public sealed class IgdDescriptionTests
     }
 
     [Fact]
-    public void Ssdp_answers_are_read_and_bad_ones_explained()
+    public void SsdpAnswersAreReadAndBadOnesExplained()
     {
         var from = new System.Net.IPEndPoint(System.Net.IPAddress.Parse("198.51.100.1"), 1900);
         var ok = SsdpDiscovery.Parse("HTTP/1.1 200 OK\r\nST: urn:schemas-upnp-org:device:InternetGatewayDevice:1\r\nLocation: http://198.51.100.1:5000/rootDesc.xml\r\nSERVER: x\r\n\r\n", from, out _);

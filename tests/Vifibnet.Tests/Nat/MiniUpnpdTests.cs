@@ -1,46 +1,49 @@
 using System.Net;
+using Vifibnet.Lab;
 using Vifibnet.Logging;
 using Vifibnet.Nat;
+using Vifibnet.Tests.Support;
 
 namespace Vifibnet.Tests.Nat;
 
 /// <summary>Our UPnP client against Debian's miniupnpd, the NAT gateway of a namespaced home network.</summary>
-[Collection(NamespaceTests.Collection)]
+[Collection(NamespaceCollection.Name)]
+[RequiresRoot]
 public sealed class MiniUpnpdTests
 {
     static readonly TimeSpan Wait = TimeSpan.FromSeconds(2);
 
     [Fact]
-    public async Task Discovery_finds_miniupnpd_and_reads_its_external_address()
+    public async Task DiscoveryFindsMiniupnpdAndReadsItsExternalAddress()
     {
-        using var net = new UpnpTestNetwork();
+        using var net = NewHomeNetwork();
         var log = new LogCapture();
-        using var http = NatSockets.CreateHttpClient(net.Lan.Sockets);
+        using var http = NatSockets.CreateHttpClient(net.LanSockets);
 
-        var search = await new GatewayLocator(http, log.Logger, net.Lan.Sockets).FindAsync(Wait, CancellationToken.None);
+        var search = await new GatewayLocator(http, log.Logger, net.LanSockets).FindAsync(Wait, CancellationToken.None);
 
         Assert.NotNull(search.Gateway);
         Assert.Equal("urn:schemas-upnp-org:service:WANIPConnection:2", search.Gateway.Service.ServiceType);
-        Assert.Equal(UpnpTestNetwork.GatewayLanAddress.ToString(), search.Gateway.Service.ControlUrl.Host);
-        Assert.Equal(UpnpTestNetwork.PublicAddress, await search.Gateway.GetExternalIPAddressAsync(CancellationToken.None));
-        Assert.Equal(UpnpTestNetwork.LanAddress, await NatSockets.LocalAddressTowardAsync(search.Gateway.Service.ControlUrl, net.Lan.Sockets));
+        Assert.Equal(UpnpHomeNetwork.GatewayLanAddress.ToString(), search.Gateway.Service.ControlUrl.Host);
+        Assert.Equal(UpnpHomeNetwork.PublicAddress, await search.Gateway.GetExternalIPAddressAsync(CancellationToken.None));
+        Assert.Equal(UpnpHomeNetwork.LanAddress, await NatSockets.LocalAddressTowardAsync(search.Gateway.Service.ControlUrl, net.LanSockets));
     }
 
     [Fact]
-    public async Task Mappings_for_udp_and_tcp_are_added_queried_listed_and_deleted()
+    public async Task MappingsForUdpAndTcpAreAddedQueriedListedAndDeleted()
     {
-        using var net = new UpnpTestNetwork();
+        using var net = NewHomeNetwork();
         var gateway = await FindAsync(net);
         var none = CancellationToken.None;
-        var udp = new PortMapping(40000, NatProtocol.Udp, UpnpTestNetwork.LanAddress, 1194, "test udp", TimeSpan.FromHours(1));
-        var tcp = new PortMapping(40001, NatProtocol.Tcp, UpnpTestNetwork.LanAddress, 1195, "test tcp", TimeSpan.FromHours(1));
+        var udp = new PortMapping(40000, NatProtocol.Udp, UpnpHomeNetwork.LanAddress, 1194, "test udp", TimeSpan.FromHours(1));
+        var tcp = new PortMapping(40001, NatProtocol.Tcp, UpnpHomeNetwork.LanAddress, 1195, "test tcp", TimeSpan.FromHours(1));
 
         await gateway.AddPortMappingAsync(udp, none);
         await gateway.AddPortMappingAsync(tcp, none);
 
         var readUdp = await gateway.GetSpecificPortMappingEntryAsync(40000, NatProtocol.Udp, none);
         Assert.NotNull(readUdp);
-        Assert.Equal((UpnpTestNetwork.LanAddress, 1194, "test udp"), (readUdp.InternalClient, readUdp.InternalPort, readUdp.Description));
+        Assert.Equal((UpnpHomeNetwork.LanAddress, 1194, "test udp"), (readUdp.InternalClient, readUdp.InternalPort, readUdp.Description));
         Assert.InRange(readUdp.LeaseDuration, TimeSpan.FromMinutes(59), TimeSpan.FromHours(1));
         Assert.Null(await gateway.GetSpecificPortMappingEntryAsync(40000, NatProtocol.Tcp, none)); // protocols are distinct entries
         var list = await gateway.ListPortMappingsAsync(none);
@@ -59,15 +62,15 @@ public sealed class MiniUpnpdTests
     }
 
     [Fact]
-    public async Task A_port_mapped_by_another_client_is_a_718_conflict()
+    public async Task APortMappedByAnotherClientIsA718Conflict()
     {
-        using var net = new UpnpTestNetwork();
+        using var net = NewHomeNetwork();
         var gateway = await FindAsync(net);
         // secure_mode is off in the fixture, so this stands for a second LAN host, 198.51.100.3.
         await gateway.AddPortMappingAsync(new PortMapping(40000, NatProtocol.Tcp, IPAddress.Parse("198.51.100.3"), 2222, "other host", TimeSpan.Zero), default);
 
         var fault = await Assert.ThrowsAsync<UpnpFaultException>(() => gateway.AddPortMappingAsync(
-            new PortMapping(40000, NatProtocol.Tcp, UpnpTestNetwork.LanAddress, 1194, "ours", TimeSpan.FromHours(1)), default));
+            new PortMapping(40000, NatProtocol.Tcp, UpnpHomeNetwork.LanAddress, 1194, "ours", TimeSpan.FromHours(1)), default));
 
         Assert.Equal(UpnpErrorCode.ConflictInMappingEntry, fault.ErrorCode);
         Assert.Equal("AddPortMapping", fault.Action);
@@ -76,9 +79,9 @@ public sealed class MiniUpnpdTests
     }
 
     [Fact]
-    public async Task PortForwarder_maps_each_pp_pair_with_its_own_protocol_around_taken_ports_and_deletes_on_stop()
+    public async Task PortForwarderMapsEachPpPairWithItsOwnProtocolAroundTakenPortsAndDeletesOnStop()
     {
-        using var net = new UpnpTestNetwork();
+        using var net = NewHomeNetwork();
         var gateway = await FindAsync(net);
         await gateway.AddPortMappingAsync(new PortMapping(40000, NatProtocol.Tcp, IPAddress.Parse("198.51.100.3"), 2222, "other host", TimeSpan.Zero), default);
         var log = new LogCapture();
@@ -92,12 +95,12 @@ public sealed class MiniUpnpdTests
         Assert.Equal(2, addresses.Count);
         Assert.Equal("udp", addresses[0].Protocol);
         Assert.Equal(("tcp-client", 40001), (addresses[1].Protocol, addresses[1].Port));
-        Assert.All(addresses, a => Assert.Equal(UpnpTestNetwork.PublicAddress, a.Ip));
+        Assert.All(addresses, a => Assert.Equal(UpnpHomeNetwork.PublicAddress, a.Ip));
         var udp = await gateway.GetSpecificPortMappingEntryAsync(addresses[0].Port, NatProtocol.Udp, default);
         var tcp = await gateway.GetSpecificPortMappingEntryAsync(40001, NatProtocol.Tcp, default);
-        Assert.Equal((UpnpTestNetwork.LanAddress, 1194), (udp!.InternalClient, udp.InternalPort));
-        Assert.Equal((UpnpTestNetwork.LanAddress, 1194), (tcp!.InternalClient, tcp.InternalPort));
-        Assert.Equal(UpnpTestNetwork.LanAddress, forwarder.Status.LanAddress);
+        Assert.Equal((UpnpHomeNetwork.LanAddress, 1194), (udp!.InternalClient, udp.InternalPort));
+        Assert.Equal((UpnpHomeNetwork.LanAddress, 1194), (tcp!.InternalClient, tcp.InternalPort));
+        Assert.Equal(UpnpHomeNetwork.LanAddress, forwarder.Status.LanAddress);
 
         await forwarder.StopAsync(default);
 
@@ -107,9 +110,9 @@ public sealed class MiniUpnpdTests
     }
 
     [Fact]
-    public async Task Refresh_puts_back_a_mapping_the_gateway_lost_on_the_same_port()
+    public async Task RefreshPutsBackAMappingTheGatewayLostOnTheSamePort()
     {
-        using var net = new UpnpTestNetwork();
+        using var net = NewHomeNetwork();
         var gateway = await FindAsync(net);
         using var forwarder = new PortForwarder([new ForwardedPort(1194, "udp")], Options(net), new LogCapture().Logger);
         var first = await forwarder.StartAsync(default);
@@ -121,14 +124,14 @@ public sealed class MiniUpnpdTests
         Assert.Equal(first, second);
         Assert.True(forwarder.Status.LastRefresh > started);
         var back = await gateway.GetSpecificPortMappingEntryAsync(first[0].Port, NatProtocol.Udp, default);
-        Assert.Equal(UpnpTestNetwork.LanAddress, back?.InternalClient);
+        Assert.Equal(UpnpHomeNetwork.LanAddress, back?.InternalClient);
         Assert.NotNull(forwarder.Status.Mappings[0].Expires);
     }
 
     [Fact]
-    public async Task A_gateway_that_disappears_between_discovery_and_refresh_is_logged_and_found_again()
+    public async Task AGatewayThatDisappearsBetweenDiscoveryAndRefreshIsLoggedAndFoundAgain()
     {
-        using var net = new UpnpTestNetwork();
+        using var net = NewHomeNetwork();
         var log = new LogCapture();
         using var forwarder = new PortForwarder([new ForwardedPort(1194, "udp")], Options(net), log.Logger);
         var mapped = await forwarder.StartAsync(default);
@@ -153,9 +156,9 @@ public sealed class MiniUpnpdTests
     }
 
     [Fact]
-    public async Task RunAsync_refreshes_until_cancelled_then_deletes_its_mappings()
+    public async Task RunAsyncRefreshesUntilCancelledThenDeletesItsMappings()
     {
-        using var net = new UpnpTestNetwork();
+        using var net = NewHomeNetwork();
         var gateway = await FindAsync(net);
         var log = new LogCapture();
         using var forwarder = new PortForwarder([new ForwardedPort(1194, "udp"), new ForwardedPort(1195, "tcp-server")],
@@ -179,9 +182,9 @@ public sealed class MiniUpnpdTests
     }
 
     [Fact]
-    public async Task No_gateway_on_the_lan_is_logged_at_info_and_reports_none()
+    public async Task NoGatewayOnTheLanIsLoggedAtInfoAndReportsNone()
     {
-        using var net = new UpnpTestNetwork();
+        using var net = NewHomeNetwork();
         net.KillMiniUpnpd();
         var log = new LogCapture();
         using var forwarder = new PortForwarder([new ForwardedPort(1194, "udp")], Options(net) with { DiscoveryWait = TimeSpan.FromSeconds(1) }, log.Logger);
@@ -195,12 +198,13 @@ public sealed class MiniUpnpdTests
     }
 
     [Fact]
-    public async Task A_host_with_no_network_at_all_reports_no_gateway_at_info()
+    public async Task AHostWithNoNetworkAtAllReportsNoGatewayAtInfo()
     {
-        Vifibnet.Tests.Support.Requires.Root();
-        using var isolated = NetworkNamespace.Create($"vu-iso-{Guid.NewGuid().ToString("N")[..6]}"); // lo only: multicast has no route
+        Requires.Root();
+        using var lab = new NetworkLab($"vu{Guid.NewGuid().ToString("N")[..5]}-");
+        var isolated = lab.CreateNamespace("iso"); // lo only: multicast has no route
         var log = new LogCapture();
-        using var forwarder = new PortForwarder([new ForwardedPort(1194, "udp")], new PortForwarderOptions { Open = isolated.Sockets }, log.Logger);
+        using var forwarder = new PortForwarder([new ForwardedPort(1194, "udp")], new PortForwarderOptions { Open = NamespaceSocket.OpenerIn(isolated) }, log.Logger);
 
         Assert.Empty(await forwarder.StartAsync(default));
 
@@ -210,12 +214,22 @@ public sealed class MiniUpnpdTests
         Assert.Empty(log.At(LogLevel.Warning));
     }
 
-    internal static PortForwarderOptions Options(UpnpTestNetwork net) => new() { Open = net.Lan.Sockets, DiscoveryWait = Wait };
-
-    internal static async Task<IgdClient> FindAsync(UpnpTestNetwork net)
+    /// <summary>The home network behind miniupnpd; says loudly what is missing when it cannot be built here.</summary>
+    internal static UpnpHomeNetwork NewHomeNetwork()
     {
-        var http = NatSockets.CreateHttpClient(net.Lan.Sockets);
-        var search = await new GatewayLocator(http, Logger.Null, net.Lan.Sockets).FindAsync(Wait, default);
+        Requires.Root();
+        Requires.Tool("ip", "iproute2");
+        Requires.Tool("nft", "nftables");
+        Requires.Tool("miniupnpd", "miniupnpd miniupnpd-nftables");
+        return new UpnpHomeNetwork();
+    }
+
+    internal static PortForwarderOptions Options(UpnpHomeNetwork net) => new() { Open = net.LanSockets, DiscoveryWait = Wait };
+
+    internal static async Task<IgdClient> FindAsync(UpnpHomeNetwork net)
+    {
+        var http = NatSockets.CreateHttpClient(net.LanSockets);
+        var search = await new GatewayLocator(http, Logger.Null, net.LanSockets).FindAsync(Wait, default);
         return search.Gateway ?? throw new Xunit.Sdk.XunitException($"miniupnpd not found: {search.Summary}\n{File.ReadAllText(net.MiniUpnpdLog)}");
     }
 

@@ -1,16 +1,19 @@
 using Vifibnet.Cli;
+using Vifibnet.Lab;
+using Vifibnet.Processes;
+using Vifibnet.Tests.Support;
 
 namespace Vifibnet.Tests.Nat;
 
 /// <summary>The `vifibnet upnp` command, run as a real process inside the LAN namespace against miniupnpd.</summary>
-[Collection(NamespaceTests.Collection)]
+[Collection(NamespaceCollection.Name)]
 public sealed class UpnpCliTests
 {
-    [Fact]
-    public void Discover_map_list_and_unmap_from_the_lan()
+    [Fact, RequiresRoot]
+    public void DiscoverMapListAndUnmapFromTheLan()
     {
-        using var net = new UpnpTestNetwork();
-        string Vifibnet(params string[] args) => net.Lan.Exec(["dotnet", Path.Combine(AppContext.BaseDirectory, "vifibnet.dll"), "upnp", .. args]);
+        using var net = MiniUpnpdTests.NewHomeNetwork();
+        string Vifibnet(params string[] args) => net.Lab.Exec(net.Lan, CliProgram.Dotnet, [CliProgram.Dll, "upnp", .. args]);
 
         var discover = Vifibnet("discover");
         Assert.Contains("external     11.0.0.1", discover);
@@ -24,40 +27,40 @@ public sealed class UpnpCliTests
         Assert.Equal("", Vifibnet("list").Trim());
     }
 
-    [Fact]
-    public async Task Forward_maps_until_sigterm_then_deletes()
+    [Fact, RequiresRoot]
+    public async Task ForwardMapsUntilSigtermThenDeletes()
     {
-        using var net = new UpnpTestNetwork();
+        using var net = MiniUpnpdTests.NewHomeNetwork();
         var gateway = await MiniUpnpdTests.FindAsync(net);
         var output = Path.Combine(net.Directory, "forward.out");
-        var forward = net.Lan.Start(output, ["dotnet", Path.Combine(AppContext.BaseDirectory, "vifibnet.dll"), "upnp", "forward", "--pp", "1194", "tcp-server", "-v", "0"]);
+        var forward = net.Lab.Start(net.Lan, "upnp forward", CliProgram.Dotnet, [CliProgram.Dll, "upnp", "forward", "--pp", "1194", "tcp-server", "-v", "0"], output);
         try
         {
             var deadline = DateTime.UtcNow.AddSeconds(30);
-            while (!OpenVpnThroughNatTests.Read(output).Contains(",tcp-client"))
+            while (!UpnpHomeNetwork.Read(output).Contains(",tcp-client"))
             {
-                if (forward.HasExited || DateTime.UtcNow > deadline) throw new Xunit.Sdk.XunitException($"no advertised address:\n{OpenVpnThroughNatTests.Read(output)}");
+                if (forward.HasExited || DateTime.UtcNow > deadline) throw new Xunit.Sdk.XunitException($"no advertised address:\n{UpnpHomeNetwork.Read(output)}");
                 await Task.Delay(100);
             }
             var mapping = Assert.Single(await gateway.ListPortMappingsAsync(default));
             Assert.Equal((Vifibnet.Nat.NatProtocol.Tcp, 1194), (mapping.Protocol, mapping.InternalPort));
-            Assert.Contains($"advertise    11.0.0.1,{mapping.ExternalPort},tcp-client", OpenVpnThroughNatTests.Read(output));
+            Assert.Contains($"advertise    11.0.0.1,{mapping.ExternalPort},tcp-client", UpnpHomeNetwork.Read(output));
 
-            Shell.Run("kill", "-TERM", forward.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            Assert.True(forward.WaitForExit(15_000), "forward did not stop on SIGTERM");
+            forward.Signal(ChildProcess.SIGTERM);
+            Assert.True(await Task.WhenAny(forward.Exited, Task.Delay(TimeSpan.FromSeconds(15))) == forward.Exited, "forward did not stop on SIGTERM");
 
-            Assert.Equal(0, forward.ExitCode);
+            Assert.Equal(0, await forward.Exited);
             Assert.Empty(await gateway.ListPortMappingsAsync(default));
-            Assert.Contains("upnp         stopped", OpenVpnThroughNatTests.Read(output));
+            Assert.Contains("upnp         stopped", UpnpHomeNetwork.Read(output));
         }
         finally
         {
-            Shell.Stop(forward);
+            forward.Dispose();
         }
     }
 
     [Fact]
-    public async Task Without_a_gateway_discover_fails_with_one_clear_line_and_bad_usage_exits_2()
+    public async Task WithoutAGatewayDiscoverFailsWithOneClearLineAndBadUsageExits2()
     {
         var output = new StringWriter();
         var error = new StringWriter();

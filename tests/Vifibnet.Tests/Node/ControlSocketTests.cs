@@ -17,7 +17,7 @@ public sealed class ControlSocketTests : IDisposable
     Task<object> Handle(string request, CancellationToken cancel) => request switch
     {
         "tunnels" => Task.FromResult<object>(new List<TunnelInfo> { Sample }),
-        "peers update" => throw new NodeDaemonException("registry http://198.51.100.100:8000/ unreachable"),
+        "peers update" => throw new NodeDaemonException(NodeErrorKind.RequestFailed, "registry http://198.51.100.100:8000/ unreachable"),
         _ => Task.FromResult<object>(new ControlError($"unknown request '{request}'")),
     };
 
@@ -35,6 +35,7 @@ public sealed class ControlSocketTests : IDisposable
     {
         await using var server = ControlServer.Start(NodeOptions.ControlSocketIn(dir), Handle, Logger.Null);
         var e = await Assert.ThrowsAsync<NodeDaemonException>(() => ControlClient.UpdatePeersAsync(dir));
+        Assert.Equal(NodeErrorKind.RequestFailed, e.Kind);
         Assert.Contains("198.51.100.100:8000", e.Message);
     }
 
@@ -43,6 +44,7 @@ public sealed class ControlSocketTests : IDisposable
     {
         await using var server = ControlServer.Start(NodeOptions.ControlSocketIn(dir), Handle, Logger.Null);
         var e = Assert.Throws<NodeDaemonException>(() => ControlServer.Start(NodeOptions.ControlSocketIn(dir), Handle, Logger.Null));
+        Assert.Equal(NodeErrorKind.AlreadyRunning, e.Kind);
         Assert.Contains("already running", e.Message);
     }
 

@@ -6,191 +6,173 @@ using Xunit.Abstractions;
 
 namespace Vifibnet.Tests.Node;
 
-/// <summary>Tests that run real daemons in network namespaces: one at a time.</summary>
-[CollectionDefinition("namespaces", DisableParallelization = true)]
-public sealed class NamespaceCollection;
-
 /// <summary>
 /// Three nodes, each the real `vifibnet node` CLI inside its own namespace on a bridge
 /// (198.51.100.0/24), with real openvpn and babeld, no registry: peers.db seeded by hand.
 /// </summary>
-[Collection("namespaces")]
+[Collection(NamespaceCollection.Name)]
+[RequiresRoot]
 public sealed class NodeMeshTests(ITestOutputHelper output)
 {
     const int Nodes = 3;
     static readonly TimeSpan ConvergeTimeout = TimeSpan.FromSeconds(90);
 
     [Fact]
-    public async Task ThreeNodesMeshReplaceAKilledTunnelAndStopCleanly()
+    public async Task ThreeNodesMeshWithOneTunnelPerPairAndNoneToThemselves()
     {
-        Requires.Root();
-        Requires.Tool("openvpn", "openvpn");
-        Requires.Tool("babeld", "babeld");
-        using var network = new TestNetwork();
-        using var lab = new NetworkLab(LabPrefix.ForThisCheckout);
-        var bridge = lab.CreateBridge("br");
-        var dirs = new string[Nodes + 1];
-        var ns = new string[Nodes + 1];
-        var daemons = new Vifibnet.Processes.ChildProcess[Nodes + 1];
-        try
+        using var bed = await StartThreeAsync();
+
+        // A node whose peers both connected to its servers opens no client tunnel of its own (it has its two).
+        var k = await WaitForOneTunnelPerPairAsync(bed);
+        var table = bed.Lab.Exec(bed.Namespace(k), CliProgram.Dotnet, CliProgram.Dll, "tunnels", "-s", bed.Dir(k));
+        output.WriteLine($"node {k}:\n{table}");
+        Assert.Contains((await bed.TunnelsAsync(k)).First(t => t.Direction == "client" && t.State == "up").Interface, table);
+        Assert.Contains("PEER", table);
+    }
+
+    [Fact]
+    public async Task AKilledClientTunnelIsNoticedAndOpenedAgain()
+    {
+        using var bed = await StartThreeAsync();
+        var k = await WaitForOneTunnelPerPairAsync(bed);
+        var client = (await bed.TunnelsAsync(k)).First(t => t.Direction == "client" && t.State == "up").Interface;
+
+        var pidFile = Path.Combine(bed.Dir(k), "run", $"{client}.pid");
+        var oldPid = int.Parse(File.ReadAllText(pidFile).Trim());
+        Command.Run("kill", "-KILL", oldPid.ToString());
+        var killed = Stopwatch.StartNew();
+        await MeshProbe.Until(async () =>
         {
-            for (var n = 1; n <= Nodes; n++)
-            {
-                dirs[n] = network.MakeNode(n);
-                ns[n] = lab.AddHost($"n{n}", $"198.51.100.{n}/24", bridge);
-                var me = n;
-                // Node 3 is reached over its TCP server, the others over UDP: both default --pp servers run everywhere.
-                TestNetwork.SeedPeers(dirs[n], Enumerable.Range(1, Nodes).Where(p => p != me)
-                    .Select(p => (p, p == 3 ? "198.51.100.3,1194,tcp-client" : $"198.51.100.{p},1194,udp")));
-            }
-            var started = Stopwatch.StartNew();
-            for (var n = 1; n <= Nodes; n++)
-                daemons[n] = lab.Start(ns[n], $"node {n}", CliProgram.Dotnet,
-                    [CliProgram.Dll, "node", "-s", dirs[n], "-l", dirs[n], "-v", "3", "--hello", "4", "--ip", $"198.51.100.{n}", "1194", "udp",
-                     "--connection-count", "2", "--tunnel-refresh", "600"],
-                    Path.Combine(dirs[n], "console.log"));
+            var t = await bed.TunnelsAsync(k);
+            return File.Exists(pidFile) && File.ReadAllText(pidFile).Trim() is var p && p.Length > 0 && p != oldPid.ToString()
+                && t.Any(x => x.Direction == "client" && x.State == "up");
+        }, TimeSpan.FromSeconds(30), $"node {k} to reopen its killed client tunnel");
+        output.WriteLine($"killed client tunnel replaced after {killed.Elapsed.TotalSeconds:0.0} s");
 
-            await MeshProbe.WaitForAllPairsAsync(lab, ns, Nodes, started, ConvergeTimeout);
-            output.WriteLine($"all pairs answer after {started.Elapsed.TotalSeconds:0.0} s");
+        Assert.Contains("was killed", File.ReadAllText(Path.Combine(bed.Dir(k), "vifibnet.log")));
+        await bed.WaitForAllPairsAsync(Nodes, killed, ConvergeTimeout);
+    }
 
-            // Every node has a tunnel up, never to itself, and one tunnel per pair of nodes: a node whose
-            // peers both connected to its servers opens no client tunnel of its own (it has its two).
-            var clientOf = new string?[Nodes + 1];
-            await MeshProbe.Until(async () =>
-            {
-                var links = new List<(int, string)>();
-                for (var n = 1; n <= Nodes; n++)
-                {
-                    var tunnels = await MeshProbe.TunnelsAsync(lab, ns[n], dirs[n]);
-                    if (!tunnels.Any(t => t.State == "up") || tunnels.Any(t => t.Peer == TestNetwork.PrefixOf(n))) return false;
-                    clientOf[n] = tunnels.FirstOrDefault(t => t.Direction == "client" && t.State == "up")?.Interface;
-                    links.AddRange(tunnels.Where(t => t.Direction == "client").Select(t => (n, t.Peer)));
-                }
-                var pairs = links.Select(l => string.Join("-", new[] { TestNetwork.PrefixOf(l.Item1), l.Item2 }.Order(StringComparer.Ordinal))).ToList();
-                return pairs.Count == pairs.Distinct().Count() && clientOf.Any(d => d is not null);
-            }, TimeSpan.FromSeconds(20), "every node to have a tunnel up and one tunnel per pair of nodes");
-            var k = Array.FindIndex(clientOf, d => d is not null);
-            var table = lab.Exec(ns[k], CliProgram.Dotnet, CliProgram.Dll, "tunnels", "-s", dirs[k]);
-            output.WriteLine($"node {k}:\n{table}");
-            Assert.Contains(clientOf[k]!, table);
-            Assert.Contains("PEER", table);
+    [Fact]
+    public async Task ACrashedBabeldAndACrashedServerAreLoggedAndRestarted()
+    {
+        using var bed = await StartThreeAsync();
+        var babelPid = bed.PidIn(2, "babeld.pid");
+        var serverPid = bed.PidIn(2, "vifib-s0.pid");
 
-            // Kill node k's client openvpn: the daemon notices and opens a tunnel again.
-            var pidFile = Path.Combine(dirs[k], "run", $"{clientOf[k]}.pid");
-            var oldPid = int.Parse(File.ReadAllText(pidFile).Trim());
-            Command.Run("kill", "-KILL", oldPid.ToString());
-            var killed = Stopwatch.StartNew();
-            await MeshProbe.Until(async () =>
-            {
-                var t = await MeshProbe.TunnelsAsync(lab, ns[k], dirs[k]);
-                return File.Exists(pidFile) && File.ReadAllText(pidFile).Trim() is var p && p.Length > 0 && p != oldPid.ToString()
-                    && t.Any(x => x.Direction == "client" && x.State == "up");
-            }, TimeSpan.FromSeconds(30), $"node {k} to reopen its killed client tunnel");
-            output.WriteLine($"killed client tunnel replaced after {killed.Elapsed.TotalSeconds:0.0} s");
-            Assert.Contains("was killed", File.ReadAllText(Path.Combine(dirs[k], "vifibnet.log")));
-            await MeshProbe.WaitForAllPairsAsync(lab, ns, Nodes, killed, ConvergeTimeout);
+        Command.Run("kill", "-KILL", babelPid.ToString(), serverPid.ToString());
 
-            // A crashed babeld and a crashed openvpn server on node 2 are logged and restarted.
-            var babelPid = PidIn(dirs[2], "babeld.pid");
-            var serverPid = PidIn(dirs[2], "vifib-s0.pid");
-            Command.Run("kill", "-KILL", babelPid.ToString(), serverPid.ToString());
-            await MeshProbe.Until(() => Task.FromResult(PidIn(dirs[2], "babeld.pid") is var b && b != 0 && b != babelPid
-                && PidIn(dirs[2], "vifib-s0.pid") is var s && s != 0 && s != serverPid), TimeSpan.FromSeconds(20), "node 2 to restart babeld and its server");
-            var log2 = File.ReadAllText(Path.Combine(dirs[2], "vifibnet.log"));
-            Assert.Contains("babeld exited", log2);
-            Assert.Contains("restarting it", log2);
-            await MeshProbe.WaitForAllPairsAsync(lab, ns, Nodes, Stopwatch.StartNew(), ConvergeTimeout);
+        await MeshProbe.Until(() => Task.FromResult(bed.PidIn(2, "babeld.pid") is var b && b != 0 && b != babelPid
+            && bed.PidIn(2, "vifib-s0.pid") is var s && s != 0 && s != serverPid), TimeSpan.FromSeconds(20), "node 2 to restart babeld and its server");
+        var log = File.ReadAllText(Path.Combine(bed.Dir(2), "vifibnet.log"));
+        Assert.Contains("babeld exited", log);
+        Assert.Contains("restarting it", log);
+        await bed.WaitForAllPairsAsync(Nodes, Stopwatch.StartNew(), ConvergeTimeout);
+    }
 
-            // Node 3 stops: the others notice their tunnels to it die (ping-exit, 4 hellos), drop them and stay connected.
-            daemons[3].Signal(ChildProcess.SIGTERM);
-            Assert.Equal(0, await daemons[3].Exited.WaitAsync(TimeSpan.FromSeconds(30)));
-            var gone = Stopwatch.StartNew();
-            foreach (var n in new[] { 1, 2 })
-                await MeshProbe.Until(async () => !(await MeshProbe.TunnelsAsync(lab, ns[n], dirs[n])).Any(t => t.Peer == TestNetwork.PrefixOf(3)),
-                    TimeSpan.FromSeconds(60), $"node {n} to drop its tunnels to the stopped node 3");
-            output.WriteLine($"tunnels to the stopped node dropped after {gone.Elapsed.TotalSeconds:0.0} s");
-            await MeshProbe.WaitForAllPairsAsync(lab, ns, 2, gone, ConvergeTimeout);
-            output.WriteLine($"nodes 1 and 2 answer each other again {gone.Elapsed.TotalSeconds:0.0} s after node 3 stopped");
+    [Fact]
+    public async Task TunnelsToAStoppedNodeAreDroppedAndTheOthersStayConnected()
+    {
+        using var bed = await StartThreeAsync();
 
-            // Clean stop: SIGTERM, exit code 0, no openvpn/babeld left, no tap device.
-            for (var n = 1; n <= Nodes; n++)
-            {
-                daemons[n].Signal(ChildProcess.SIGTERM); // node 3 stopped already
-                var exited = await Task.WhenAny(daemons[n].Exited, Task.Delay(TimeSpan.FromSeconds(30)));
-                Assert.True(exited == daemons[n].Exited, $"node {n} did not stop within 30 s of SIGTERM");
-                Assert.Equal(0, await daemons[n].Exited);
-                Assert.Empty(NetworkLab.Pids(ns[n]));
-                var links = lab.Exec(ns[n], "ip", "-o", "link", "show");
-                Assert.DoesNotContain("vifib-", links);
-                Assert.DoesNotContain(TestNetwork.AddressOf(n).ToString(), lab.Exec(ns[n], "ip", "-6", "addr", "show", "dev", "lo"));
-                Assert.False(File.Exists(Path.Combine(dirs[n], "vifibnet.sock")));
-            }
-        }
-        finally
+        // The others notice their tunnels to it die (ping-exit, 4 hellos), drop them and stay connected.
+        await bed.StopAsync(3);
+
+        var gone = Stopwatch.StartNew();
+        foreach (var n in new[] { 1, 2 })
+            await MeshProbe.Until(async () => !(await bed.TunnelsAsync(n)).Any(t => t.Peer == TestNetwork.PrefixOf(3)),
+                TimeSpan.FromSeconds(60), $"node {n} to drop its tunnels to the stopped node 3");
+        output.WriteLine($"tunnels to the stopped node dropped after {gone.Elapsed.TotalSeconds:0.0} s");
+        await bed.WaitForAllPairsAsync(2, gone, ConvergeTimeout);
+        output.WriteLine($"nodes 1 and 2 answer each other again {gone.Elapsed.TotalSeconds:0.0} s after node 3 stopped");
+    }
+
+    [Fact]
+    public async Task SigtermStopsEveryNodeCleanly()
+    {
+        using var bed = await StartThreeAsync();
+
+        // Exit code 0, no openvpn/babeld left, no tap device, no overlay address, no control socket.
+        for (var n = 1; n <= Nodes; n++)
         {
-            MeshProbe.DumpLogs(output, dirs);
+            await bed.StopAsync(n);
+            Assert.DoesNotContain("vifib-", bed.Lab.Exec(bed.Namespace(n), "ip", "-o", "link", "show"));
+            Assert.DoesNotContain(TestNetwork.AddressOf(n).ToString(), bed.Lab.Exec(bed.Namespace(n), "ip", "-6", "addr", "show", "dev", "lo"));
+            Assert.False(File.Exists(Path.Combine(bed.Dir(n), "vifibnet.sock")));
         }
     }
 
     [Fact]
     public async Task NodesWithADhFileAndWithWirelessBabelRunAndMesh()
     {
-        Requires.Root();
-        Requires.Tool("openvpn", "openvpn");
-        Requires.Tool("babeld", "babeld");
         Requires.Tool("openssl", "openssl");
-        using var network = new TestNetwork();
-        using var lab = new NetworkLab(LabPrefix.ForThisCheckout);
-        var bridge = lab.CreateBridge("br");
-        var dirs = new string?[3];
-        var ns = new string[3];
-        var daemons = new ChildProcess[3];
+        using var bed = NodeMeshBed.Create(2, output);
+        bed.SeedAll();
+        // RFC 7919's ffdhe2048 group: a real DH parameter file, made at once (no prime search).
+        var dh = Path.Combine(bed.Dir(1), "dh.pem");
+        Command.Run("openssl", "genpkey", "-genparam", "-algorithm", "DH", "-pkeyopt", "group:ffdhe2048", "-out", dh);
+        string[][] extra = [[], ["--dh", dh], ["-w"]];
+        var started = Stopwatch.StartNew();
+        for (var n = 1; n <= 2; n++)
+            bed.Start(n, ["-v", "2", "--hello", "4", "--pp", "1194", "udp", "--connection-count", "2", .. extra[n]]);
+
+        await bed.WaitForAllPairsAsync(2, started, ConvergeTimeout);
+        output.WriteLine($"both pairs answer after {started.Elapsed.TotalSeconds:0.0} s");
+
+        // The options reached the children: node 1's server loaded the DH file, node 2's babeld runs with -w.
+        Assert.Contains(dh, CommandLineOf(bed.PidIn(1, "vifib-s0.pid")));
+        Assert.Contains("-w", CommandLineOf(bed.PidIn(2, "babeld.pid")));
+        Assert.DoesNotContain("-w", CommandLineOf(bed.PidIn(1, "babeld.pid")));
+        Assert.Contains("none", CommandLineOf(bed.PidIn(2, "vifib-s0.pid"))); // --dh none without the option
+        for (var n = 1; n <= 2; n++) await bed.StopAsync(n);
+    }
+
+    /// <summary>Three nodes, node 3 reached over its TCP server and the others over UDP (both default --pp servers run everywhere), all pairs answering.</summary>
+    async Task<NodeMeshBed> StartThreeAsync()
+    {
+        var bed = NodeMeshBed.Create(Nodes, output);
         try
         {
-            for (var n = 1; n <= 2; n++)
-            {
-                dirs[n] = network.MakeNode(n);
-                ns[n] = lab.AddHost($"n{n}", $"198.51.100.{n}/24", bridge);
-                TestNetwork.SeedPeers(dirs[n]!, [(3 - n, $"198.51.100.{3 - n},1194,udp")]);
-            }
-            // RFC 7919's ffdhe2048 group: a real DH parameter file, made at once (no prime search).
-            var dh = Path.Combine(dirs[1]!, "dh.pem");
-            Command.Run("openssl", "genpkey", "-genparam", "-algorithm", "DH", "-pkeyopt", "group:ffdhe2048", "-out", dh);
-            string[][] extra = [[], ["--dh", dh], ["-w"]];
+            bed.SeedAll(overTcp: 3);
             var started = Stopwatch.StartNew();
-            for (var n = 1; n <= 2; n++)
-                daemons[n] = lab.Start(ns[n], $"node {n}", CliProgram.Dotnet,
-                    [CliProgram.Dll, "node", "-s", dirs[n]!, "-l", dirs[n]!, "-v", "2", "--hello", "4", "--ip", $"198.51.100.{n}", "1194", "udp",
-                     "--pp", "1194", "udp", "--connection-count", "2", .. extra[n]],
-                    Path.Combine(dirs[n]!, "console.log"));
-
-            await MeshProbe.WaitForAllPairsAsync(lab, ns, 2, started, ConvergeTimeout);
-            output.WriteLine($"both pairs answer after {started.Elapsed.TotalSeconds:0.0} s");
-            // The options reached the children: node 1's server loaded the DH file, node 2's babeld runs with -w.
-            Assert.Contains(dh, CommandLineOf(PidIn(dirs[1]!, "vifib-s0.pid")));
-            Assert.Contains("-w", CommandLineOf(PidIn(dirs[2]!, "babeld.pid")));
-            Assert.DoesNotContain("-w", CommandLineOf(PidIn(dirs[1]!, "babeld.pid")));
-            Assert.Contains("none", CommandLineOf(PidIn(dirs[2]!, "vifib-s0.pid"))); // --dh none without the option
-            for (var n = 1; n <= 2; n++)
-            {
-                daemons[n].Signal(ChildProcess.SIGTERM);
-                Assert.Equal(0, await daemons[n].Exited.WaitAsync(TimeSpan.FromSeconds(30)));
-                Assert.Empty(NetworkLab.Pids(ns[n]));
-            }
+            for (var n = 1; n <= Nodes; n++)
+                bed.Start(n, "-v", "3", "--hello", "4", "--connection-count", "2", "--tunnel-refresh", "600");
+            await bed.WaitForAllPairsAsync(Nodes, started, ConvergeTimeout);
+            output.WriteLine($"all pairs answer after {started.Elapsed.TotalSeconds:0.0} s");
+            return bed;
         }
-        finally
+        catch
         {
-            MeshProbe.DumpLogs(output, dirs);
+            bed.Dispose();
+            throw;
         }
+    }
+
+    /// <summary>
+    /// Waits until every node has a tunnel up, none to itself, and one tunnel per pair of nodes;
+    /// returns a node that has a client tunnel up.
+    /// </summary>
+    static async Task<int> WaitForOneTunnelPerPairAsync(NodeMeshBed bed)
+    {
+        var withClient = 0;
+        await MeshProbe.Until(async () =>
+        {
+            var links = new List<(int, string)>();
+            withClient = 0;
+            for (var n = 1; n <= Nodes; n++)
+            {
+                var tunnels = await bed.TunnelsAsync(n);
+                if (!tunnels.Any(t => t.State == "up") || tunnels.Any(t => t.Peer == TestNetwork.PrefixOf(n))) return false;
+                if (withClient == 0 && tunnels.Any(t => t.Direction == "client" && t.State == "up")) withClient = n;
+                links.AddRange(tunnels.Where(t => t.Direction == "client").Select(t => (n, t.Peer)));
+            }
+            var pairs = links.Select(l => string.Join("-", new[] { TestNetwork.PrefixOf(l.Item1), l.Item2 }.Order(StringComparer.Ordinal))).ToList();
+            return pairs.Count == pairs.Distinct().Count() && withClient != 0;
+        }, TimeSpan.FromSeconds(20), "every node to have a tunnel up and one tunnel per pair of nodes");
+        return withClient;
     }
 
     /// <summary>A process's arguments, from /proc (NUL-separated there).</summary>
     static List<string> CommandLineOf(int pid) =>
         [.. File.ReadAllText($"/proc/{pid}/cmdline").Split('\0', StringSplitOptions.RemoveEmptyEntries)];
-
-    static int PidIn(string dir, string file)
-    {
-        try { return int.Parse(File.ReadAllText(Path.Combine(dir, "run", file)).Trim()); }
-        catch (Exception e) when (e is IOException or FormatException) { return 0; }
-    }
 }

@@ -15,7 +15,8 @@ namespace Vifibnet.Tests.Node;
 /// nodes learn their peers from the registry (bootstrap, then peer lists), node 3 has no --ip and
 /// declares the address its peers' servers saw; with the registry gone they keep running.
 /// </summary>
-[Collection("namespaces")]
+[Collection(NamespaceCollection.Name)]
+[RequiresRoot]
 public sealed class RegistryMeshTests(ITestOutputHelper output)
 {
     const int Nodes = 3;
@@ -24,82 +25,69 @@ public sealed class RegistryMeshTests(ITestOutputHelper output)
     [Fact]
     public async Task NodesJoinThroughTheRegistryAndSurviveItsLoss()
     {
-        Requires.Root();
-        Requires.Tool("openvpn", "openvpn");
-        Requires.Tool("babeld", "babeld");
-        using var lab = new NetworkLab(LabPrefix.ForThisCheckout);
         var root = Directory.CreateTempSubdirectory("vd-registry-").FullName;
-        var created = NetworkCreator.Create(Path.Combine(root, "registry"), TestNetwork.Prefix, force: false);
-        using var ca = CertificateAuthority.Load(created.CaPath, created.KeyPath);
-        using var network = new TestNetwork(ca);
-        var dirs = new string?[Nodes + 1];
-        var ns = new string[Nodes + 1];
-        var daemons = new ChildProcess[Nodes + 1];
         try
         {
-            var bridge = lab.CreateBridge("br");
-            var registryNs = lab.AddHost("reg", "198.51.100.100/24", bridge);
-            var registry = lab.Start(registryNs, "registry", CliProgram.Dotnet,
-                [CliProgram.Dll, "registry", "8000", "--db", created.DbPath, "--ca", created.CaPath, "--key", created.KeyPath,
-                 "--bootstrap", TestNetwork.PrefixOf(1), "198.51.100.1", "1194", "udp", "-v", "2"],
-                Path.Combine(root, "registry.log"));
-            for (var n = 1; n <= Nodes; n++)
+            var created = NetworkCreator.Create(Path.Combine(root, "registry"), TestNetwork.Prefix, force: false);
+            using var ca = CertificateAuthority.Load(created.CaPath, created.KeyPath);
+            using var bed = NodeMeshBed.Create(Nodes, output, ca);
+            var registryLog = Path.Combine(root, "registry.log");
+            try
             {
-                dirs[n] = network.MakeNode(n);
-                ns[n] = lab.AddHost($"n{n}", $"198.51.100.{n}/24", bridge);
+                var registryNs = bed.AddHost("reg", "198.51.100.100/24");
+                var registry = bed.Lab.Start(registryNs, "registry", CliProgram.Dotnet,
+                    [CliProgram.Dll, "registry", "8000", "--db", created.DbPath, "--ca", created.CaPath, "--key", created.KeyPath,
+                     "--bootstrap", TestNetwork.PrefixOf(1), "198.51.100.1", "1194", "udp", "-v", "2"],
+                    registryLog);
+                var started = Stopwatch.StartNew();
+                string[] options = ["-v", "3", "--hello", "4", "--pp", "1194", "udp", "--registry", "http://198.51.100.100:8000", "--peers-db-refresh", "5", "--connection-count", "4"];
+                for (var n = 1; n <= Nodes; n++)
+                    if (n == 3) bed.StartWithoutIp(n, options);
+                    else bed.Start(n, options);
+
+                await bed.WaitForAllPairsAsync(Nodes, started, Timeout);
+                output.WriteLine($"all pairs answer after {started.Elapsed.TotalSeconds:0.0} s");
+
+                // Node 3 had no --ip: it declared the address the servers it connected to saw.
+                await MeshProbe.Until(() => Task.FromResult(Config(bed.Dir(3), "declared") == "198.51.100.3,1194,udp"), Timeout,
+                    () => $"node 3 to declare 198.51.100.3,1194,udp (declared: {Config(bed.Dir(3), "declared")})");
+                // Every node learned both others from the registry.
+                for (var n = 1; n <= Nodes; n++)
+                {
+                    var me = n;
+                    await MeshProbe.Until(() => Task.FromResult(Peers(bed.Dir(me)).Count == Nodes - 1), Timeout, $"node {me} to know {Nodes - 1} peers");
+                }
+
+                // `vifibnet peers update` asks the running node, which declares and refreshes now.
+                var update = bed.Lab.TryExec(bed.Namespace(3), CliProgram.Dotnet, CliProgram.Dll, "peers", "update", "-s", bed.Dir(3));
+                Assert.True(update.ExitCode == 0, update.Output);
+                Assert.Contains("declared: 198.51.100.3,1194,udp", update.Output);
+
+                // The registry goes away: updates fail with a clear error, the nodes keep running and routing.
+                registry.Signal(ChildProcess.SIGTERM);
+                await registry.Exited;
+                var failed = bed.Lab.TryExec(bed.Namespace(2), CliProgram.Dotnet, CliProgram.Dll, "peers", "update", "-s", bed.Dir(2));
+                Assert.Equal(1, failed.ExitCode);
+                Assert.Contains("198.51.100.100", failed.Output);
+                // At their next --peers-db-refresh the daemons try, fail, say so and go on.
+                for (var n = 1; n <= Nodes; n++)
+                {
+                    var log = Path.Combine(bed.Dir(n), "vifibnet.log");
+                    await MeshProbe.Until(() => Task.FromResult(File.ReadAllText(log).Contains("retrying in 30 s")), TimeSpan.FromSeconds(20),
+                        $"node {n} to log a failed peer refresh ('retrying in 30 s') without its registry");
+                }
+                for (var n = 1; n <= Nodes; n++) Assert.False(bed.Daemon(n).HasExited);
+                await bed.WaitForAllPairsAsync(Nodes, Stopwatch.StartNew(), TimeSpan.FromSeconds(20));
+
+                for (var n = 1; n <= Nodes; n++) await bed.StopAsync(n);
             }
-            var started = Stopwatch.StartNew();
-            for (var n = 1; n <= Nodes; n++)
+            finally
             {
-                string[] ip = n == 3 ? [] : ["--ip", $"198.51.100.{n}", "1194", "udp"];
-                daemons[n] = lab.Start(ns[n], $"node {n}", CliProgram.Dotnet,
-                    [CliProgram.Dll, "node", "-s", dirs[n]!, "-l", dirs[n]!, "-v", "3", "--hello", "4", "--pp", "1194", "udp",
-                     .. ip, "--registry", "http://198.51.100.100:8000", "--peers-db-refresh", "5", "--connection-count", "4"],
-                    Path.Combine(dirs[n]!, "console.log"));
-            }
-
-            await MeshProbe.WaitForAllPairsAsync(lab, ns, Nodes, started, Timeout);
-            output.WriteLine($"all pairs answer after {started.Elapsed.TotalSeconds:0.0} s");
-
-            // Node 3 had no --ip: it declared the address the servers it connected to saw.
-            await MeshProbe.Until(() => Task.FromResult(Config(dirs[3]!, "declared") == "198.51.100.3,1194,udp"), Timeout,
-                () => $"node 3 to declare 198.51.100.3,1194,udp (declared: {Config(dirs[3]!, "declared")})");
-            // Every node learned both others from the registry.
-            for (var n = 1; n <= Nodes; n++)
-            {
-                var me = n;
-                await MeshProbe.Until(() => Task.FromResult(Peers(dirs[me]!).Count == Nodes - 1), Timeout, $"node {me} to know {Nodes - 1} peers");
-            }
-
-            // `vifibnet peers update` asks the running node, which declares and refreshes now.
-            var update = lab.TryExec(ns[3], CliProgram.Dotnet, CliProgram.Dll, "peers", "update", "-s", dirs[3]!);
-            Assert.True(update.ExitCode == 0, update.Output);
-            Assert.Contains("declared: 198.51.100.3,1194,udp", update.Output);
-
-            // The registry goes away: updates fail with a clear error, the nodes keep running and routing.
-            registry.Signal(ChildProcess.SIGTERM);
-            await registry.Exited;
-            var failed = lab.TryExec(ns[2], CliProgram.Dotnet, CliProgram.Dll, "peers", "update", "-s", dirs[2]!);
-            Assert.Equal(1, failed.ExitCode);
-            Assert.Contains("198.51.100.100", failed.Output);
-            await Task.Delay(TimeSpan.FromSeconds(6)); // past a --peers-db-refresh: the daemons try and fail
-            Assert.All(daemons.Skip(1), d => Assert.False(d.HasExited));
-            await MeshProbe.WaitForAllPairsAsync(lab, ns, Nodes, Stopwatch.StartNew(), TimeSpan.FromSeconds(20));
-            Assert.Contains("retrying in 30 s", File.ReadAllText(Path.Combine(dirs[2]!, "vifibnet.log")));
-
-            for (var n = 1; n <= Nodes; n++)
-            {
-                daemons[n].Signal(ChildProcess.SIGTERM);
-                Assert.Equal(0, await daemons[n].Exited.WaitAsync(TimeSpan.FromSeconds(30)));
-                Assert.Empty(NetworkLab.Pids(ns[n]));
+                if (File.Exists(registryLog)) output.WriteLine($"--- registry log\n{string.Join('\n', File.ReadAllLines(registryLog).TakeLast(20))}");
             }
         }
         finally
         {
-            MeshProbe.DumpLogs(output, dirs);
-            var registryLog = Path.Combine(root, "registry.log");
-            if (File.Exists(registryLog)) output.WriteLine($"--- registry log\n{string.Join('\n', File.ReadAllLines(registryLog).TakeLast(20))}");
-            lab.Dispose();
             Directory.Delete(root, recursive: true);
         }
     }

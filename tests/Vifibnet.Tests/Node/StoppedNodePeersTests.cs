@@ -47,7 +47,7 @@ public sealed class StoppedNodePeersTests
         var one = network.MakeNode(1);
         var closed = new Uri("http://127.0.0.1:9/"); // discard port: nothing listens
         Remember(one, closed, "198.51.100.1,1194,udp");
-        var e = await Assert.ThrowsAsync<Vifibnet.Protocol.RegistryException>(() => NodeControl.UpdatePeersAsync(one, Logger.Null));
+        var e = await Assert.ThrowsAsync<Vifibnet.Protocol.RegistryCallException>(() => NodeControl.UpdatePeersAsync(one, Logger.Null));
         Assert.Contains("127.0.0.1:9", e.Message);
     }
 }

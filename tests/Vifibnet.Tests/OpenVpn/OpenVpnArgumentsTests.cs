@@ -1,5 +1,6 @@
 using Vifibnet.Addressing;
 using Vifibnet.Configuration;
+using Vifibnet.Node;
 using Vifibnet.OpenVpn;
 
 namespace Vifibnet.Tests.OpenVpn;
@@ -8,14 +9,14 @@ public class OpenVpnArgumentsTests
 {
     static readonly NodeOptions Options = NodeOptionParser.Parse(["-s", "/srv/n1", "-l", "/log/n1", "--hello", "5", "-v", "2",
         "--connection-count", "7", "--", "--txqueuelen", "1000"]);
-    static readonly NodePaths Paths = NodePaths.Of(Options);
+    static readonly OpenVpnSettings Settings = ChildSettings.OpenVpn(Options, NodePaths.Of(Options));
 
     static string After(IReadOnlyList<string> args, string option) => args[args.ToList().IndexOf(option) + 1];
 
     [Fact]
     public void ServerIsATapServerWithDhNoneMaxClientsAndPingFromHello()
     {
-        var args = OpenVpnArguments.Server(Options, Paths, "vifib-s1", new ServerEndpoint(1195, "tcp-server"));
+        var args = OpenVpnArguments.Server(Settings, "vifib-s1", 1195, "tcp-server");
         Assert.Equal("vifib-s1", After(args, "--dev"));
         Assert.Equal("tap", After(args, "--dev-type"));
         Assert.Equal("tcp-server", After(args, "--proto"));
@@ -35,7 +36,7 @@ public class OpenVpnArgumentsTests
     [Fact]
     public void ServerUsesTheGivenDhFile()
     {
-        var args = OpenVpnArguments.Server(Options with { Dh = "/etc/dh2048.pem" }, Paths, "vifib-s0", new ServerEndpoint(1194, "udp"));
+        var args = OpenVpnArguments.Server(ChildSettings.OpenVpn(Options with { Dh = "/etc/dh2048.pem" }, NodePaths.Of(Options)), "vifib-s0", 1194, "udp");
         Assert.Equal("/etc/dh2048.pem", After(args, "--dh"));
     }
 
@@ -43,7 +44,7 @@ public class OpenVpnArgumentsTests
     public void ClientHasOneRemotePerAdvertisedAddressAndPingExitOfFourHellos()
     {
         var remotes = PeerAddress.ParseList("198.51.100.2,1194,udp;203.0.113.2,443,tcp-client");
-        var args = OpenVpnArguments.Client(Options, Paths, "vifib-c0", remotes);
+        var args = OpenVpnArguments.Client(Settings, "vifib-c0", remotes);
         var list = args.ToList();
         var remoteAt = list.Select((a, i) => (a, i)).Where(x => x.a == "--remote").Select(x => x.i).ToList();
         Assert.Equal(2, remoteAt.Count);
@@ -57,7 +58,7 @@ public class OpenVpnArgumentsTests
 
     [Fact]
     public void ClientWithoutAddressIsRefused() =>
-        Assert.Throws<ArgumentException>(() => OpenVpnArguments.Client(Options, Paths, "vifib-c0", []));
+        Assert.Throws<ArgumentException>(() => OpenVpnArguments.Client(Settings, "vifib-c0", []));
 
     [Fact]
     public void StatusListsTheServersClientsWithTheAddressTheServerSaw()

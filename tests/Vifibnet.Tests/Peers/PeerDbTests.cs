@@ -1,6 +1,6 @@
 using Vifibnet.Logging;
 using Vifibnet.Peers;
-using Vifibnet.Protocol;
+using Vifibnet.Tests.Support;
 
 namespace Vifibnet.Tests.Peers;
 
@@ -9,17 +9,13 @@ public sealed class PeerDbTests : IDisposable
     readonly string dir = Directory.CreateTempSubdirectory("vifibnet-peerdb-").FullName;
     string DbPath => Path.Combine(dir, "peers.db");
 
-    sealed class ManualClock : TimeProvider
-    {
-        public DateTimeOffset Now = new(2026, 11, 21, 12, 0, 0, TimeSpan.Zero);
-        public override DateTimeOffset GetUtcNow() => Now;
-    }
+    static readonly DateTimeOffset Start = new(2026, 11, 21, 12, 0, 0, TimeSpan.Zero);
 
     [Fact]
     public void NewPeersAreUnusedAndReturnedAsCandidates()
     {
         using var db = PeerDb.Open(DbPath);
-        Assert.Equal(2, db.AddOrUpdate([new PeerEntry("0001", "198.51.100.1,1194,udp"), new PeerEntry("0010", "198.51.100.2,1194,udp")]));
+        Assert.Equal(2, db.AddOrUpdate([new Peer("0001", "198.51.100.1,1194,udp"), new Peer("0010", "198.51.100.2,1194,udp")]));
         Assert.Equal(2, db.Count);
         Assert.Equal(["0001", "0010"], db.Unused().Select(p => p.Prefix));
         Assert.Equal(PeerState.Unused, db.Find("0001")!.State);
@@ -29,7 +25,7 @@ public sealed class PeerDbTests : IDisposable
     public void UsedPeerIsNoCandidateUntilMarkedUnused()
     {
         using var db = PeerDb.Open(DbPath);
-        db.AddOrUpdate(new PeerEntry("0001", "198.51.100.1,1194,udp"));
+        db.AddOrUpdate(new Peer("0001", "198.51.100.1,1194,udp"));
         db.MarkUsed("0001");
         Assert.Equal(PeerState.Used, db.Find("0001")!.State);
         Assert.Empty(db.Unused());
@@ -42,9 +38,9 @@ public sealed class PeerDbTests : IDisposable
     public void UpdateKeepsUsedAndChangesAddress()
     {
         using var db = PeerDb.Open(DbPath);
-        db.AddOrUpdate(new PeerEntry("0001", "198.51.100.1,1194,udp"));
+        db.AddOrUpdate(new Peer("0001", "198.51.100.1,1194,udp"));
         db.MarkUsed("0001");
-        Assert.Equal(0, db.AddOrUpdate([new PeerEntry("0001", "203.0.113.9,1195,tcp-client")]));
+        Assert.Equal(0, db.AddOrUpdate([new Peer("0001", "203.0.113.9,1195,tcp-client")]));
         var peer = db.Find("0001")!;
         Assert.Equal(PeerState.Used, peer.State);
         Assert.Equal("203.0.113.9,1195,tcp-client", peer.Address);
@@ -53,16 +49,16 @@ public sealed class PeerDbTests : IDisposable
     [Fact]
     public void FlaggedPeerComesBackWhenTheFlagExpires()
     {
-        var clock = new ManualClock();
+        var clock = new ManualClock(Start);
         using var db = PeerDb.Open(DbPath, clock: clock);
-        db.AddOrUpdate(new PeerEntry("0001", "198.51.100.1,1194,udp"));
+        db.AddOrUpdate(new Peer("0001", "198.51.100.1,1194,udp"));
         db.MarkUsed("0001");
         db.Flag("0001", TimeSpan.FromMinutes(5));
         Assert.Equal(PeerState.Flagged, db.Find("0001")!.State);
         Assert.Empty(db.Unused());
-        clock.Now += TimeSpan.FromMinutes(4);
+        clock.Advance(TimeSpan.FromMinutes(4));
         Assert.Empty(db.Unused());
-        clock.Now += TimeSpan.FromMinutes(2);
+        clock.Advance(TimeSpan.FromMinutes(2));
         Assert.Equal(PeerState.Unused, db.Find("0001")!.State);
         Assert.Single(db.Unused());
     }
@@ -71,7 +67,7 @@ public sealed class PeerDbTests : IDisposable
     public void BlacklistedPeerIsNeverACandidate()
     {
         using var db = PeerDb.Open(DbPath);
-        db.AddOrUpdate(new PeerEntry("0001", "198.51.100.1,1194,udp"));
+        db.AddOrUpdate(new Peer("0001", "198.51.100.1,1194,udp"));
         db.MarkUsed("0001");
         db.Blacklist("0001");
         Assert.Equal(PeerState.Blacklisted, db.Find("0001")!.State);
@@ -85,7 +81,7 @@ public sealed class PeerDbTests : IDisposable
     {
         using (var db = PeerDb.Create(DbPath))
         {
-            db.AddBootstrap(new PeerEntry("0001", "198.51.100.1,1194,udp"));
+            db.AddBootstrap(new Peer("0001", "198.51.100.1,1194,udp"));
             db.MarkUsed("0001");
             db.SetConfig("ip", "198.51.100.7");
         }
@@ -105,7 +101,7 @@ public sealed class PeerDbTests : IDisposable
         var warnings = new List<LogRecord>();
         using var db = PeerDb.Open(DbPath, new Logger(LogLevel.Trace, warnings.Add));
         Assert.Equal(0, db.Count);
-        db.AddOrUpdate(new PeerEntry("0001", "198.51.100.1,1194,udp"));
+        db.AddOrUpdate(new Peer("0001", "198.51.100.1,1194,udp"));
         Assert.Equal(garbage, File.ReadAllText(DbPath + ".bak"));
         var warning = Assert.Single(warnings, w => w.Level == LogLevel.Warning);
         Assert.Contains(DbPath, warning.Message);
@@ -123,7 +119,7 @@ public sealed class PeerDbTests : IDisposable
 
     static string Prefix(int n) => new Vifibnet.Addressing.NodePrefix(n, 16).ToBinary();
 
-    static PeerEntry Peer(int n) => new(Prefix(n), $"198.51.100.{n % 250 + 1},1194,udp");
+    static Peer Peer(int n) => new(Prefix(n), $"198.51.100.{n % 250 + 1},1194,udp");
 
     int FlagRows()
     {
@@ -137,13 +133,13 @@ public sealed class PeerDbTests : IDisposable
     [Fact]
     public void PeerListsBeyondTheCapDropTheLeastRecentlySeenUnusedPeers()
     {
-        var clock = new ManualClock();
+        var clock = new ManualClock(Start);
         using var db = PeerDb.Open(DbPath, clock: clock);
         db.AddOrUpdate(Enumerable.Range(1, PeerDb.MaxPeers).Select(Peer));
         db.MarkUsed(Prefix(1));
         db.Flag(Prefix(2), TimeSpan.FromMinutes(5));
         db.Blacklist(Prefix(3));
-        clock.Now += TimeSpan.FromHours(1);
+        clock.Advance(TimeSpan.FromHours(1));
         db.AddOrUpdate(Peer(4)); // listed again: seen now
 
         Assert.Equal(100, db.AddOrUpdate(Enumerable.Range(PeerDb.MaxPeers + 1, 100).Select(Peer)));
@@ -164,7 +160,7 @@ public sealed class PeerDbTests : IDisposable
     [Fact]
     public void TrimNeverDropsUsedPeersNorTheOnlyPeer()
     {
-        var clock = new ManualClock();
+        var clock = new ManualClock(Start);
         using var db = PeerDb.Open(DbPath, clock: clock);
         db.AddBootstrap(Peer(9));
         Assert.Equal(0, db.Trim(1));
@@ -172,7 +168,7 @@ public sealed class PeerDbTests : IDisposable
 
         foreach (var n in new[] { 1, 2, 3 })
         {
-            clock.Now += TimeSpan.FromMinutes(1);
+            clock.Advance(TimeSpan.FromMinutes(1));
             db.AddOrUpdate(Peer(n));
             db.MarkUsed(Prefix(n));
         }

@@ -1,4 +1,5 @@
 using Vifibnet.Addressing;
+using Vifibnet.Protocol;
 using Vifibnet.Registry;
 using Vifibnet.Tests.Support;
 
@@ -39,7 +40,7 @@ public class PrefixAllocatorTests : IDisposable
         var all = Enumerable.Range(0, 4).Select(_ => Take(2).ToBinary()).ToList();
         Assert.Equal(["00", "01", "10", "11"], all);
         var before = Count();
-        var error = Assert.Throws<RegistryError>(() => Take(2));
+        var error = Assert.Throws<RequestRefusedException>(() => Take(2));
         Assert.Equal(RegistryErrorCode.PrefixExhausted, error.Code);
         Assert.Equal("prefix_exhausted", error.WireCode);
         Assert.Equal(before, Count());

@@ -218,8 +218,8 @@ public class RegistryBadInputTests(RegisteredNodeFixture fixture) : IClassFixtur
         Assert.Contains("BEGIN CERTIFICATE", await client.RequestCertificateAsync(tiny.AdminToken(), keys.Csr()));
         var token = tiny.AdminToken();
         var before = tiny.Snapshot();
-        var error = await Assert.ThrowsAsync<RegistryException>(() => client.RequestCertificateAsync(token, keys.Csr()));
-        Assert.Equal("prefix_exhausted", error.ErrorCode);
+        var error = await Assert.ThrowsAsync<RegistryCallException>(() => client.RequestCertificateAsync(token, keys.Csr()));
+        Assert.Equal(RegistryErrorCode.PrefixExhausted, error.Code);
         Assert.Equal(503, error.Status);
         Assert.Contains(tiny.Uri().ToString(), error.Message);
         Assert.Equal(before, tiny.Snapshot()); // the token is not spent by a refused request

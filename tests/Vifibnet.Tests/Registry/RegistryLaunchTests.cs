@@ -1,5 +1,4 @@
 using Vifibnet.Certificates;
-using Vifibnet.Hosting;
 using Vifibnet.Logging;
 using Vifibnet.Processes;
 using Vifibnet.Registry;

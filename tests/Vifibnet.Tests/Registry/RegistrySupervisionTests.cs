@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
-using Vifibnet.Hosting;
 using Vifibnet.Logging;
+using Vifibnet.Processes;
 using Vifibnet.Registry;
 using Vifibnet.Tests.Support;
 
@@ -30,7 +30,13 @@ public class RegistrySupervisionTests
 
         var firstPort = await ListeningPort(1);
         await AnswersCa(firstPort);
-        await Task.Delay(TimeSpan.FromSeconds(1.5)); // past the start-up grace: what follows is a crash, not a failed start
+        // Past the start-up grace, what follows is a crash, not a failed start.
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!(supervisor.RunningFor > supervisor.StartupGrace))
+        {
+            if (DateTime.UtcNow > deadline) throw new Xunit.Sdk.XunitException($"the registry did not stay up past its start-up grace; lines:\n{string.Join("\n", lines)}");
+            await Task.Delay(50);
+        }
         var crashed = supervisor.Pid ?? throw new Xunit.Sdk.XunitException("no registry process is running");
         Assert.Equal(0, RunKill(crashed));
 

@@ -24,8 +24,8 @@ public class TokenMailTests
         using var cert = X509Certificate2.CreateFromPem(await client.RequestCertificateAsync(token, keys.Csr()));
         Assert.True(CertificateChecks.MatchesKey(cert, keys.Key));
         Assert.Contains("alice@example.com", registry.Snapshot()); // the certificate is recorded against the address
-        var again = await Assert.ThrowsAsync<RegistryException>(() => client.RequestCertificateAsync(token, keys.Csr()));
-        Assert.Equal("token_spent", again.ErrorCode);
+        var again = await Assert.ThrowsAsync<RegistryCallException>(() => client.RequestCertificateAsync(token, keys.Csr()));
+        Assert.Equal(RegistryErrorCode.TokenSpent, again.Code);
     }
 
     [Fact]
@@ -35,8 +35,8 @@ public class TokenMailTests
         await using var registry = await TestRegistry.StartAsync(new RegistryOptions { MailHost = $"127.0.0.1:{deadPort}" });
         using var client = registry.Client();
         var before = registry.Snapshot();
-        var error = await Assert.ThrowsAsync<RegistryException>(() => client.RequestTokenAsync("bob@example.com"));
-        Assert.Equal("mail_failed", error.ErrorCode);
+        var error = await Assert.ThrowsAsync<RegistryCallException>(() => client.RequestTokenAsync("bob@example.com"));
+        Assert.Equal(RegistryErrorCode.MailFailed, error.Code);
         Assert.Equal(502, error.Status);
         Assert.Contains($"127.0.0.1:{deadPort}", error.Message);
         Assert.Equal(before, registry.Snapshot());

@@ -1,3 +1,4 @@
+using Vifibnet.Protocol;
 using Vifibnet.Registry;
 using Vifibnet.Tests.Support;
 
@@ -27,7 +28,7 @@ public class TokenStoreTests : IDisposable
         var token = TokenStore.NewToken();
         db.Write((c, t) => TokenStore.Add(c, t, token, "a@example.com", now, now.AddDays(1)));
         Assert.Equal("a@example.com", db.Write((c, t) => TokenStore.Spend(c, t, token, now)));
-        var error = Assert.Throws<RegistryError>(() => db.Write((c, t) => TokenStore.Spend(c, t, token, now)));
+        var error = Assert.Throws<RequestRefusedException>(() => db.Write((c, t) => TokenStore.Spend(c, t, token, now)));
         Assert.Equal(RegistryErrorCode.TokenSpent, error.Code);
     }
 
@@ -36,7 +37,7 @@ public class TokenStoreTests : IDisposable
     {
         var token = TokenStore.NewToken();
         db.Write((c, t) => TokenStore.Add(c, t, token, null, now, now + TokenStore.DefaultLifetime));
-        var error = Assert.Throws<RegistryError>(() => db.Write((c, t) => TokenStore.Spend(c, t, token, now.AddDays(1).AddSeconds(1))));
+        var error = Assert.Throws<RequestRefusedException>(() => db.Write((c, t) => TokenStore.Spend(c, t, token, now.AddDays(1).AddSeconds(1))));
         Assert.Equal(RegistryErrorCode.TokenExpired, error.Code);
         Assert.Contains("expired", error.Message);
         // Just inside the day it still works.
@@ -46,7 +47,7 @@ public class TokenStoreTests : IDisposable
     [Fact]
     public void AnUnknownTokenIsNamedAsSuch()
     {
-        var error = Assert.Throws<RegistryError>(() => db.Write((c, t) => TokenStore.Spend(c, t, TokenStore.NewToken(), now)));
+        var error = Assert.Throws<RequestRefusedException>(() => db.Write((c, t) => TokenStore.Spend(c, t, TokenStore.NewToken(), now)));
         Assert.Equal(RegistryErrorCode.TokenUnknown, error.Code);
     }
 
@@ -61,11 +62,11 @@ public class TokenStoreTests : IDisposable
     [Fact]
     public void AdminTokenNeedsAnExistingDbAndAValidEmail()
     {
-        var missing = Assert.Throws<RegistryDbException>(() => AdminTokens.Create(dir.File("nope.db"), null));
+        var missing = Assert.Throws<RegistryDbUnavailableException>(() => AdminTokens.Create(dir.File("nope.db"), null));
         Assert.Contains("nope.db", missing.Message);
-        Assert.Equal(RegistryErrorCode.InvalidEmail, Assert.Throws<RegistryError>(() => AdminTokens.Create(db.Path, "not an address")).Code);
+        Assert.Equal(RegistryErrorCode.InvalidEmail, Assert.Throws<RequestRefusedException>(() => AdminTokens.Create(db.Path, "not an address")).Code);
         // The same rule as a mailed token's: a bare address only.
-        Assert.Equal(RegistryErrorCode.InvalidEmail, Assert.Throws<RegistryError>(() => AdminTokens.Create(db.Path, "Bob <b@example.com>")).Code);
+        Assert.Equal(RegistryErrorCode.InvalidEmail, Assert.Throws<RequestRefusedException>(() => AdminTokens.Create(db.Path, "Bob <b@example.com>")).Code);
         var made = AdminTokens.Create(db.Path, "b@example.com");
         Assert.Equal("b@example.com", db.Write((c, t) => TokenStore.Spend(c, t, made.Token, DateTimeOffset.UtcNow)));
     }

@@ -1,6 +1,7 @@
 using System.Net;
 using Vifibnet.Addressing;
 using Vifibnet.Configuration;
+using Vifibnet.Node;
 using Vifibnet.Routing;
 
 namespace Vifibnet.Tests.Routing;
@@ -13,7 +14,7 @@ public class BabelTests
         var o = NodeOptionParser.Parse(["-s", "/srv/n1", "-l", "/log/n1", "--hello", "4", "-w", "-i", "eth1"]);
         var network = NetworkPrefix.Parse("2001:db8:42::/48");
         var subnet = NetworkPrefix.Parse("2001:db8:42:7::/64");
-        var args = BabelArguments.Build(o, NodePaths.Of(o), network, subnet, IPAddress.Parse("2001:db8:42:7::1"), ["vifib-s0", "vifib-c0", "eth1", "vifib-c0"]);
+        var args = BabelArguments.Build(ChildSettings.Babel(o, NodePaths.Of(o)), network, subnet, IPAddress.Parse("2001:db8:42:7::1"), ["vifib-s0", "vifib-c0", "eth1", "vifib-c0"]);
         var statements = args.Select((a, i) => (a, i)).Where(x => x.a == "-C").Select(x => args[x.i + 1]).ToList();
         Assert.Equal([
             "redistribute local ip 2001:db8:42:7::1/128 allow",

@@ -43,7 +43,7 @@ public class SetupCliTests
         Assert.Contains("E-mail address to send the registration token to:", stderr.ToString());
         Assert.Contains("Token (from the mail sent to frank@example.com):", stderr.ToString());
         using var peers = PeerDb.Open(dir.File("peers.db"));
-        Assert.Equal([Boot], peers.Unused());
+        Assert.Equal([SetupTests.BootPeer], peers.Unused());
     }
 
     [Fact]

@@ -13,6 +13,9 @@ namespace Vifibnet.Tests.Setup;
 public class SetupTests
 {
     internal static readonly PeerEntry Boot = new("0000000000000111", "198.51.100.9,1194,udp");
+
+    /// <summary>The bootstrap peer as the node's peer DB holds it.</summary>
+    internal static readonly Peer BootPeer = new(Boot.Prefix, Boot.Address);
     internal static RegistryOptions WithBootstrap => new() { BootstrapPeers = [Boot] };
 
     internal static Task<SetupResult> Run(SetupOptions options, ISetupPrompt? prompt = null) =>
@@ -49,7 +52,7 @@ public class SetupTests
         AssertOpensslAccepts(node);
 
         using var peers = PeerDb.Open(Path.Combine(node, "peers.db"));
-        Assert.Equal([Boot], peers.Unused());
+        Assert.Equal([BootPeer], peers.Unused());
         var identity = new NodeFiles(node).ReadIdentity();
         Assert.Equal(result.NodeAddress, identity.Address);
     }
@@ -66,7 +69,7 @@ public class SetupTests
         var result = await Run(new SetupOptions("::1", registry.Server.Port, dir.Path) { Token = registry.AdminToken() });
         Assert.Contains(result.Actions, a => a.StartsWith("peers.db: created with bootstrap peer 0000000000000000", StringComparison.Ordinal));
         using var peers = PeerDb.Open(Path.Combine(dir.Path, "peers.db"));
-        Assert.Equal([new PeerEntry("0000000000000000", "203.0.113.20,1194,udp;203.0.113.20,443,tcp-server")], peers.Unused());
+        Assert.Equal([new Peer("0000000000000000", "203.0.113.20,1194,udp;203.0.113.20,443,tcp-server")], peers.Unused());
         // What travelled was sealed: the registry's debug log shows the request, never the peer's address in clear.
         Assert.DoesNotContain(registry.Log, r => r.Message.Contains("203.0.113.20") && r.Message.Contains("bootstrap"));
     }
@@ -120,7 +123,7 @@ public class SetupTests
         Assert.Equal(SetupStage.DbOnly, result.Stage);
         Assert.Equal(cert, File.ReadAllText(dir.File("cert.crt")));
         using var peers = PeerDb.Open(dir.File("peers.db"));
-        Assert.Equal([Boot], peers.Unused());
+        Assert.Equal([BootPeer], peers.Unused());
     }
 
     [Fact]
@@ -187,7 +190,7 @@ public class SetupTests
         await Run(new SetupOptions("127.0.0.1", registry.Server.Port, dir.Path) { Token = registry.AdminToken() });
         var before = Directory.GetFiles(dir.Path).ToDictionary(f => Path.GetFileName(f), File.ReadAllBytes);
         using (var peers = PeerDb.Open(dir.File("peers.db")))
-            peers.AddOrUpdate(new PeerEntry("0000000000001000", "203.0.113.1,1194,udp"));
+            peers.AddOrUpdate(new Peer("0000000000001000", "203.0.113.1,1194,udp"));
         var peersBytes = File.ReadAllBytes(dir.File("peers.db"));
 
         // No token and nobody to ask: it can only succeed by reusing what is there.

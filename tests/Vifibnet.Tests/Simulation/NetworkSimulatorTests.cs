@@ -1,4 +1,3 @@
-using Vifibnet.Cli.Commands;
 using Vifibnet.Simulation;
 using Vifibnet.Tunnels;
 
@@ -25,7 +24,7 @@ public class NetworkSimulatorTests
         public PolicyDecision Decide(PolicyInput input, Random random) => new([], [], ["1111111111111111"]);
     }
 
-    static string Json(SimulationResult result) => SimulateCommand.ToJson(result).ToJsonString();
+    static string Json(SimulationResult result) => SimulationJson.ToJson(result).ToJsonString();
 
     [Fact]
     public void TheDefaultPolicyIsTheDaemonsTunnelPolicy() =>

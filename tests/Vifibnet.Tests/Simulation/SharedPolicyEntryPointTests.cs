@@ -50,7 +50,7 @@ public sealed class SharedPolicyEntryPointTests : IDisposable
 
     sealed class StandInLauncher : ITunnelLauncher
     {
-        public ITunnelHandle Start(string device, PeerEntry peer) => new StandInTunnel(device);
+        public ITunnelHandle Start(string device, Peer peer) => new StandInTunnel(device);
     }
 
     static string Prefix(int n) => new NodePrefix(n, 16).ToBinary();
@@ -71,7 +71,7 @@ public sealed class SharedPolicyEntryPointTests : IDisposable
     {
         // Three peers, all tunnelled to: a refresh that dropped one would only reopen it at the next tick.
         using var db = PeerDb.Open(Path.Combine(dir, "peers.db"));
-        db.AddOrUpdate(Enumerable.Range(2, 3).Select(n => new PeerEntry(Prefix(n), $"198.51.100.{n},1194,udp")));
+        db.AddOrUpdate(Enumerable.Range(2, 3).Select(n => new Peer(Prefix(n), $"198.51.100.{n},1194,udp")));
         var manager = new TunnelManager(NetworkPrefix.Parse("2001:db8:42::/48"), Prefix(1), [], 20, 0.5, TimeSpan.FromMinutes(5),
             db, new StandInLauncher(), new TunnelPolicy(), _ => Task.FromResult<IReadOnlyList<BabelRoute>>([]), new Random(1), Logger.Null);
         Assert.Equal(3, (await manager.TickAsync(refresh: false, default)).Opened.Count);
@@ -85,7 +85,7 @@ public sealed class SharedPolicyEntryPointTests : IDisposable
     {
         var policy = new CountingPolicy();
         using var db = PeerDb.Open(Path.Combine(dir, "peers.db"));
-        db.AddOrUpdate(Enumerable.Range(2, 5).Select(n => new PeerEntry(Prefix(n), $"198.51.100.{n},1194,udp")));
+        db.AddOrUpdate(Enumerable.Range(2, 5).Select(n => new Peer(Prefix(n), $"198.51.100.{n},1194,udp")));
         var manager = new TunnelManager(NetworkPrefix.Parse("2001:db8:42::/48"), Prefix(1), [], 6, 0.05, TimeSpan.FromMinutes(5),
             db, new StandInLauncher(), policy, _ => Task.FromResult<IReadOnlyList<BabelRoute>>([]), new Random(1), Logger.Null);
 

@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using Vifibnet.Cli;
-using Vifibnet.Hosting;
 using Vifibnet.Logging;
 using Vifibnet.Processes;
 

@@ -11,7 +11,7 @@ public static class Requires
 {
     public static void Root()
     {
-        if (Environment.UserName != "root" && geteuid() != 0)
+        if (!Vifibnet.Lab.NetworkLab.RunningAsRoot)
             throw new XunitException("this test needs root (network namespaces, tap devices): run scripts/test.sh as root, as CI does");
     }
 
@@ -25,7 +25,4 @@ public static class Requires
         }
         throw new XunitException($"this test needs '{program}': apt-get install {debianPackage} (scripts/install-deps.sh does it)");
     }
-
-    [System.Runtime.InteropServices.DllImport("libc")]
-    static extern uint geteuid();
 }

@@ -23,7 +23,7 @@ public sealed class TunnelManagerTests : IDisposable
     public TunnelManagerTests()
     {
         db = PeerDb.Open(Path.Combine(dir, "peers.db"));
-        db.AddOrUpdate(Enumerable.Range(1, 6).Select(n => new PeerEntry(Prefix(n), $"198.51.100.{n},1194,udp")));
+        db.AddOrUpdate(Enumerable.Range(1, 6).Select(n => new Peer(Prefix(n), $"198.51.100.{n},1194,udp")));
     }
 
     static string Prefix(int n) => new NodePrefix(n, 16).ToBinary();
@@ -47,7 +47,7 @@ public sealed class TunnelManagerTests : IDisposable
     sealed class Launcher : ITunnelLauncher
     {
         public readonly List<StandInTunnel> Started = [];
-        public ITunnelHandle Start(string device, PeerEntry peer)
+        public ITunnelHandle Start(string device, Peer peer)
         {
             var t = new StandInTunnel(device, peer.Prefix);
             Started.Add(t);
@@ -90,7 +90,7 @@ public sealed class TunnelManagerTests : IDisposable
 
         // Seen from the other end (prefix 7, higher than every peer): it closes its client tunnel to the
         // peer that also connected to it, and opens one to a peer it is not linked to yet.
-        db.AddOrUpdate(new PeerEntry(Prefix(1), "198.51.100.1,1194,udp"));
+        db.AddOrUpdate(new Peer(Prefix(1), "198.51.100.1,1194,udp"));
         var high = new TunnelManager(Network, Prefix(7), [], 2, 0.05, TimeSpan.FromMinutes(5), db, launcher, new TunnelPolicy(),
             _ => Task.FromResult<IReadOnlyList<BabelRoute>>(routes), new Random(7), Vifibnet.Logging.Logger.Null,
             _ => Task.FromResult<IReadOnlyCollection<string>>(incoming));

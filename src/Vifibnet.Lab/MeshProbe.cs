@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using System.Net;
 using System.Text;
+using System.Text.Json;
 using Vifibnet.Node;
 using Vifibnet.Processes;
 using Vifibnet.Routing;
@@ -9,7 +11,8 @@ namespace Vifibnet.Lab;
 /// <summary>
 /// Looks at a running mesh from outside: all-pairs ping6 over the overlay (each source pings every
 /// destination at once, from inside its namespace), and each node's tunnels and babel routes through
-/// its control and babeld sockets (unix sockets: reachable from any namespace).
+/// its control and babeld sockets (unix sockets: reachable from any namespace). The queries that
+/// tests assert on throw when the node does not answer: a dead control socket is never "no tunnels".
 /// </summary>
 public static class MeshProbe
 {
@@ -73,5 +76,51 @@ public static class MeshProbe
     {
         var routes = await BabelControl.DumpRoutesAsync(Path.Combine(from.Directory, "run", "babeld.sock"), cancel);
         return routes.FirstOrDefault(r => r.Installed && r.Length == 128 && r.Destination.Equals(to.Address))?.Device;
+    }
+
+    /// <summary>One line of `vifibnet tunnels --json`.</summary>
+    public sealed record Tunnel(string Peer, string Interface, string Direction, string Remote, string State, int Routes);
+
+    /// <summary>
+    /// `vifibnet tunnels -s DIR --json` run inside namespace <paramref name="ns"/> by <paramref name="vifibnet"/>
+    /// (program and leading arguments); throws <see cref="MeshLabException"/> when the node does not answer.
+    /// </summary>
+    public static async Task<List<Tunnel>> TunnelsAsync(NetworkLab lab, string ns, string dir, IReadOnlyList<string> vifibnet)
+    {
+        var (code, json) = await Task.Run(() => lab.TryExec(ns, vifibnet[0], [.. vifibnet.Skip(1), "tunnels", "-s", dir, "--json"]));
+        if (code != 0) throw new MeshLabException($"`vifibnet tunnels -s {dir}` in {ns} failed ({code}): {json.Trim()}");
+        return JsonSerializer.Deserialize<List<Tunnel>>(json, new JsonSerializerOptions(JsonSerializerDefaults.Web))
+            ?? throw new MeshLabException($"`vifibnet tunnels -s {dir}` in {ns} printed no list: {json.Trim()}");
+    }
+
+    /// <summary>
+    /// Waits until every namespace in <paramref name="hosts"/> pings every other host's overlay address
+    /// (one ping each, retried until the deadline); throws <see cref="MeshLabException"/> naming the
+    /// pairs still failing when <paramref name="timeout"/> passes.
+    /// </summary>
+    public static Task WaitForAllPairsAsync(NetworkLab lab, IReadOnlyList<(string Namespace, IPAddress Address)> hosts, Stopwatch since, TimeSpan timeout)
+    {
+        var pending = new List<(int From, int To)>();
+        for (var a = 0; a < hosts.Count; a++)
+            for (var b = 0; b < hosts.Count; b++)
+                if (a != b) pending.Add((a, b));
+        return Until(() =>
+        {
+            pending.RemoveAll(p => lab.TryExec(hosts[p.From].Namespace, "ping", "-6", "-c", "1", "-W", "1", hosts[p.To].Address.ToString()).ExitCode == 0);
+            return Task.FromResult(pending.Count == 0);
+        }, timeout, () => $"every node to ping every other overlay address; still failing: {string.Join(", ", pending.Select(p => $"{hosts[p.From].Namespace}->{hosts[p.To].Address}"))} after {since.Elapsed.TotalSeconds:0} s");
+    }
+
+    public static Task Until(Func<Task<bool>> condition, TimeSpan timeout, string what) => Until(condition, timeout, () => what);
+
+    /// <summary>Waits for <paramref name="condition"/>; throws <see cref="MeshLabException"/> saying what did not happen once <paramref name="timeout"/> passes.</summary>
+    public static async Task Until(Func<Task<bool>> condition, TimeSpan timeout, Func<string> what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new MeshLabException($"timed out after {timeout.TotalSeconds:0} s waiting for {what()}");
+            await Task.Delay(500);
+        }
     }
 }

@@ -1,7 +1,6 @@
 using Vifibnet.Logging;
-using Vifibnet.Processes;
 
-namespace Vifibnet.Hosting;
+namespace Vifibnet.Processes;
 
 /// <summary>
 /// Keeps one child program running (Start-VifibRegistry's `vifibnet registry`): its output lines go to a
@@ -23,6 +22,9 @@ public sealed class ProcessSupervisor(string name, string file, IReadOnlyList<st
 
     /// <summary>The running child's pid, or null between runs.</summary>
     public int? Pid => current is { HasExited: false } c ? c.Pid : null;
+
+    /// <summary>How long the running child has run, or null between runs (past <see cref="StartupGrace"/>, an exit is a crash).</summary>
+    public TimeSpan? RunningFor => current is { HasExited: false } c ? DateTimeOffset.UtcNow - c.Started : null;
 
     /// <summary>How many times the program was started again after it exited (crash or failed start).</summary>
     public int Restarts { get; private set; }

@@ -1,32 +1,4 @@
-namespace Vifibnet.Registry;
-
-/// <summary>
-/// Why the registry refused a request. Each has a stable wire code (docs/protocol.md) that clients
-/// and cmdlets key on; <see cref="RegistryErrorCodes.ToWire"/> gives it.
-/// </summary>
-public enum RegistryErrorCode
-{
-    BadRequest,
-    PayloadTooLarge,
-    InvalidEmail,
-    InvalidCsr,
-    TokenUnknown,
-    TokenExpired,
-    TokenSpent,
-    PrefixExhausted,
-    MailNotConfigured,
-    MailFailed,
-    AuthenticationMissing,
-    CertificateUntrusted,
-    CertificateExpired,
-    SignatureInvalid,
-    TimestampOutOfWindow,
-    RequestReplayed,
-    InvalidAddress,
-    NoPeers,
-    NotFound,
-    Internal,
-}
+namespace Vifibnet.Protocol;
 
 /// <summary>Wire spellings of <see cref="RegistryErrorCode"/>: snake_case, never renamed once published.</summary>
 public static class RegistryErrorCodes

@@ -126,7 +126,7 @@ public sealed class MeshLab : IAsyncDisposable
                 await client.GetCaAsync(cancel);
                 return;
             }
-            catch (RegistryException) when (DateTime.UtcNow < deadline)
+            catch (RegistryCallException) when (DateTime.UtcNow < deadline)
             {
                 await Task.Delay(300, cancel);
             }

@@ -30,6 +30,9 @@ public sealed class NetworkLab : IDisposable
         RemoveLeftovers(prefix, this.log);
     }
 
+    /// <summary>Whether this process may build a lab: namespaces, veth pairs, bridges and tap devices need root.</summary>
+    public static bool RunningAsRoot => geteuid() == 0;
+
     /// <summary>The full namespace name for a short name.</summary>
     public string Namespace(string name) => Prefix + name;
 
@@ -182,4 +185,7 @@ public sealed class NetworkLab : IDisposable
         foreach (var ns in Enumerable.Reverse(namespaces)) Delete(ns);
         namespaces.Clear();
     }
+
+    [System.Runtime.InteropServices.DllImport("libc")]
+    static extern uint geteuid();
 }

@@ -1,4 +1,4 @@
-namespace Vifibnet.Hosting;
+namespace Vifibnet.Processes;
 
 /// <summary>Finds the `vifibnet` CLI shipped beside an assembly (the module folder, or a test's output folder).</summary>
 public static class VifibnetExecutable

@@ -1,0 +1,11 @@
+namespace Vifibnet.Routing;
+
+/// <summary>What babeld needs from the node: the hello interval, wireless mode, the verbosity, and where its files go.</summary>
+/// <param name="Hello">Hello and IHU interval in seconds (babeld -h and -H).</param>
+/// <param name="Wireless">Treat every interface as wireless (babeld -w).</param>
+/// <param name="Verbose">The node's -v 0..5; 4 and 5 turn on babeld's own debug output.</param>
+/// <param name="PidFile">babeld -I: one per node, so several nodes share a filesystem.</param>
+/// <param name="StateFile">babeld -S.</param>
+/// <param name="Socket">babeld -G: its local socket, read to count routes.</param>
+/// <param name="LogFile">Where babeld's output goes.</param>
+public sealed record BabelSettings(int Hello, bool Wireless, int Verbose, string PidFile, string StateFile, string Socket, string LogFile);

@@ -1,0 +1,18 @@
+using Xunit.Abstractions;
+
+namespace Vifibnet.Tests.Support;
+
+/// <summary>The last lines of each node's logs, for the test output when something fails.</summary>
+public static class NodeLogs
+{
+    /// <summary>Writes the tail of every *.log in each node directory (dirs[n] is node n's; null entries are skipped).</summary>
+    public static void Dump(ITestOutputHelper output, string?[] dirs)
+    {
+        for (var n = 1; n < dirs.Length; n++)
+        {
+            if (dirs[n] is not { } dir) continue;
+            foreach (var log in Directory.EnumerateFiles(dir, "*.log").Order())
+                output.WriteLine($"--- node {n} {Path.GetFileName(log)} (tail)\n{string.Join('\n', File.ReadAllLines(log).TakeLast(12))}");
+        }
+    }
+}
