@@ -44,7 +44,7 @@ public sealed class PfxAmplificationTests(ITestOutputHelper output)
             request.Headers.Remove(NodeRequestSignature.CertificateHeader);
             request.Headers.Add(NodeRequestSignature.CertificateHeader, Convert.ToBase64String(pfx));
             using var response = await Http.SendAsync(request);
-            var error = JsonSerializer.Deserialize<ErrorResponse>(await response.Content.ReadAsStringAsync(), RegistryJson.Options)!;
+            var error = await RegistryAnswer.ErrorAsync(response);
             Assert.Equal((HttpStatusCode.Forbidden, "certificate_untrusted"), (response.StatusCode, error.Error));
             Assert.Contains("PKCS#12", error.Message);
         }

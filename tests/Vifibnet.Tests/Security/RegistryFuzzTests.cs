@@ -48,7 +48,7 @@ public sealed class RegistryFuzzTests(RegisteredNodeFixture fixture, ITestOutput
             var before = Registry.Snapshot();
             using var response = await Http.PostAsync(new Uri(Registry.Uri(), "/v1/certificates"),
                 new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(new CertificateRequestMessage(token, csr), RegistryJson.Options)));
-            var error = JsonSerializer.Deserialize<ErrorResponse>(await response.Content.ReadAsStringAsync(), RegistryJson.Options)!;
+            var error = await RegistryAnswer.ErrorAsync(response);
             output.WriteLine($"{kind}: {(int)response.StatusCode} {error.Error}: {error.Message}");
             Assert.Equal((HttpStatusCode.BadRequest, "invalid_csr"), (response.StatusCode, error.Error));
             Assert.Equal(before, Registry.Snapshot());
@@ -68,7 +68,7 @@ public sealed class RegistryFuzzTests(RegisteredNodeFixture fixture, ITestOutput
         request.Headers.Remove(NodeRequestSignature.TimestampHeader);
         request.Headers.Add(NodeRequestSignature.TimestampHeader, at.ToString(System.Globalization.CultureInfo.InvariantCulture));
         using var response = await Http.SendAsync(request);
-        var error = JsonSerializer.Deserialize<ErrorResponse>(await response.Content.ReadAsStringAsync(), RegistryJson.Options)!;
+        var error = await RegistryAnswer.ErrorAsync(response);
         Assert.Equal((HttpStatusCode.Unauthorized, "timestamp_out_of_window"), (response.StatusCode, error.Error));
     }
 

@@ -25,7 +25,7 @@ public sealed class SmallerFindingsTests(RegisteredNodeFixture fixture) : IClass
         var token = fixture.Registry.AdminToken();
         var before = fixture.Registry.Snapshot();
         using var response = await Http.PostAsync(new Uri(fixture.Registry.Uri(), "/v1/certificates"), Json(new CertificateRequestMessage(token, csr)));
-        var error = JsonSerializer.Deserialize<ErrorResponse>(await response.Content.ReadAsStringAsync(), RegistryJson.Options)!;
+        var error = await RegistryAnswer.ErrorAsync(response);
         Assert.Equal((HttpStatusCode.BadRequest, "invalid_csr"), (response.StatusCode, error.Error));
         Assert.Contains(message, error.Message);
         Assert.Equal(before, fixture.Registry.Snapshot());

@@ -22,7 +22,7 @@ public sealed class UnrecordedCertificateTests
         var body = JsonSerializer.SerializeToUtf8Bytes(new DeclareRequest("198.51.100.7,1194,udp"), RegistryJson.Options);
         using var response = await Http.SendAsync(Signed(HttpMethod.Post, new Uri(registry.Uri(), "/v1/peers"), cert, key, body));
         if (response.IsSuccessStatusCode) return (response.StatusCode, "");
-        var error = JsonSerializer.Deserialize<ErrorResponse>(await response.Content.ReadAsStringAsync(), RegistryJson.Options)!;
+        var error = await RegistryAnswer.ErrorAsync(response);
         return (response.StatusCode, error.Error);
     }
 
