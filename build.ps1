@@ -4,9 +4,10 @@
 #   ./build.ps1                 build + xunit + package + Pester
 #   ./build.ps1 -Task Package   lay out the module in out/Vifibnet as a user gets it
 #   ./build.ps1 -Task Pester    run tests/pester against out/Vifibnet (package first)
+#   ./build.ps1 -Task Deb       out/vifibnet_<version>_<arch>.deb (scripts/build-deb.sh)
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Package', 'Pester', 'All')]
+    [ValidateSet('Build', 'Test', 'Package', 'Pester', 'Deb', 'All')]
     [string] $Task = 'All',
     [string] $Configuration = 'Release',
     # The module is built for one Linux runtime: the cmdlets' SQLite library and the bundled program are native.
@@ -28,8 +29,8 @@ function Invoke-Package {
     dotnet publish (Join-Path $root 'src/Vifibnet.PowerShell') -c $Configuration -r $Runtime --self-contained false -o $moduleDir -nologo -v quiet
     if ($LASTEXITCODE) { throw "publishing the cmdlets failed ($LASTEXITCODE)" }
     # Start-VifibRegistry runs this program: self-contained, so a host with only pwsh (no ASP.NET Core) can serve a registry.
-    dotnet publish (Join-Path $root 'src/Vifibnet.Cli') -c $Configuration -r $Runtime --self-contained true `
-        -p:PublishSingleFile=true -p:EnableCompressionInSingleFile=true -p:DebugType=none -o (Join-Path $moduleDir 'bin') -nologo -v quiet
+    # Single-file, compressed: the settings live in Vifibnet.Cli.csproj, shared with scripts/build-deb.sh.
+    dotnet publish (Join-Path $root 'src/Vifibnet.Cli') -c $Configuration -r $Runtime -o (Join-Path $moduleDir 'bin') -nologo -v quiet
     if ($LASTEXITCODE) { throw "publishing the vifibnet program failed ($LASTEXITCODE)" }
     Get-ChildItem $moduleDir -Filter *.pdb | Remove-Item
     Copy-Item (Join-Path $root 'Vifibnet.psd1') $moduleDir
@@ -39,6 +40,12 @@ function Invoke-Package {
         -DocFile (Join-Path $moduleDir 'Vifibnet.PowerShell.xml') -OutFile (Join-Path $moduleDir 'en-US/Vifibnet.PowerShell.dll-Help.xml')
     $size = (Get-ChildItem $moduleDir -Recurse -File | Measure-Object Length -Sum).Sum
     Write-Host ("module laid out in {0} ({1:N1} MB, {2})" -f $moduleDir, ($size / 1MB), $Runtime)
+}
+
+function Invoke-Deb {
+    # One implementation for hosts with and without pwsh: the plain shell script.
+    sh (Join-Path $root 'scripts/build-deb.sh')
+    if ($LASTEXITCODE) { throw "building the .deb failed ($LASTEXITCODE)" }
 }
 
 function Invoke-XunitTests {
@@ -72,5 +79,6 @@ switch ($Task) {
     'Test'    { Invoke-Build; Invoke-XunitTests }
     'Package' { Invoke-Package }
     'Pester'  { Invoke-PesterTests }
+    'Deb'     { Invoke-Deb }
     'All'     { Invoke-Build; Invoke-XunitTests; Invoke-Package; Invoke-PesterTests }
 }
