@@ -100,7 +100,7 @@ public sealed class ChildProcess : IDisposable
         if (!HasExited) _ = kill(Pid, signal);
     }
 
-    public const int SIGKILL = 9, SIGUSR1 = 10, SIGUSR2 = 12, SIGTERM = 15;
+    public const int SIGHUP = 1, SIGKILL = 9, SIGUSR1 = 10, SIGUSR2 = 12, SIGTERM = 15;
 
     /// <summary>SIGTERM, then SIGKILL if it has not exited within <paramref name="grace"/>.</summary>
     public async Task StopAsync(TimeSpan grace)
