@@ -5,9 +5,10 @@
 #   ./build.ps1 -Task Package   lay out the module in out/Vifibnet as a user gets it
 #   ./build.ps1 -Task Pester    run tests/pester against out/Vifibnet (package first)
 #   ./build.ps1 -Task Deb       out/vifibnet_<version>_<arch>.deb (scripts/build-deb.sh)
+#   ./build.ps1 -Task Publish   out/psrepo/Vifibnet.<version>.nupkg: the module published into a local folder repository
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Package', 'Pester', 'Deb', 'All')]
+    [ValidateSet('Build', 'Test', 'Package', 'Pester', 'Deb', 'Publish', 'All')]
     [string] $Task = 'All',
     [string] $Configuration = 'Release',
     # The module is built for one Linux runtime: the cmdlets' SQLite library and the bundled program are native.
@@ -48,6 +49,23 @@ function Invoke-Deb {
     if ($LASTEXITCODE) { throw "building the .deb failed ($LASTEXITCODE)" }
 }
 
+# The packaged module through Publish-PSResource (PSResourceGet, shipped with pwsh 7.6) into a folder
+# repository, out/psrepo: the .nupkg a gallery would serve. The repository is registered for this
+# call only; Install-PSResource takes it from there (tests/pester/Publish.Tests.ps1, README).
+function Invoke-Publish {
+    if (-not (Test-Path (Join-Path $moduleDir 'Vifibnet.psd1'))) { Invoke-Package }
+    $repoDir = Join-Path $root 'out/psrepo'
+    if (Test-Path $repoDir) { Remove-Item $repoDir -Recurse -Force }
+    New-Item -ItemType Directory $repoDir | Out-Null
+    $name = "VifibnetBuild$PID"
+    Register-PSResourceRepository -Name $name -Uri $repoDir -Trusted
+    try { Publish-PSResource -Path $moduleDir -Repository $name }
+    finally { Unregister-PSResourceRepository -Name $name }
+    $package = Get-ChildItem $repoDir -Filter 'Vifibnet.*.nupkg' | Select-Object -First 1
+    if (-not $package) { throw "Publish-PSResource left no Vifibnet package in $repoDir" }
+    Write-Host ("module package {0} ({1:N1} MB)" -f $package.FullName, ($package.Length / 1MB))
+}
+
 function Invoke-XunitTests {
     dotnet test (Join-Path $root 'tests/Vifibnet.Tests') -c $Configuration --no-build -nologo
     if ($LASTEXITCODE) { throw "xunit tests failed ($LASTEXITCODE)" }
@@ -80,5 +98,6 @@ switch ($Task) {
     'Package' { Invoke-Package }
     'Pester'  { Invoke-PesterTests }
     'Deb'     { Invoke-Deb }
+    'Publish' { Invoke-Publish }
     'All'     { Invoke-Build; Invoke-XunitTests; Invoke-Package; Invoke-PesterTests }
 }
