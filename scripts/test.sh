@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # README's test command: installs what the tests drive (Debian packages, pwsh 7.6.10, Pester 5.7.1),
-# builds (the solution and the .deb that DebPackageTests installs), runs every xunit test (as root: the mesh tests need network namespaces and fail loudly,
-# naming what is missing, when they cannot run), packages the PowerShell module exactly as a user
-# gets it and runs every Pester test against it. The last line counts both runners.
+# builds (the solution, and the .deb that DebPackageTests installs), runs every xunit test (as root:
+# the mesh tests need network namespaces and fail loudly, naming what is missing, when they cannot
+# run), packages the PowerShell module exactly as a user gets it, publishes it into out/psrepo, runs every Pester test against it. The last line counts both runners.
 # Arguments go to `dotnet test` (e.g. --filter ...); VIFIBNET_PESTER=0 skips Pester, saying so.
 set -euo pipefail
 cd "$(dirname "$0")/.."
