@@ -14,19 +14,19 @@ public static class ControlClient
 
     /// <summary>The running node at a glance: identity, advertised address, tunnel counts, UPnP, registry contact.</summary>
     public static async Task<NodeStatus> GetStatusAsync(string stateDir, CancellationToken cancel = default) =>
-        await RequestAsync<NodeStatus>(stateDir, "status", cancel);
+        await RequestAsync<NodeStatus>(stateDir, "status", cancel).ConfigureAwait(false);
 
     /// <summary>The running node's tunnels (client and server); throws <see cref="NodeNotRunningException"/>.</summary>
     public static async Task<IReadOnlyList<TunnelInfo>> GetTunnelsAsync(string stateDir, CancellationToken cancel = default) =>
-        await RequestAsync<List<TunnelInfo>>(stateDir, "tunnels", cancel);
+        await RequestAsync<List<TunnelInfo>>(stateDir, "tunnels", cancel).ConfigureAwait(false);
 
     /// <summary>Makes the running node declare and refresh its peer DB now.</summary>
     public static async Task<PeersUpdateResult> UpdatePeersAsync(string stateDir, CancellationToken cancel = default) =>
-        await RequestAsync<PeersUpdateResult>(stateDir, "peers update", cancel);
+        await RequestAsync<PeersUpdateResult>(stateDir, "peers update", cancel).ConfigureAwait(false);
 
     /// <summary>The running node's UPnP port forwarding: gateway, external address, mappings, last error.</summary>
     public static async Task<NatStatusView> GetPortForwardingAsync(string stateDir, CancellationToken cancel = default) =>
-        await RequestAsync<NatStatusView>(stateDir, "upnp", cancel);
+        await RequestAsync<NatStatusView>(stateDir, "upnp", cancel).ConfigureAwait(false);
 
     /// <summary>True when a node answers on the state directory's control socket.</summary>
     public static bool IsRunning(string stateDir)
@@ -49,16 +49,16 @@ public static class ControlClient
         using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         try
         {
-            await socket.ConnectAsync(new UnixDomainSocketEndPoint(path), cancel);
+            await socket.ConnectAsync(new UnixDomainSocketEndPoint(path), cancel).ConfigureAwait(false);
         }
         catch (SocketException e)
         {
             throw new NodeNotRunningException(stateDir, path, e);
         }
-        await using var stream = new NetworkStream(socket, ownsSocket: false);
-        await stream.WriteAsync(Encoding.UTF8.GetBytes(request + "\n"), cancel);
+        using var stream = new NetworkStream(socket, ownsSocket: false);
+        await stream.WriteAsync(Encoding.UTF8.GetBytes(request + "\n"), cancel).ConfigureAwait(false);
         using var reader = new StreamReader(stream, Encoding.UTF8);
-        var line = await reader.ReadLineAsync(cancel)
+        var line = await reader.ReadLineAsync(cancel).ConfigureAwait(false)
             ?? throw new NodeDaemonException(NodeErrorKind.NoAnswer, $"the node on {path} closed the connection without answering '{request}'");
         using var doc = JsonDocument.Parse(line);
         if (doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("error", out var error))

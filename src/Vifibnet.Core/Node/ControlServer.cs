@@ -53,7 +53,7 @@ public sealed class ControlServer : IAsyncDisposable
         while (!stop.IsCancellationRequested)
         {
             Socket client;
-            try { client = await listener.AcceptAsync(stop.Token); }
+            try { client = await listener.AcceptAsync(stop.Token).ConfigureAwait(false); }
             catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException) { return; }
             _ = ServeAsync(client);
         }
@@ -64,16 +64,16 @@ public sealed class ControlServer : IAsyncDisposable
         using var _ = client;
         try
         {
-            await using var stream = new NetworkStream(client, ownsSocket: false);
+            using var stream = new NetworkStream(client, ownsSocket: false);
             using var reader = new StreamReader(stream, Encoding.UTF8);
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
             timeout.CancelAfter(TimeSpan.FromSeconds(60));
-            var request = (await reader.ReadLineAsync(timeout.Token))?.Trim() ?? "";
+            var request = (await reader.ReadLineAsync(timeout.Token).ConfigureAwait(false))?.Trim() ?? "";
             object answer;
-            try { answer = await handle(request, timeout.Token); }
+            try { answer = await handle(request, timeout.Token).ConfigureAwait(false); }
             catch (Exception e) when (e is not OperationCanceledException) { answer = new ControlError(e.Message); }
             var json = JsonSerializer.Serialize(answer, answer.GetType(), ControlClient.Json) + "\n";
-            await stream.WriteAsync(Encoding.UTF8.GetBytes(json), timeout.Token);
+            await stream.WriteAsync(Encoding.UTF8.GetBytes(json), timeout.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or SocketException or OperationCanceledException)
         {
@@ -85,7 +85,7 @@ public sealed class ControlServer : IAsyncDisposable
     {
         stop.Cancel();
         listener.Dispose();
-        await loop;
+        await loop.ConfigureAwait(false);
         File.Delete(path);
         stop.Dispose();
     }

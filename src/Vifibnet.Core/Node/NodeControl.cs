@@ -21,7 +21,7 @@ public static class NodeControl
     /// </summary>
     public static async Task<PeersUpdateResult> UpdatePeersAsync(string stateDir, Logger log, CancellationToken cancel = default)
     {
-        if (ControlClient.IsRunning(stateDir)) return await ControlClient.UpdatePeersAsync(stateDir, cancel);
+        if (ControlClient.IsRunning(stateDir)) return await ControlClient.UpdatePeersAsync(stateDir, cancel).ConfigureAwait(false);
         var dbPath = Path.Combine(stateDir, "peers.db");
         if (!File.Exists(dbPath))
             throw new NodeDaemonException(NodeErrorKind.NotSetUp, $"no peer DB at '{dbPath}': run setup first, or give the node's --state directory");
@@ -34,6 +34,6 @@ public static class NodeControl
         using var client = NodeRegistry.Create(registryUrl, cert, key)!;
         // The address the node last declared: --ip as given, or what it learned from its peers.
         var address = db.GetConfig("address") ?? db.GetConfig("declared");
-        return await new PeerUpdater(client, db, identity.Prefix.ToBinary(), log).UpdateAsync(address, cancel);
+        return await new PeerUpdater(client, db, identity.Prefix.ToBinary(), log).UpdateAsync(address, cancel).ConfigureAwait(false);
     }
 }

@@ -122,7 +122,7 @@ public sealed class NodeDaemon
             if (options.Ips.Count == 0 && db.GetConfig("external-ip") is { } remembered && IPAddress.TryParse(remembered, out var ip))
                 externalIp = ip;
             SetState(NodeState.Running);
-            await LoopAsync(cancel);
+            await LoopAsync(cancel).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)
         {
@@ -131,11 +131,11 @@ public sealed class NodeDaemon
         {
             Failure = e;
             log.Error($"node cannot start: {e.Message}");
-            await StopChildrenAsync(control);
+            await StopChildrenAsync(control).ConfigureAwait(false);
             SetState(NodeState.Failed);
             throw;
         }
-        await StopChildrenAsync(control);
+        await StopChildrenAsync(control).ConfigureAwait(false);
         SetState(NodeState.Stopped);
     }
 
@@ -149,12 +149,12 @@ public sealed class NodeDaemon
         {
             cancel.ThrowIfCancellationRequested();
             var now = DateTimeOffset.UtcNow;
-            await SuperviseAsync();
+            await SuperviseAsync().ConfigureAwait(false);
             var refresh = now >= nextRefresh;
             if (refresh) nextRefresh = now + options.TunnelRefresh;
             try
             {
-                var changes = now < firstTunnels ? TunnelChanges.None : await tunnels!.TickAsync(refresh, cancel);
+                var changes = now < firstTunnels ? TunnelChanges.None : await tunnels!.TickAsync(refresh, cancel).ConfigureAwait(false);
                 if (changes.NewlyConnected > 0) babel!.CheckInterfacesNow();
             }
             catch (Exception e) when (e is not OperationCanceledException)
@@ -170,17 +170,17 @@ public sealed class NodeDaemon
             }
             if (registry is not null && now >= nextPeerUpdate)
             {
-                try { await UpdatePeersAsync(cancel); }
+                try { await UpdatePeersAsync(cancel).ConfigureAwait(false); }
                 catch (RegistryCallException) { /* logged; retried in RegistryRetry */ }
             }
-            await Task.Delay(TickInterval, cancel);
+            await Task.Delay(TickInterval, cancel).ConfigureAwait(false);
         }
     }
 
     /// <summary>Restarts a server or babeld that died.</summary>
     async Task SuperviseAsync()
     {
-        await servers!.RestartExitedAsync();
+        await servers!.RestartExitedAsync().ConfigureAwait(false);
         if (babel!.Process.HasExited && DateTimeOffset.UtcNow - babel.Process.Started >= NodeServers.MinimumLifetime)
         {
             log.Error($"babeld exited with code {babel.Process.Exited.Result}; restarting it (see {babelSettings.LogFile})");
@@ -237,14 +237,14 @@ public sealed class NodeDaemon
     public async Task<PeersUpdateResult> UpdatePeersAsync(CancellationToken cancel)
     {
         if (registry is null) throw new NodeDaemonException(NodeErrorKind.NoRegistry, "this node runs without --registry: there is no registry to update the peer DB from");
-        await registryGate.WaitAsync(cancel);
+        await registryGate.WaitAsync(cancel).ConfigureAwait(false);
         try
         {
             nextPeerUpdate = DateTimeOffset.UtcNow + RegistryRetry;
             PeersUpdateResult result;
             try
             {
-                result = await new PeerUpdater(registry, db!, Identity!.Prefix.ToBinary(), log.For("peers")).UpdateAsync(AdvertisedAddress(), cancel);
+                result = await new PeerUpdater(registry, db!, Identity!.Prefix.ToBinary(), log.For("peers")).UpdateAsync(AdvertisedAddress(), cancel).ConfigureAwait(false);
             }
             catch (RegistryCallException e)
             {
@@ -267,7 +267,7 @@ public sealed class NodeDaemon
     public async Task<IReadOnlyList<TunnelInfo>> GetTunnelsAsync(CancellationToken cancel)
     {
         var clients = tunnels?.Snapshot() ?? [];
-        var served = servers is null ? [] : await servers.SnapshotAsync(BabelRoute.CountInstalledByDevice(await BabelControl.DumpRoutesAsync(babelSettings.Socket, cancel)), cancel);
+        var served = servers is null ? [] : await servers.SnapshotAsync(BabelRoute.CountInstalledByDevice(await BabelControl.DumpRoutesAsync(babelSettings.Socket, cancel).ConfigureAwait(false)), cancel).ConfigureAwait(false);
         return [.. clients, .. served];
     }
 
@@ -277,7 +277,7 @@ public sealed class NodeDaemon
         var (identity, peers, manager) = (Identity, db, tunnels);
         if (identity is null || peers is null || manager is null) throw new NodeDaemonException(NodeErrorKind.NotReady, $"the node is {State}, not running yet");
         var clients = manager.Snapshot();
-        var served = servers is null ? 0 : (await servers.ConnectedPeersAsync(cancel)).Count;
+        var served = servers is null ? 0 : (await servers.ConnectedPeersAsync(cancel).ConfigureAwait(false)).Count;
         return new NodeStatus(State.ToString().ToLowerInvariant(), identity.Network.ToString(), identity.Prefix.ToBinary(),
             identity.Prefix.ToCommonName(), identity.Address.ToString(), options.Registry?.ToString(),
             AdvertisedAddress(), AdvertisedAddressSource(), externalIp?.ToString(),
@@ -287,9 +287,9 @@ public sealed class NodeDaemon
 
     async Task<object> HandleControlAsync(string request, CancellationToken cancel) => request switch
     {
-        "status" => await GetStatusAsync(cancel),
-        "tunnels" => await GetTunnelsAsync(cancel),
-        "peers update" => await UpdatePeersAsync(cancel),
+        "status" => await GetStatusAsync(cancel).ConfigureAwait(false),
+        "tunnels" => await GetTunnelsAsync(cancel).ConfigureAwait(false),
+        "peers update" => await UpdatePeersAsync(cancel).ConfigureAwait(false),
         "upnp" => NatStatusView.Of(PortForwarding),
         _ => new ControlError($"unknown request '{request}' (known: status, tunnels, peers update, upnp)"),
     };
@@ -313,21 +313,21 @@ public sealed class NodeDaemon
             {
                 // A clean stop deletes the UPnP mappings (RunAsync does it when cancelled).
                 stopForwarding!.Cancel();
-                await forwarding;
+                await forwarding.ConfigureAwait(false);
                 if (forwarder is IDisposable disposable && !ReferenceEquals(forwarder, portForwarderOverride)) disposable.Dispose();
                 (forwarding, forwarder) = (null, null);
                 stopForwarding.Dispose();
             }
-            if (tunnels is not null) await tunnels.StopAllAsync();
-            if (servers is not null) await servers.StopAsync();
-            if (babel is not null) { await babel.StopAsync(); babel.Dispose(); }
+            if (tunnels is not null) await tunnels.StopAllAsync().ConfigureAwait(false);
+            if (servers is not null) await servers.StopAsync().ConfigureAwait(false);
+            if (babel is not null) { await babel.StopAsync().ConfigureAwait(false); babel.Dispose(); }
             if (Identity is not null) OverlayInterface.Remove(Identity.Address);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             log.Error($"error while stopping: {e.Message}", e);
         }
-        if (control is not null) await control.DisposeAsync();
+        if (control is not null) await control.DisposeAsync().ConfigureAwait(false);
         db?.Dispose();
         if (ownsRegistry) (registry as IDisposable)?.Dispose();
         (tunnels, servers, babel, db) = (null, null, null, null);

@@ -64,7 +64,7 @@ public sealed class NodeServers
     {
         var list = new List<TunnelInfo>();
         foreach (var server in processes.OfType<OpenVpnProcess>())
-            foreach (var c in await server.GetClientsAsync(cancel))
+            foreach (var c in await server.GetClientsAsync(cancel).ConfigureAwait(false))
                 list.Add(new TunnelInfo(PeerOf(c.CommonName), server.Device, "server", c.RealAddress, "up", c.ConnectedSince,
                     routesByDevice.GetValueOrDefault(server.Device), c.BytesReceived, c.BytesSent));
         return list;
@@ -75,7 +75,7 @@ public sealed class NodeServers
     {
         var peers = new HashSet<string>();
         foreach (var server in processes.OfType<OpenVpnProcess>())
-            peers.UnionWith(PeersOf(await server.GetClientsAsync(cancel)));
+            peers.UnionWith(PeersOf(await server.GetClientsAsync(cancel).ConfigureAwait(false)));
         return peers;
     }
 
@@ -90,7 +90,7 @@ public sealed class NodeServers
 
     public async Task StopAsync()
     {
-        await Task.WhenAll(processes.OfType<OpenVpnProcess>().Select(p => p.StopAsync()));
+        await Task.WhenAll(processes.OfType<OpenVpnProcess>().Select(p => p.StopAsync())).ConfigureAwait(false);
         foreach (var p in processes) p?.Dispose();
     }
 }

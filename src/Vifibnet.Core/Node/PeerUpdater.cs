@@ -19,15 +19,15 @@ public sealed class PeerUpdater(IRegistryClient registry, PeerDb db, string self
     {
         if (address is not null)
         {
-            await registry.DeclareAsync(address, cancel);
+            await registry.DeclareAsync(address, cancel).ConfigureAwait(false);
             log.Debug($"declared {address} to the registry");
         }
-        var peers = (await registry.GetPeerListAsync(PeerListSize, cancel)).Where(p => p.Prefix != selfPrefix).ToList();
+        var peers = (await registry.GetPeerListAsync(PeerListSize, cancel).ConfigureAwait(false)).Where(p => p.Prefix != selfPrefix).ToList();
         var added = db.AddOrUpdate(peers.Select(p => new Peer(p.Prefix, p.Address)));
         var bootstrap = false;
         if (db.Count == 0)
         {
-            var boot = await registry.GetBootstrapPeerAsync(cancel);
+            var boot = await registry.GetBootstrapPeerAsync(cancel).ConfigureAwait(false);
             if (boot is not null && boot.Prefix != selfPrefix)
             {
                 db.AddBootstrap(new Peer(boot.Prefix, boot.Address));

@@ -17,12 +17,12 @@ public static class ManagementClient
         using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         try
         {
-            await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), cts.Token);
-            await using var stream = new NetworkStream(socket, ownsSocket: false);
+            await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), cts.Token).ConfigureAwait(false);
+            using var stream = new NetworkStream(socket, ownsSocket: false);
             using var reader = new StreamReader(stream, Encoding.UTF8);
-            await stream.WriteAsync(Encoding.ASCII.GetBytes(command + "\n"), cts.Token);
+            await stream.WriteAsync(Encoding.ASCII.GetBytes(command + "\n"), cts.Token).ConfigureAwait(false);
             var lines = new List<string>();
-            while (await reader.ReadLineAsync(cts.Token) is { } line)
+            while (await reader.ReadLineAsync(cts.Token).ConfigureAwait(false) is { } line)
             {
                 if (line.StartsWith('>')) continue;
                 if (line.StartsWith("SUCCESS:") || line.StartsWith("ERROR:"))

@@ -36,7 +36,7 @@ public sealed class OpenVpnProcess : IDisposable
     {
         try
         {
-            var lines = await ManagementClient.QueryAsync(settings.ManagementSocket(Device), "state", QueryTimeout, cancel);
+            var lines = await ManagementClient.QueryAsync(settings.ManagementSocket(Device), "state", QueryTimeout, cancel).ConfigureAwait(false);
             // "1795302089,CONNECTED,SUCCESS,,198.51.100.1,1194,,"
             return lines.Select(l => l.Split(',')).LastOrDefault(f => f.Length > 1)?[1];
         }
@@ -51,7 +51,7 @@ public sealed class OpenVpnProcess : IDisposable
     {
         try
         {
-            return ServerClient.ParseStatus(await ManagementClient.QueryAsync(settings.ManagementSocket(Device), "status 2", QueryTimeout, cancel));
+            return ServerClient.ParseStatus(await ManagementClient.QueryAsync(settings.ManagementSocket(Device), "status 2", QueryTimeout, cancel).ConfigureAwait(false));
         }
         catch (ManagementException)
         {

@@ -22,7 +22,7 @@ public sealed class OpenVpnTunnelLauncher(OpenVpnSettings settings, Logger log) 
         public bool HasExited => process.Process.HasExited;
         public int? ExitCode => HasExited ? process.Process.Exited.Result : null;
 
-        public async Task<bool> IsConnectedAsync(CancellationToken cancel) => await process.GetStateAsync(cancel) == "CONNECTED";
+        public async Task<bool> IsConnectedAsync(CancellationToken cancel) => await process.GetStateAsync(cancel).ConfigureAwait(false) == "CONNECTED";
 
         public (long Rx, long Tx) ReadCounters() => DeviceCounters.Read(Device);
 

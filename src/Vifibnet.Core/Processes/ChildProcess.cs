@@ -107,10 +107,10 @@ public sealed class ChildProcess : IDisposable
     {
         if (HasExited) return;
         Signal(SIGTERM);
-        if (await Task.WhenAny(Exited, Task.Delay(grace)) != Exited)
+        if (await Task.WhenAny(Exited, Task.Delay(grace)).ConfigureAwait(false) != Exited)
         {
             Signal(SIGKILL);
-            await Task.WhenAny(Exited, Task.Delay(TimeSpan.FromSeconds(5)));
+            await Task.WhenAny(Exited, Task.Delay(TimeSpan.FromSeconds(5))).ConfigureAwait(false);
         }
     }
 

@@ -45,17 +45,17 @@ public sealed class HttpRegistryClient : IRegistryClient, IDisposable
     }
 
     public async Task<string> GetCaAsync(CancellationToken cancel = default) =>
-        (await SendAsync<CaResponse>(HttpMethod.Get, "v1/ca", null, signed: false, cancel)).Certificate;
+        (await SendAsync<CaResponse>(HttpMethod.Get, "v1/ca", null, signed: false, cancel).ConfigureAwait(false)).Certificate;
 
     public Task RequestTokenAsync(string email, CancellationToken cancel = default) =>
         SendAsync<TokenResponse>(HttpMethod.Post, "v1/tokens", new TokenRequest(email), signed: false, cancel);
 
     public async Task<string> RequestCertificateAsync(string token, string csrPem, CancellationToken cancel = default) =>
-        (await SendAsync<CertificateResponse>(HttpMethod.Post, "v1/certificates", new CertificateRequestMessage(token, csrPem), signed: false, cancel)).Certificate;
+        (await SendAsync<CertificateResponse>(HttpMethod.Post, "v1/certificates", new CertificateRequestMessage(token, csrPem), signed: false, cancel).ConfigureAwait(false)).Certificate;
 
     public async Task<IPAddress?> GetPrivateAddressAsync(CancellationToken cancel = default)
     {
-        var answer = await SendAsync<PrivateAddressResponse>(HttpMethod.Get, "v1/private-address", null, signed: true, cancel);
+        var answer = await SendAsync<PrivateAddressResponse>(HttpMethod.Get, "v1/private-address", null, signed: true, cancel).ConfigureAwait(false);
         return answer.Address is null ? null : IPAddress.Parse(answer.Address);
     }
 
@@ -64,7 +64,7 @@ public sealed class HttpRegistryClient : IRegistryClient, IDisposable
         BootstrapResponse answer;
         try
         {
-            answer = await SendAsync<BootstrapResponse>(HttpMethod.Get, "v1/bootstrap", null, signed: true, cancel);
+            answer = await SendAsync<BootstrapResponse>(HttpMethod.Get, "v1/bootstrap", null, signed: true, cancel).ConfigureAwait(false);
         }
         catch (RegistryCallException e) when (e.Code == RegistryErrorCode.NoPeers)
         {
@@ -85,7 +85,7 @@ public sealed class HttpRegistryClient : IRegistryClient, IDisposable
         SendAsync<DeclareResponse>(HttpMethod.Post, "v1/peers", new DeclareRequest(address), signed: true, cancel);
 
     public async Task<IReadOnlyList<PeerEntry>> GetPeerListAsync(int n, CancellationToken cancel = default) =>
-        (await SendAsync<PeerListResponse>(HttpMethod.Get, string.Create(CultureInfo.InvariantCulture, $"v1/peers?n={n}"), null, signed: true, cancel)).Peers;
+        (await SendAsync<PeerListResponse>(HttpMethod.Get, string.Create(CultureInfo.InvariantCulture, $"v1/peers?n={n}"), null, signed: true, cancel).ConfigureAwait(false)).Peers;
 
     async Task<T> SendAsync<T>(HttpMethod method, string relative, object? body, bool signed, CancellationToken cancel)
     {
@@ -110,7 +110,7 @@ public sealed class HttpRegistryClient : IRegistryClient, IDisposable
         HttpResponseMessage response;
         try
         {
-            response = await http.SendAsync(request, cancel);
+            response = await http.SendAsync(request, cancel).ConfigureAwait(false);
         }
         catch (HttpRequestException e)
         {
@@ -122,7 +122,7 @@ public sealed class HttpRegistryClient : IRegistryClient, IDisposable
         }
         using (response)
         {
-            var text = await response.Content.ReadAsStringAsync(cancel);
+            var text = await response.Content.ReadAsStringAsync(cancel).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
             {
                 var error = TryParse<ErrorResponse>(text);

@@ -53,7 +53,7 @@ public sealed class RegistryService
         var token = TokenStore.NewToken();
         var now = clock.GetUtcNow();
         var expires = now + Options.TokenLifetime;
-        await mailer.SendTokenAsync(email, token, ca.Network.ToString(), cancel);
+        await mailer.SendTokenAsync(email, token, ca.Network.ToString(), cancel).ConfigureAwait(false);
         db.Write((c, t) => TokenStore.Add(c, t, token, email, now, expires));
         log.Info($"token mailed to {email} through {mailer.MailHost}");
         return new TokenResponse(email, expires);

@@ -50,7 +50,7 @@ public sealed class TokenMailer(string mailHost, string from = "vifibnet-registr
         using var client = new SmtpClient(Endpoint.Host, Endpoint.Port) { Timeout = 15_000, DeliveryMethod = SmtpDeliveryMethod.Network };
         try
         {
-            await client.SendMailAsync(message, cancel);
+            await client.SendMailAsync(message, cancel).ConfigureAwait(false);
         }
         catch (Exception e) when (e is SmtpException or InvalidOperationException or System.Net.Sockets.SocketException or IOException)
         {

@@ -15,19 +15,19 @@ public static class BabelControl
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         cts.CancelAfter(timeout);
         using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), cts.Token);
-        await using var stream = new NetworkStream(socket, ownsSocket: false);
+        await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), cts.Token).ConfigureAwait(false);
+        using var stream = new NetworkStream(socket, ownsSocket: false);
         using var reader = new StreamReader(stream, Encoding.ASCII);
         // Greeting: "BABEL 1.0", informational lines, "ok".
-        await ReadUntilDoneAsync(reader, cts.Token);
-        await stream.WriteAsync(Encoding.ASCII.GetBytes(request + "\n"), cts.Token);
-        return await ReadUntilDoneAsync(reader, cts.Token);
+        await ReadUntilDoneAsync(reader, cts.Token).ConfigureAwait(false);
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(request + "\n"), cts.Token).ConfigureAwait(false);
+        return await ReadUntilDoneAsync(reader, cts.Token).ConfigureAwait(false);
     }
 
     static async Task<List<string>> ReadUntilDoneAsync(StreamReader reader, CancellationToken cancel)
     {
         var lines = new List<string>();
-        while (await reader.ReadLineAsync(cancel) is { } line)
+        while (await reader.ReadLineAsync(cancel).ConfigureAwait(false) is { } line)
         {
             if (line is "ok") return lines;
             if (line is "no" or "bad") throw new IOException($"babeld answered '{line}'");
@@ -41,7 +41,7 @@ public static class BabelControl
     {
         try
         {
-            return BabelRoute.ParseDump(await RequestAsync(socketPath, "dump", TimeSpan.FromSeconds(3), cancel));
+            return BabelRoute.ParseDump(await RequestAsync(socketPath, "dump", TimeSpan.FromSeconds(3), cancel).ConfigureAwait(false));
         }
         catch (Exception e) when (e is IOException or SocketException or OperationCanceledException && !cancel.IsCancellationRequested)
         {

@@ -46,7 +46,7 @@ static class NodeCredentials
         try
         {
             var csr = new CertificateRequest(subject, key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1).CreateSigningRequestPem();
-            var pem = await TokenExchange.RequestCertificateAsync(client, csr, options, prompt, log, cancel);
+            var pem = await TokenExchange.RequestCertificateAsync(client, csr, options, prompt, log, cancel).ConfigureAwait(false);
             cert = CheckIssued(pem, ca, key, client.BaseUri);
             if (newKey)
             {

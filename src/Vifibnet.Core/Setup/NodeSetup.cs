@@ -27,7 +27,7 @@ public sealed class NodeSetup(Logger log, HttpClient? http = null)
         var actions = new List<string>();
         try
         {
-            return await RunStepsAsync(options, prompt, files, uri, subject, actions, cancel);
+            return await RunStepsAsync(options, prompt, files, uri, subject, actions, cancel).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -49,7 +49,7 @@ public sealed class NodeSetup(Logger log, HttpClient? http = null)
         using var client = new HttpRegistryClient(uri, http: http);
 
         // 1. ca.pem
-        var caPem = await RegistryCall.Run(() => client.GetCaAsync(cancel));
+        var caPem = await RegistryCall.Run(() => client.GetCaAsync(cancel)).ConfigureAwait(false);
         using var ca = ParseCa(caPem, uri);
         var network = CertificateAuthority.NetworkPrefixOf(ca);
         Step(actions, WriteCa(files, caPem));
@@ -67,7 +67,7 @@ public sealed class NodeSetup(Logger log, HttpClient? http = null)
         try
         {
             if (!options.DbOnly)
-                node = await NodeCredentials.ObtainAsync(client, ca, files, subject, options, prompt, actions, log, cancel);
+                node = await NodeCredentials.ObtainAsync(client, ca, files, subject, options, prompt, actions, log, cancel).ConfigureAwait(false);
             else if (needBootstrap)
                 node = NodeCredentials.Existing(ca, files)
                        ?? throw new SetupException(SetupErrorKind.InvalidOption,
@@ -82,7 +82,7 @@ public sealed class NodeSetup(Logger log, HttpClient? http = null)
                 if (needBootstrap)
                 {
                     using var signed = new HttpRegistryClient(uri, node!.Certificate, node.Key, http);
-                    bootstrap = await RegistryCall.Run(() => signed.GetBootstrapPeerAsync(cancel))
+                    bootstrap = await RegistryCall.Run(() => signed.GetBootstrapPeerAsync(cancel)).ConfigureAwait(false)
                                 ?? throw new SetupException(SetupErrorKind.NoBootstrapPeer,
                                     $"registry {uri} has no peer to bootstrap from (no --bootstrap entry, no node declared yet): re-run with --no-boot (-NoBoot); the key and certificate already in {files.Directory} will be reused");
                 }

@@ -9,7 +9,7 @@ static class RegistryCall
     {
         try
         {
-            return await call();
+            return await call().ConfigureAwait(false);
         }
         catch (RegistryCallException e)
         {
@@ -17,7 +17,7 @@ static class RegistryCall
         }
     }
 
-    public static async Task Run(Func<Task> call) => await Run(async () => { await call(); return true; });
+    public static async Task Run(Func<Task> call) => await Run(async () => { await call().ConfigureAwait(false); return true; }).ConfigureAwait(false);
 
     public static SetupException Translate(RegistryCallException e) => e switch
     {

@@ -22,13 +22,13 @@ static class TokenExchange
                     throw new SetupException(SetupErrorKind.TokenMissing,
                         "a registration token is needed and there is no one to ask: give --token (-Token), e.g. from 'vifibnet token' on the registry");
                 // Scripted two-step registration: mail the token now, run again with it.
-                await RegistryCall.Run(() => client.RequestTokenAsync(options.Email, cancel));
+                await RegistryCall.Run(() => client.RequestTokenAsync(options.Email, cancel)).ConfigureAwait(false);
                 throw new SetupException(SetupErrorKind.TokenMissing,
                     $"a token was mailed to {options.Email}; there is no one to ask for it here: run setup again with --token (-Token) TOKEN");
             }
             if (options.Email is null)
                 email = Answer(prompt.AskEmail(), "e-mail address");
-            await RegistryCall.Run(() => client.RequestTokenAsync(email, cancel));
+            await RegistryCall.Run(() => client.RequestTokenAsync(email, cancel)).ConfigureAwait(false);
             log.Info($"the registry mailed a token to {email}");
             token = Answer(prompt.AskToken(email, null), "token", $"; the registry mailed one to {email}: run setup again with --token (-Token) TOKEN");
         }
@@ -36,7 +36,7 @@ static class TokenExchange
         {
             try
             {
-                return await RegistryCall.Run(() => client.RequestCertificateAsync(token.Trim(), csr, cancel));
+                return await RegistryCall.Run(() => client.RequestCertificateAsync(token.Trim(), csr, cancel)).ConfigureAwait(false);
             }
             catch (SetupException e) when (e.Kind == SetupErrorKind.TokenRejected && options.Token is null && prompt is not null && attempt < options.TokenAttempts)
             {

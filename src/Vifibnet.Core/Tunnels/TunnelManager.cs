@@ -66,14 +66,14 @@ public sealed class TunnelManager
         lock (gate) current = [.. tunnels.Values];
         var newlyConnected = 0;
         foreach (var t in current.Where(t => !t.Connected && !t.Handle.HasExited))
-            if (await t.Handle.IsConnectedAsync(cancel))
+            if (await t.Handle.IsConnectedAsync(cancel).ConfigureAwait(false))
             {
                 t.Connected = true;
                 newlyConnected++;
                 log.Info($"tunnel to {t.Peer} is up on {t.Handle.Device}");
             }
 
-        var allRoutes = await routes(cancel);
+        var allRoutes = await routes(cancel).ConfigureAwait(false);
         routeCounts = BabelRoute.CountInstalledByDevice(allRoutes);
         var lanPeers = LanPeers(allRoutes);
         var closed = new List<string>();
@@ -81,18 +81,18 @@ public sealed class TunnelManager
         {
             // Opened before babel found the peer on the LAN: the LAN carries it, the tunnel is not needed.
             log.Info($"closing tunnel to {t.Peer} on {t.Handle.Device}: the peer is reachable over a LAN interface");
-            await CloseAsync(t);
+            await CloseAsync(t).ConfigureAwait(false);
             closed.Add(t.Peer);
         }
         current.RemoveAll(t => lanPeers.Contains(t.Peer));
         // A peer already connected to one of our servers is linked to us: a client tunnel to it would be a second one.
-        var incoming = (await incomingPeers(cancel)).ToHashSet();
+        var incoming = (await incomingPeers(cancel).ConfigureAwait(false)).ToHashSet();
         foreach (var t in current.Where(t => incoming.Contains(t.Peer) && string.CompareOrdinal(self, t.Peer) > 0).ToList())
         {
             // Both ends opened a tunnel to the other in the same moment: both see the pair twice, and only
             // the end with the higher prefix closes its own, so exactly one tunnel stays.
             log.Info($"closing tunnel to {t.Peer} on {t.Handle.Device}: the peer also connected to our server (one tunnel per pair)");
-            await CloseAsync(t);
+            await CloseAsync(t).ConfigureAwait(false);
             closed.Add(t.Peer);
             current.Remove(t);
         }
@@ -118,7 +118,7 @@ public sealed class TunnelManager
             if (!t.Handle.HasExited) log.Info($"closing tunnel to {peer} on {t.Handle.Device} (refresh: least useful)");
             else if (crashed.Contains(peer)) log.Warning($"openvpn for the tunnel to {peer} on {t.Handle.Device} was killed (exit {t.Handle.ExitCode}); reopening");
             else log.Info($"tunnel to {peer} on {t.Handle.Device} died (exit {t.Handle.ExitCode}); peer flagged for {flagDuration.TotalSeconds:0} s");
-            await CloseAsync(t);
+            await CloseAsync(t).ConfigureAwait(false);
             closed.Add(peer);
         }
         var flagged = decision.Flag.Where(p => !crashed.Contains(p)).ToList();
@@ -154,7 +154,7 @@ public sealed class TunnelManager
     async Task CloseAsync(Tunnel t)
     {
         lock (gate) tunnels.Remove(t.Peer);
-        await t.Handle.StopAsync();
+        await t.Handle.StopAsync().ConfigureAwait(false);
         t.Handle.Dispose();
         db.MarkUnused(t.Peer);
     }
@@ -216,7 +216,7 @@ public sealed class TunnelManager
             all = [.. tunnels.Values];
             tunnels.Clear();
         }
-        await Task.WhenAll(all.Select(t => t.Handle.StopAsync()));
+        await Task.WhenAll(all.Select(t => t.Handle.StopAsync())).ConfigureAwait(false);
         foreach (var t in all)
         {
             t.Handle.Dispose();

@@ -1,6 +1,6 @@
 using Vifibnet.Logging;
 using Vifibnet.Peers;
-using Vifibnet.Protocol;
+using Vifibnet.Tests.Support;
 
 namespace Vifibnet.Tests.Peers;
 
@@ -9,11 +9,7 @@ public sealed class PeerDbTests : IDisposable
     readonly string dir = Directory.CreateTempSubdirectory("vifibnet-peerdb-").FullName;
     string DbPath => Path.Combine(dir, "peers.db");
 
-    sealed class ManualClock : TimeProvider
-    {
-        public DateTimeOffset Now = new(2026, 11, 21, 12, 0, 0, TimeSpan.Zero);
-        public override DateTimeOffset GetUtcNow() => Now;
-    }
+    static readonly DateTimeOffset Start = new(2026, 11, 21, 12, 0, 0, TimeSpan.Zero);
 
     [Fact]
     public void NewPeersAreUnusedAndReturnedAsCandidates()
@@ -53,16 +49,16 @@ public sealed class PeerDbTests : IDisposable
     [Fact]
     public void FlaggedPeerComesBackWhenTheFlagExpires()
     {
-        var clock = new ManualClock();
+        var clock = new ManualClock(Start);
         using var db = PeerDb.Open(DbPath, clock: clock);
         db.AddOrUpdate(new Peer("0001", "198.51.100.1,1194,udp"));
         db.MarkUsed("0001");
         db.Flag("0001", TimeSpan.FromMinutes(5));
         Assert.Equal(PeerState.Flagged, db.Find("0001")!.State);
         Assert.Empty(db.Unused());
-        clock.Now += TimeSpan.FromMinutes(4);
+        clock.Advance(TimeSpan.FromMinutes(4));
         Assert.Empty(db.Unused());
-        clock.Now += TimeSpan.FromMinutes(2);
+        clock.Advance(TimeSpan.FromMinutes(2));
         Assert.Equal(PeerState.Unused, db.Find("0001")!.State);
         Assert.Single(db.Unused());
     }
@@ -137,13 +133,13 @@ public sealed class PeerDbTests : IDisposable
     [Fact]
     public void PeerListsBeyondTheCapDropTheLeastRecentlySeenUnusedPeers()
     {
-        var clock = new ManualClock();
+        var clock = new ManualClock(Start);
         using var db = PeerDb.Open(DbPath, clock: clock);
         db.AddOrUpdate(Enumerable.Range(1, PeerDb.MaxPeers).Select(Peer));
         db.MarkUsed(Prefix(1));
         db.Flag(Prefix(2), TimeSpan.FromMinutes(5));
         db.Blacklist(Prefix(3));
-        clock.Now += TimeSpan.FromHours(1);
+        clock.Advance(TimeSpan.FromHours(1));
         db.AddOrUpdate(Peer(4)); // listed again: seen now
 
         Assert.Equal(100, db.AddOrUpdate(Enumerable.Range(PeerDb.MaxPeers + 1, 100).Select(Peer)));
@@ -164,7 +160,7 @@ public sealed class PeerDbTests : IDisposable
     [Fact]
     public void TrimNeverDropsUsedPeersNorTheOnlyPeer()
     {
-        var clock = new ManualClock();
+        var clock = new ManualClock(Start);
         using var db = PeerDb.Open(DbPath, clock: clock);
         db.AddBootstrap(Peer(9));
         Assert.Equal(0, db.Trim(1));
@@ -172,7 +168,7 @@ public sealed class PeerDbTests : IDisposable
 
         foreach (var n in new[] { 1, 2, 3 })
         {
-            clock.Now += TimeSpan.FromMinutes(1);
+            clock.Advance(TimeSpan.FromMinutes(1));
             db.AddOrUpdate(Peer(n));
             db.MarkUsed(Prefix(n));
         }
