@@ -33,7 +33,8 @@ public sealed class DebPackageTests
                      "/usr/share/bash-completion/completions/vifibnet", $"{Units}/vifibnet-registry.service", $"{Units}/vifibnet-node@.service" })
             Assert.True(File.Exists(file), $"{file} is not installed");
         Assert.Contains("complete -o filenames -F _vifibnet vifibnet", File.ReadAllText("/usr/share/bash-completion/completions/vifibnet"));
-        var (verifyCode, verifyOutput) = Command.TryRun("systemd-analyze", "verify", $"{Units}/vifibnet-registry.service", $"{Units}/vifibnet-node@.service");
+        // --man=no: Documentation=man:vifibnet(1) resolves only where man-db and man pages are installed (not in slim images).
+        var (verifyCode, verifyOutput) = Command.TryRun("systemd-analyze", "verify", "--man=no", $"{Units}/vifibnet-registry.service", $"{Units}/vifibnet-node@.service");
         Assert.True(verifyCode == 0 && verifyOutput.Trim().Length == 0, $"systemd-analyze verify: {verifyOutput}");
 
         using var lab = new NetworkLab("pk-");
