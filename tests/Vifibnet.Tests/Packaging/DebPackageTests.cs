@@ -37,6 +37,9 @@ public sealed class DebPackageTests
         var (verifyCode, verifyOutput) = Command.TryRun("systemd-analyze", "verify", "--man=no", $"{Units}/vifibnet-registry.service", $"{Units}/vifibnet-node@.service");
         Assert.True(verifyCode == 0 && verifyOutput.Trim().Length == 0, $"systemd-analyze verify: {verifyOutput}");
 
+        var (rotateCode, rotateOutput) = Command.TryRun(Requires.Tool("logrotate", "logrotate"), "--debug", "/etc/logrotate.d/vifibnet");
+        Assert.True(rotateCode == 0 && !rotateOutput.Contains("error", StringComparison.OrdinalIgnoreCase), $"logrotate --debug: {rotateOutput}");
+
         using var lab = new NetworkLab("pk-");
         var ns = lab.CreateNamespace("host");
         lab.AddAddress(ns, "lo", "198.51.100.7/32");

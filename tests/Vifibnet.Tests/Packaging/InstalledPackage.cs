@@ -25,7 +25,15 @@ public sealed class InstalledPackage : IDisposable
         foreach (var path in Untouched)
             if (Directory.Exists(path)) throw new XunitException($"{path} exists: this test would install over it; remove it first");
         Deb = Find() ?? Build();
-        Run("dpkg", "-i", Deb);
+        try
+        {
+            Run("dpkg", "-i", Deb);
+        }
+        catch
+        {
+            Dispose(); // a half-installed package is still installed: never leave it behind
+            throw;
+        }
     }
 
     public static string Version => File.ReadAllText(Path.Combine(RepoRoot.Path, "VERSION")).Trim();
