@@ -57,8 +57,11 @@ public sealed class MeshEndToEndTests(ITestOutputHelper output)
             output.WriteLine($"all pairs answer again {t.TotalSeconds:0.0} s after the cut");
             // The path stays cut: the traffic now goes another way (another tunnel, or a new tunnel on the device).
             Assert.Equal(0, bed.Mesh.Lab.TryExec(cut.From.Namespace, "ping", "-6", "-c", "1", "-W", "2", cut.To.Address.ToString()).ExitCode);
-            var tunnels = await ControlClient.GetTunnelsAsync(cut.From.Directory);
-            Assert.DoesNotContain(tunnels, t => t.Peer == cut.Via.Prefix && t.Direction == "client" && t.State == "up");
+            // babel can reroute (about 4 hellos) a moment before openvpn gives the silent tunnel up (ping-exit,
+            // exactly 4 hellos): wait for that, with a deadline, rather than look once.
+            await MeshProbe.Until(async () => !(await ControlClient.GetTunnelsAsync(cut.From.Directory))
+                    .Any(t => t.Peer == cut.Via.Prefix && t.Direction == "client" && t.State == "up"),
+                TimeSpan.FromSeconds(4 * MeshTestBed.Hello + 10), $"{cut.From.Label} to drop its client tunnel to {cut.Via.Label} over the cut path");
             Assert.NotEqual(0, bed.Mesh.Lab.TryExec(cut.From.Namespace, "ping", "-c", "1", "-W", "1", cut.Via.Host.PublicAddress).ExitCode);
         });
     }
