@@ -11,23 +11,8 @@ namespace Vifibnet.PowerShell;
 /// <example><code>Register-VifibNode ::1 8000 -Path ./node1 -Token $t | Get-VifibNodeStatus</code><para>The status of the node just registered, once it runs.</para></example>
 [Cmdlet(VerbsCommon.Get, "VifibNodeStatus")]
 [OutputType(typeof(VifibNodeStatus))]
-public sealed class GetVifibNodeStatusCommand : VifibCmdlet
+public sealed class GetVifibNodeStatusCommand : NodeQueryCmdlet
 {
-    /// <summary>The node's state directory (default /var/lib/vifibnet).</summary>
-    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
-    public string Path { get; set; } = Configuration.NodeOptions.DefaultStateDir;
-
-    protected override void ProcessRecord()
-    {
-        var state = FileSystemPath(Path);
-        try
-        {
-            WriteObject(VifibNodeStatus.From(RunAndPump(cancel => NodeControl.GetStatusAsync(state)), state));
-        }
-        catch (Exception e) when (e is NodeNotRunningException or NodeDaemonException)
-        {
-            WriteFailure(e, state);
-        }
-    }
+    protected override async Task<IEnumerable<object>> AskAsync(string stateDirectory) =>
+        [VifibNodeStatus.From(await NodeControl.GetStatusAsync(stateDirectory), stateDirectory)];
 }

@@ -12,24 +12,8 @@ namespace Vifibnet.PowerShell;
 /// <example><code>Get-VifibTunnel ./node1 | Where-Object State -eq up | Measure-Object</code><para>Counts the tunnels that are up.</para></example>
 [Cmdlet(VerbsCommon.Get, "VifibTunnel")]
 [OutputType(typeof(TunnelInfo))]
-public sealed class GetVifibTunnelCommand : VifibCmdlet
+public sealed class GetVifibTunnelCommand : NodeQueryCmdlet
 {
-    /// <summary>The node's state directory (default /var/lib/vifibnet).</summary>
-    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
-    public string Path { get; set; } = Configuration.NodeOptions.DefaultStateDir;
-
-    protected override void ProcessRecord()
-    {
-        var state = FileSystemPath(Path);
-        try
-        {
-            foreach (var tunnel in RunAndPump(cancel => NodeControl.GetTunnelsAsync(state)))
-                WriteObject(tunnel);
-        }
-        catch (Exception e) when (e is NodeNotRunningException or NodeDaemonException)
-        {
-            WriteFailure(e, state);
-        }
-    }
+    protected override async Task<IEnumerable<object>> AskAsync(string stateDirectory) =>
+        await NodeControl.GetTunnelsAsync(stateDirectory);
 }
