@@ -63,10 +63,15 @@ public sealed class DebPackageTests
         Assert.All(node.Lines, l => Assert.Matches(@"^<[3467]>[A-Z]+ +\S+: ", l));
         Assert.NotEmpty(node.Lines);
 
-        // logrotate's postrotate: SIGHUP reopens the logs, it does not stop anything.
+        // logrotate moves the files away, its postrotate sends SIGHUP: vifibnet lets the moved files go
+        // and opens new ones at the same paths; nothing stops.
+        var logs = Directory.GetFiles("/var/log/vifibnet/node", "*.log");
+        foreach (var log in logs) File.Move(log, log + ".1");
+        Assert.Contains(OpenFiles(node.Pid), f => f.EndsWith(".log.1", StringComparison.Ordinal));
         node.Signal(ChildProcess.SIGHUP);
         registry.Signal(ChildProcess.SIGHUP);
-        await Task.Delay(TimeSpan.FromSeconds(1));
+        await Until(() => logs.All(File.Exists) && !OpenFiles(node.Pid).Any(f => f.EndsWith(".log.1", StringComparison.Ordinal)),
+            "the node reopened its log files at their paths");
         Assert.False(node.Child.HasExited || registry.Child.HasExited, "SIGHUP ended a service");
         Assert.Equal(0, Command.TryRun("/usr/bin/vifibnet", "status", "-s", "/var/lib/vifibnet/node").ExitCode);
 
@@ -105,6 +110,9 @@ public sealed class DebPackageTests
     /// <summary>Command names (comm) of every process descended from <paramref name="pid"/> in the namespace.</summary>
     static List<string> ChildrenOf(string ns, int pid) =>
         [.. Descendants(pid).Intersect(NetworkLab.Pids(ns)).Select(p => Comm(p))];
+
+    static List<string> OpenFiles(int pid) =>
+        [.. new DirectoryInfo($"/proc/{pid}/fd").GetFileSystemInfos().Select(f => f.LinkTarget ?? "")];
 
     static List<int> Descendants(int pid)
     {
