@@ -37,7 +37,7 @@ static class ErrorIds
     {
         SetupException s => (s.Kind.ToString(), SetupCategory(s.Kind)),
         NodeNotRunningException => ("NodeNotRunning", ErrorCategory.ObjectNotFound),
-        NodeDaemonException => ("RequestFailed", ErrorCategory.InvalidResult),
+        NodeDaemonException n => (n.Kind.ToString(), NodeCategory(n.Kind)),
         NodeOptionException => ("InvalidOption", ErrorCategory.InvalidArgument),
         CertificateException => ("CertificateInvalid", ErrorCategory.SecurityError),
         ToolNotFoundException => ("ProgramMissing", ErrorCategory.ObjectNotFound),
@@ -53,6 +53,15 @@ static class ErrorIds
         IOException => ("IOFailed", ErrorCategory.WriteError),
         ArgumentException => ("InvalidArgument", ErrorCategory.InvalidArgument),
         _ => ("Failed", ErrorCategory.NotSpecified),
+    };
+
+    static ErrorCategory NodeCategory(NodeErrorKind kind) => kind switch
+    {
+        NodeErrorKind.AlreadyRunning => ErrorCategory.ResourceExists,
+        NodeErrorKind.InvalidOption => ErrorCategory.InvalidArgument,
+        NodeErrorKind.NotSetUp or NodeErrorKind.NoRegistry => ErrorCategory.ObjectNotFound,
+        NodeErrorKind.NotReady => ErrorCategory.ResourceBusy,
+        _ => ErrorCategory.InvalidResult,
     };
 
     static ErrorCategory SetupCategory(SetupErrorKind kind) => kind switch

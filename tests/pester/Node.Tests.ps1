@@ -61,9 +61,9 @@ Describe 'Node queries without a node' {
         $err.Exception.Message | Should -BeLike "*$TestDrive/none*"
     }
 
-    It 'Update-VifibPeers says there is no peer DB to update' {
+    It 'Update-VifibPeers says there is no peer DB to update (the node kind NotSetUp)' {
         { Update-VifibPeers -Path "$TestDrive/none" -ErrorAction Stop } |
-            Should -Throw -ErrorId 'UpdateVifibPeersFailed,Vifibnet.PowerShell.UpdateVifibPeersCommand'
+            Should -Throw -ErrorId 'UpdateVifibPeersNotSetUp,Vifibnet.PowerShell.UpdateVifibPeersCommand'
     }
 
     It 'Update-VifibPeers changes nothing with -WhatIf' {

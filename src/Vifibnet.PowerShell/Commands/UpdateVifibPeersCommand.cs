@@ -31,7 +31,7 @@ public sealed class UpdateVifibPeersCommand : VifibCmdlet
         }
         catch (Exception e) when (e is RegistryCallException or NodeDaemonException or PeerDbException or CertificateException)
         {
-            WriteFailure(e, state, e is NodeDaemonException ? "Failed" : null);
+            WriteFailure(e, state);
         }
     }
 }
