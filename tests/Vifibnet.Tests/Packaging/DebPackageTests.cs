@@ -53,7 +53,7 @@ public sealed class DebPackageTests
         // ... joins a node through it, edits node.conf and starts vifibnet-node@node.
         var token = InstalledPackage.Run("/usr/bin/vifibnet", "token", "--db", "/var/lib/vifibnet/registry/registry.db").Trim();
         lab.Exec(ns, "/usr/bin/vifibnet", "setup", "--server", "::1", "--port", "8000", "-d", "/var/lib/vifibnet/node", "--token", token, "--no-boot");
-        File.AppendAllText("/etc/vifibnet/node.conf", "registry http://[::1]:8000\nip 198.51.100.7 1194 udp\nhello 4\nverbose 1\n");
+        File.AppendAllText("/etc/vifibnet/node.conf", "registry http://[::1]:8000\nip 198.51.100.7 1194 udp\nverbose 1\n"); // README's printf
         using var node = StartAsUnit(ns, "vifibnet-node@.service", "node");
         await Until(() => Command.TryRun("/usr/bin/vifibnet", "status", "-s", "/var/lib/vifibnet/node").ExitCode == 0, "vifibnet status answers");
         await Until(() => ChildrenOf(ns, node.Pid).Any(c => c == "babeld") && ChildrenOf(ns, node.Pid).Count(c => c == "openvpn") >= 2,
