@@ -23,5 +23,11 @@
     FunctionsToExport    = @()
     AliasesToExport      = @()
     VariablesToExport    = @()
-    PrivateData          = @{ PSData = @{ Tags = @('VPN', 'IPv6', 'overlay', 'babel', 'openvpn', 'Linux') } }
+    # No ProjectUri or LicenseUri: the project has no public address and no licence chosen yet.
+    PrivateData          = @{
+        PSData = @{
+            Tags         = @('VPN', 'IPv6', 'overlay', 'babel', 'openvpn', 'Linux', 'PSEdition_Core')
+            ReleaseNotes = '0.1.0: first package. Nine cmdlets (New-VifibRegistry, New-VifibToken, Start-VifibRegistry, Register-VifibNode, Get-VifibNodeIdentity, Start-VifibNode, Get-VifibTunnel, Get-VifibNodeStatus, Update-VifibPeers) over the engine of the vifibnet program, which is shipped in bin/ for one Linux runtime.'
+        }
+    }
 }

@@ -4,9 +4,11 @@
 #   ./build.ps1                 build + xunit + package + Pester
 #   ./build.ps1 -Task Package   lay out the module in out/Vifibnet as a user gets it
 #   ./build.ps1 -Task Pester    run tests/pester against out/Vifibnet (package first)
+#   ./build.ps1 -Task Deb       out/vifibnet_<version>_<arch>.deb (scripts/build-deb.sh)
+#   ./build.ps1 -Task Publish   out/psrepo/Vifibnet.<version>.nupkg: the module published into a local folder repository
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Package', 'Pester', 'All')]
+    [ValidateSet('Build', 'Test', 'Package', 'Pester', 'Deb', 'Publish', 'All')]
     [string] $Task = 'All',
     [string] $Configuration = 'Release',
     # The module is built for one Linux runtime: the cmdlets' SQLite library and the bundled program are native.
@@ -28,8 +30,8 @@ function Invoke-Package {
     dotnet publish (Join-Path $root 'src/Vifibnet.PowerShell') -c $Configuration -r $Runtime --self-contained false -o $moduleDir -nologo -v quiet
     if ($LASTEXITCODE) { throw "publishing the cmdlets failed ($LASTEXITCODE)" }
     # Start-VifibRegistry runs this program: self-contained, so a host with only pwsh (no ASP.NET Core) can serve a registry.
-    dotnet publish (Join-Path $root 'src/Vifibnet.Cli') -c $Configuration -r $Runtime --self-contained true `
-        -p:PublishSingleFile=true -p:EnableCompressionInSingleFile=true -p:DebugType=none -o (Join-Path $moduleDir 'bin') -nologo -v quiet
+    # Single-file, compressed: the settings live in Vifibnet.Cli.csproj, shared with scripts/build-deb.sh.
+    dotnet publish (Join-Path $root 'src/Vifibnet.Cli') -c $Configuration -r $Runtime -o (Join-Path $moduleDir 'bin') -nologo -v quiet
     if ($LASTEXITCODE) { throw "publishing the vifibnet program failed ($LASTEXITCODE)" }
     Get-ChildItem $moduleDir -Filter *.pdb | Remove-Item
     Copy-Item (Join-Path $root 'Vifibnet.psd1') $moduleDir
@@ -39,6 +41,29 @@ function Invoke-Package {
         -DocFile (Join-Path $moduleDir 'Vifibnet.PowerShell.xml') -OutFile (Join-Path $moduleDir 'en-US/Vifibnet.PowerShell.dll-Help.xml')
     $size = (Get-ChildItem $moduleDir -Recurse -File | Measure-Object Length -Sum).Sum
     Write-Host ("module laid out in {0} ({1:N1} MB, {2})" -f $moduleDir, ($size / 1MB), $Runtime)
+}
+
+function Invoke-Deb {
+    # One implementation for hosts with and without pwsh: the plain shell script.
+    sh (Join-Path $root 'scripts/build-deb.sh')
+    if ($LASTEXITCODE) { throw "building the .deb failed ($LASTEXITCODE)" }
+}
+
+# The packaged module through Publish-PSResource (PSResourceGet, shipped with pwsh 7.6) into a folder
+# repository, out/psrepo: the .nupkg a gallery would serve. The repository is registered for this
+# call only; Install-PSResource takes it from there (tests/pester/Publish.Tests.ps1, README).
+function Invoke-Publish {
+    if (-not (Test-Path (Join-Path $moduleDir 'Vifibnet.psd1'))) { Invoke-Package }
+    $repoDir = Join-Path $root 'out/psrepo'
+    if (Test-Path $repoDir) { Remove-Item $repoDir -Recurse -Force }
+    New-Item -ItemType Directory $repoDir | Out-Null
+    $name = "VifibnetBuild$PID"
+    Register-PSResourceRepository -Name $name -Uri $repoDir -Trusted
+    try { Publish-PSResource -Path $moduleDir -Repository $name }
+    finally { Unregister-PSResourceRepository -Name $name }
+    $package = Get-ChildItem $repoDir -Filter 'Vifibnet.*.nupkg' | Select-Object -First 1
+    if (-not $package) { throw "Publish-PSResource left no Vifibnet package in $repoDir" }
+    Write-Host ("module package {0} ({1:N1} MB)" -f $package.FullName, ($package.Length / 1MB))
 }
 
 function Invoke-XunitTests {
@@ -72,5 +97,7 @@ switch ($Task) {
     'Test'    { Invoke-Build; Invoke-XunitTests }
     'Package' { Invoke-Package }
     'Pester'  { Invoke-PesterTests }
+    'Deb'     { Invoke-Deb }
+    'Publish' { Invoke-Publish }
     'All'     { Invoke-Build; Invoke-XunitTests; Invoke-Package; Invoke-PesterTests }
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Vifibnet's tests and demo drive for real (run as root; idempotent).
+# binutils (strip), systemd (systemd-analyze) and logrotate (its check) are for scripts/build-deb.sh and DebPackageTests.
 set -euo pipefail
-packages=(openvpn babeld python3-aiosmtpd miniupnpd miniupnpd-nftables nftables iptables iproute2 iputils-ping openssl procps)
+packages=(openvpn babeld python3-aiosmtpd miniupnpd miniupnpd-nftables nftables iptables iproute2 iputils-ping openssl procps binutils systemd logrotate)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # README's test command: installs what the tests drive (Debian packages, pwsh 7.6.10, Pester 5.7.1),
-# builds, runs every xunit test (as root: the mesh tests need network namespaces and fail loudly,
-# naming what is missing, when they cannot run), packages the PowerShell module exactly as a user
-# gets it and runs every Pester test against it. The last line counts both runners.
+# builds (the solution, and the .deb that DebPackageTests installs), runs every xunit test (as root:
+# the mesh tests need network namespaces and fail loudly, naming what is missing, when they cannot
+# run), packages the PowerShell module exactly as a user gets it, publishes it into out/psrepo, runs every Pester test against it. The last line counts both runners.
 # Arguments go to `dotnet test` (e.g. --filter ...); VIFIBNET_PESTER=0 skips Pester, saying so.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 bash scripts/install-tools.sh
 dotnet build Vifibnet.slnx -c Release -nologo -v quiet
+sh scripts/build-deb.sh
 xlog=$(mktemp); plog=$(mktemp)
 trap 'rm -f "$xlog" "$plog"' EXIT
 status=0
@@ -22,6 +23,8 @@ if [ "${VIFIBNET_PESTER:-1}" = 0 ]; then
 else
   pstatus=0
   .tools/bin/pwsh -NoProfile -NonInteractive -File build.ps1 -Task Package || pstatus=$?
+  # The package Publish.Tests.ps1 installs with Install-PSResource.
+  [ $pstatus -eq 0 ] && { .tools/bin/pwsh -NoProfile -NonInteractive -File build.ps1 -Task Publish || pstatus=$?; }
   [ $pstatus -eq 0 ] && { .tools/bin/pwsh -NoProfile -NonInteractive -File build.ps1 -Task Pester 2>&1 | tee "$plog" || pstatus=$?; }
   line=$(grep -E '^pester: [0-9]+ passed' "$plog" | tail -1 || true)
   if [ -z "$line" ]; then

@@ -23,6 +23,7 @@ public static class CommandLine
         SimulateCommand.Command,
         UpnpCommand.Command,
         DemoCommand.Command,
+        CompletionCommand.Command,
     ];
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, TextReader? stdin = null)
@@ -31,6 +32,11 @@ public static class CommandLine
         {
             PrintHelp(args.Length == 0 ? stderr : stdout);
             return args.Length == 0 ? Usage : Ok;
+        }
+        if (args[0] is "--version")
+        {
+            stdout.WriteLine($"vifibnet {Version}");
+            return Ok;
         }
         var command = Commands.FirstOrDefault(c => c.Name == args[0]);
         if (command is null)
@@ -62,9 +68,14 @@ public static class CommandLine
         }
     }
 
+    /// <summary>The program's version: VERSION at the root of the checkout, through Directory.Build.props.</summary>
+    public static string Version { get; } =
+        typeof(CommandLine).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+            .Cast<System.Reflection.AssemblyInformationalVersionAttribute>().Single().InformationalVersion;
+
     static void PrintHelp(TextWriter w)
     {
-        w.WriteLine("usage: vifibnet COMMAND [options]   (vifibnet COMMAND --help for its options)");
+        w.WriteLine("usage: vifibnet COMMAND [options]   (vifibnet COMMAND --help for its options; vifibnet --version)");
         foreach (var c in Commands) w.WriteLine($"  {c.Name,-14} {c.Summary}");
     }
 }

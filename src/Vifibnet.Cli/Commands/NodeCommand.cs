@@ -25,8 +25,9 @@ public static class NodeCommand
         {
             throw new UsageException(e.Message);
         }
-        var log = new Logger(Verbosity.MinimumLevel(options.Verbose), r => ctx.Error.WriteLine(r.ToString()));
-        var daemon = new NodeDaemon(options, log);
+        var log = new Logger(Verbosity.MinimumLevel(options.Verbose), ConsoleLog.Sink(ctx));
+        using var hangup = ConsoleLog.ReopenOnHangup();
+        var daemon = new NodeDaemon(options, log) { FileLog = !ConsoleLog.UnderSystemd };
         await daemon.RunAsync(ctx.Cancel);
         return CommandLine.Ok;
     }

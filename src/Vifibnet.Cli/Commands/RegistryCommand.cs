@@ -12,7 +12,8 @@ namespace Vifibnet.Cli.Commands;
 public static class RegistryCommand
 {
     public const string Help =
-        "usage: vifibnet registry PORT --db PATH --ca PATH --key PATH [--private IP] [--bootstrap PREFIX IP PORT PROTO]... [--mailhost HOST[:PORT]] [--prefix-length N] [-v LEVEL]";
+        "usage: vifibnet registry PORT|--port PORT --db PATH --ca PATH --key PATH [--private IP] [--bootstrap PREFIX IP PORT PROTO]... [--mailhost HOST[:PORT]] [--prefix-length N] [-v LEVEL] [@FILE]\n" +
+        "  @FILE: options from FILE, one per line without the leading --, e.g. 'port 8000', 'db /var/lib/vifibnet/registry/registry.db'; # comments";
 
     public static readonly CliCommand Command = new("registry", "serve a network's registry (foreground until Ctrl+C / SIGTERM)", RunAsync);
 
@@ -24,11 +25,12 @@ public static class RegistryCommand
         var bootstrap = new List<PeerEntry>();
         var verbose = 1; // as RegistryLaunch and Start-VifibRegistry: info, so an operator sees it listen
         var prefixLength = PrefixAllocator.DefaultLength;
-        var args = new ArgumentCursor(context.Args);
+        var args = new ArgumentCursor(OptionFileArgs.Expand(context.Args));
         while (args.More)
         {
             switch (args.Next())
             {
+                case "--port": port = ArgumentCursor.ParsePort(args.Value("--port"), "--port"); break;
                 case "--db": db = args.Value("--db"); break;
                 case "--ca": caPath = args.Value("--ca"); break;
                 case "--key": keyPath = args.Value("--key"); break;
@@ -50,7 +52,8 @@ public static class RegistryCommand
         try { options.Validate(); }
         catch (ArgumentException e) { throw new UsageException(e.Message); }
 
-        var log = new Logger(Verbosity.MinimumLevel(verbose), record => { lock (context.Error) context.Error.WriteLine(record); });
+        var log = new Logger(Verbosity.MinimumLevel(verbose), ConsoleLog.Sink(context));
+        using var hangup = ConsoleLog.ReopenOnHangup();
         using var ca = CertificateAuthority.Load(ArgumentCursor.Required(caPath, "--ca"), ArgumentCursor.Required(keyPath, "--key"), log.For("registry"));
         using var registryDb = RegistryDb.OpenForCa(ArgumentCursor.Required(db, "--db"), ca.Certificate);
         if (registryDb.IsTemporary) log.Info($"temporary DB {registryDb.Path} (deleted on exit)");

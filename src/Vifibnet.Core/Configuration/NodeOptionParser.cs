@@ -54,11 +54,19 @@ public static class NodeOptionParser
             (o, a) => o with { RefreshRate = Ratio(a[0]) }),
     ];
 
-    /// <summary>Option help, one line per option, for `vifibnet node --help`.</summary>
-    public static string Help => string.Join('\n', Specs.Select(s =>
-        $"  {(s.Short is { } c ? $"-{c}, " : "    ")}--{s.Long} {string.Join(' ', s.Args),-22} {s.Help}"))
-        + "\n  @FILE                          read options from FILE (one per line, '--' optional, long names, # comments)"
-        + "\n  -- ARGS...                     give ARGS to every openvpn process";
+    /// <summary>Option help, one line per option, for `vifibnet node --help`: names and values in one column, help in the next.</summary>
+    public static string Help
+    {
+        get
+        {
+            var rows = Specs.Select(s => ($"{(s.Short is { } c ? $"-{c}, " : "    ")}--{s.Long} {string.Join(' ', s.Args)}".TrimEnd(), s.Help))
+                .Append(("@FILE", "read options from FILE (one per line, '--' optional, long names, # comments)"))
+                .Append(("-- ARGS...", "give ARGS to every openvpn process"))
+                .ToList();
+            var width = rows.Max(r => r.Item1.Length) + 2;
+            return string.Join('\n', rows.Select(r => "  " + r.Item1.PadRight(width) + r.Item2));
+        }
+    }
 
     /// <summary>Parses the arguments; relative @file paths are taken from <paramref name="baseDirectory"/> (default: the current one).</summary>
     public static NodeOptions Parse(IReadOnlyList<string> args, string? baseDirectory = null)

@@ -22,7 +22,8 @@ public static class OwnerOnly
     public static FileStream OpenAppend(string path)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        var options = new FileStreamOptions { Mode = FileMode.Append, Access = FileAccess.Write, Share = FileShare.ReadWrite };
+        // Delete: logrotate may move the file away while it is open (FileLogSink.Reopen starts a new one).
+        var options = new FileStreamOptions { Mode = FileMode.Append, Access = FileAccess.Write, Share = FileShare.ReadWrite | FileShare.Delete };
         if (OperatingSystem.IsWindows()) return new FileStream(path, options);
         options.UnixCreateMode = File0600;
         var stream = new FileStream(path, options);

@@ -73,6 +73,9 @@ public sealed class NodeDaemon
 
     public NodeState State { get; private set; } = NodeState.Stopped;
 
+    /// <summary>Whether the daemon writes its own log file (vifibnet.log in the log dir); off under systemd, whose journal keeps the lines.</summary>
+    public bool FileLog { get; init; } = true;
+
     /// <summary>Raised on every state change (the PowerShell job reports it).</summary>
     public event Action<NodeState>? StateChanged;
 
@@ -344,6 +347,7 @@ public sealed class NodeDaemon
 
     FileLogSink? StartFileLog()
     {
+        if (!FileLog) return null;
         try
         {
             var sink = new FileLogSink(paths.DaemonLog);

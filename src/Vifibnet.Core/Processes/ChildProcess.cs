@@ -13,7 +13,7 @@ public sealed class ChildProcess : IDisposable
 {
     readonly Process process;
     readonly TaskCompletionSource<int> exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    readonly StreamWriter? log;
+    readonly FileLogSink? log;
     readonly Action<string>? onLine;
     readonly object logGate = new();
 
@@ -26,7 +26,7 @@ public sealed class ChildProcess : IDisposable
     public Task<int> Exited => exited.Task;
     public bool HasExited => exited.Task.IsCompleted;
 
-    ChildProcess(string name, Process process, StreamWriter? log, Action<string>? onLine)
+    ChildProcess(string name, Process process, FileLogSink? log, Action<string>? onLine)
     {
         Name = name;
         this.process = process;
@@ -51,11 +51,11 @@ public sealed class ChildProcess : IDisposable
         foreach (var a in args) info.ArgumentList.Add(a);
         var commandLine = $"{program} {string.Join(' ', info.ArgumentList)}";
         logger.Trace($"starting {name}: {commandLine}");
-        StreamWriter? log = null;
-        if (logFile is not null)
-        {
-            log = new StreamWriter(OwnerOnly.OpenAppend(logFile)) { AutoFlush = true };
-        }
+        // Its stdout is our pipe, not the journal: a child `vifibnet registry` must not take itself for a systemd service.
+        info.Environment.Remove("JOURNAL_STREAM");
+        info.Environment.Remove("INVOCATION_ID");
+        // A FileLogSink, so SIGHUP (FileLogSink.ReopenAll) reopens the children's files after logrotate too.
+        var log = logFile is null ? null : new FileLogSink(logFile);
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         try
         {
@@ -90,7 +90,7 @@ public sealed class ChildProcess : IDisposable
         if (log is null) return;
         lock (logGate)
         {
-            try { log.WriteLine(line); } catch (ObjectDisposedException) { }
+            log.WriteLine(line);
         }
     }
 
@@ -100,7 +100,7 @@ public sealed class ChildProcess : IDisposable
         if (!HasExited) _ = kill(Pid, signal);
     }
 
-    public const int SIGKILL = 9, SIGUSR1 = 10, SIGUSR2 = 12, SIGTERM = 15;
+    public const int SIGHUP = 1, SIGKILL = 9, SIGUSR1 = 10, SIGUSR2 = 12, SIGTERM = 15;
 
     /// <summary>SIGTERM, then SIGKILL if it has not exited within <paramref name="grace"/>.</summary>
     public async Task StopAsync(TimeSpan grace)

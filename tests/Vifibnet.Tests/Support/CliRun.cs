@@ -24,10 +24,13 @@ public static class CliRun
         readonly List<string> lines = [];
         public ChildProcess Child { get; }
 
-        public Process(IEnumerable<string> args)
+        /// <param name="environment">variables to set (through env(1): ChildProcess drops systemd's own, these are set after)</param>
+        public Process(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
         {
             var (file, prefix) = VifibnetExecutable.In(AppContext.BaseDirectory);
-            Child = ChildProcess.Start("vifibnet", file, prefix.Concat(args), null, Logger.Null, line => { lock (lines) lines.Add(line); });
+            IEnumerable<string> command = [.. prefix, .. args];
+            if (environment is not null) (file, command) = ("env", [.. environment.Select(e => $"{e.Key}={e.Value}"), file, .. command]);
+            Child = ChildProcess.Start("vifibnet", file, command, null, Logger.Null, line => { lock (lines) lines.Add(line); });
         }
 
         public string Output { get { lock (lines) return string.Join("\n", lines); } }
