@@ -13,9 +13,11 @@ static class ErrorStatus
         RegistryErrorCode.AuthenticationMissing or RegistryErrorCode.SignatureInvalid
             or RegistryErrorCode.TimestampOutOfWindow or RegistryErrorCode.RequestReplayed => 401,
         RegistryErrorCode.TokenUnknown or RegistryErrorCode.TokenExpired or RegistryErrorCode.TokenSpent
-            or RegistryErrorCode.CertificateUntrusted or RegistryErrorCode.CertificateExpired => 403,
+            or RegistryErrorCode.CertificateUntrusted or RegistryErrorCode.CertificateExpired
+            or RegistryErrorCode.CertificateUnknown => 403,
         RegistryErrorCode.NoPeers or RegistryErrorCode.NotFound => 404,
         RegistryErrorCode.PayloadTooLarge => 413,
+        RegistryErrorCode.RateLimited => 429,
         RegistryErrorCode.MailFailed => 502,
         RegistryErrorCode.PrefixExhausted or RegistryErrorCode.MailNotConfigured => 503,
         _ => 500,

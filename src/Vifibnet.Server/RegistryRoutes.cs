@@ -17,7 +17,7 @@ sealed class RegistryRoutes(RegistryService service)
         routes.MapPost("/v1/tokens", async context =>
         {
             var body = await ReadBodyAsync(context);
-            await Reply(context, await service.RequestTokenAsync(Parse<TokenRequest>(body), context.RequestAborted), 202);
+            await Reply(context, await service.RequestTokenAsync(Parse<TokenRequest>(body), context.Connection.RemoteIpAddress, context.RequestAborted), 202);
         });
         routes.MapPost("/v1/certificates", async context =>
         {

@@ -26,6 +26,27 @@ Describe 'Register-VifibNode' {
         ($result | Get-VifibNodeIdentity).OverlayAddress | Should -Be $result.OverlayAddress
     }
 
+    It 'pins the CA named by -CaFingerprint (New-VifibToken pipes it) and refuses another registry''s' {
+        $other = New-VifibRegistry -Path "$TestDrive/other" -Network 2001:db8:43::/48
+        $other.CaFingerprint | Should -Match '^sha256:[0-9a-f]{64}$'
+        { Register-VifibNode -Server 127.0.0.1 -Port $port -Path "$TestDrive/pinned" -Token 'X' -CaFingerprint $other.CaFingerprint } |
+            Should -Throw -ErrorId 'RegisterVifibNodeCaFingerprintMismatch,Vifibnet.PowerShell.RegisterVifibNodeCommand'
+        Test-Path "$TestDrive/pinned" | Should -BeFalse
+        $token = $net | New-VifibToken
+        $token.CaFingerprint | Should -Be $net.CaFingerprint
+        ($token | Register-VifibNode -Server 127.0.0.1 -Port $port -Path "$TestDrive/pinned" -NoBoot).Stage | Should -Be 'Complete'
+    }
+
+    It 'keeps another network''s CA in -Path unless -Force' {
+        $other = New-VifibRegistry -Path "$TestDrive/other2" -Network 2001:db8:44::/48
+        $dir = New-Item -ItemType Directory "$TestDrive/theirs"
+        Copy-Item $other.CaPath "$dir/ca.pem"
+        { $net | New-VifibToken | Register-VifibNode -Server 127.0.0.1 -Port $port -Path $dir -NoBoot } |
+            Should -Throw -ErrorId 'RegisterVifibNodeCaChanged,Vifibnet.PowerShell.RegisterVifibNodeCommand'
+        Get-Content "$dir/ca.pem" -Raw | Should -Be (Get-Content $other.CaPath -Raw)
+        ($net | New-VifibToken | Register-VifibNode -Server 127.0.0.1 -Port $port -Path $dir -NoBoot -Force).Network | Should -Be '2001:db8:42::/48'
+    }
+
     It 'writes nothing with -WhatIf' {
         Register-VifibNode -Server 127.0.0.1 -Port $port -Path "$TestDrive/whatif" -Token 'X' -WhatIf
         Test-Path "$TestDrive/whatif" | Should -BeFalse

@@ -35,6 +35,7 @@ public static class NewRegistryCommand
         context.Out.WriteLine($"  CA certificate  {created.CaPath}");
         context.Out.WriteLine($"  CA key          {created.KeyPath} (mode 0600)");
         context.Out.WriteLine($"  registry DB     {created.DbPath}");
+        context.Out.WriteLine($"  CA fingerprint  {created.CaFingerprint}   (nodes: vifibnet setup --ca-fingerprint {created.CaFingerprint})");
         return Task.FromResult(CommandLine.Ok);
     }
 }

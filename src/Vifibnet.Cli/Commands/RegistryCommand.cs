@@ -55,7 +55,7 @@ public static class RegistryCommand
         var log = new Logger(Verbosity.MinimumLevel(verbose), ConsoleLog.Sink(context));
         using var hangup = ConsoleLog.ReopenOnHangup();
         using var ca = CertificateAuthority.Load(ArgumentCursor.Required(caPath, "--ca"), ArgumentCursor.Required(keyPath, "--key"), log.For("registry"));
-        using var registryDb = new RegistryDb(ArgumentCursor.Required(db, "--db"));
+        using var registryDb = RegistryDb.OpenForCa(ArgumentCursor.Required(db, "--db"), ca.Certificate);
         if (registryDb.IsTemporary) log.Info($"temporary DB {registryDb.Path} (deleted on exit)");
         await using var server = new RegistryServer(new RegistryService(options, registryDb, ca, log.For("registry")), port.Value, log);
         await server.RunAsync(context.Cancel);

@@ -25,6 +25,9 @@ public static class TokenCommand
         }
         var token = AdminTokens.Create(ArgumentCursor.Required(db, "--db"), email);
         context.Out.WriteLine(token.Token);
+        // On stderr, so that TOKEN=$(vifibnet token ...) still takes the token alone.
+        if (token.CaFingerprint is not null)
+            context.Error.WriteLine($"setup with: --token {token.Token} --ca-fingerprint {token.CaFingerprint}");
         return Task.FromResult(CommandLine.Ok);
     }
 }

@@ -88,17 +88,12 @@ public sealed class CertificateAuthority : IDisposable
         return request.Create(Certificate.SubjectName, generator, now, notAfter, serial);
     }
 
-    /// <summary>The CSR's subject with CN set to the node prefix.</summary>
+    /// <summary>The CSR's subject with CN set to the node prefix; throws <see cref="CertificateException"/> when <see cref="SubjectPolicy"/> refuses it.</summary>
     static X500DistinguishedName NodeSubject(X500DistinguishedName requested, NodePrefix prefix)
     {
         var builder = new X500DistinguishedNameBuilder();
-        foreach (var rdn in requested.EnumerateRelativeDistinguishedNames(reversed: false))
-        {
-            if (rdn.HasMultipleElements) continue;
-            var oid = rdn.GetSingleElementType();
-            if (oid.Value == "2.5.4.3") continue; // CN: ours to set
-            builder.Add(oid.Value!, rdn.GetSingleElementValue() ?? "");
-        }
+        foreach (var (oid, value) in SubjectPolicy.Check(requested))
+            if (oid != "2.5.4.3") builder.Add(oid, value); // CN: ours to set
         builder.AddCommonName(prefix.ToCommonName());
         return builder.Build();
     }

@@ -134,7 +134,7 @@ public static class NodeOptionParser
         string[] lines;
         try
         {
-            lines = File.ReadAllLines(full);
+            lines = OptionFile.ReadLines(full);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

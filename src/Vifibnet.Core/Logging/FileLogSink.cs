@@ -57,6 +57,6 @@ public sealed class FileLogSink : IDisposable
         lock (gate) { writer?.Dispose(); writer = null; }
     }
 
-    StreamWriter OpenWriter() =>
-        new(new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete)) { AutoFlush = true };
+    // Owner-only (0600) whatever the umask: logs name peers and addresses (issue 11).
+    StreamWriter OpenWriter() => new(OwnerOnly.OpenAppend(path)) { AutoFlush = true };
 }

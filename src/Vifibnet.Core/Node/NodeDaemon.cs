@@ -49,6 +49,7 @@ public sealed class NodeDaemon
     TunnelManager? tunnels;
     PeerDb? db;
     IPAddress? externalIp;
+    readonly HashSet<IPAddress> refusedExternalIps = [];
     DateTimeOffset nextPeerUpdate;
     DateTimeOffset? lastRegistryContact;
     string? lastRegistryError;
@@ -100,7 +101,7 @@ public sealed class NodeDaemon
                 registry = NodeRegistry.Create(options);
                 ownsRegistry = true;
             }
-            Directory.CreateDirectory(paths.RunDir);
+            OwnerOnly.CreateDirectory(paths.RunDir);
             NodeStartup.KillLeftovers(paths, log);
             HookScript.Write(openVpnSettings.HookScript, Tools.Find(Tools.Ip));
             db = PeerDb.Open(options.PeerDbPath, log.For("peers"));
@@ -116,10 +117,11 @@ public sealed class NodeDaemon
                 [.. servers.Devices, .. TunnelManager.AllDevices(options.ConnectionCount), .. options.Interfaces]);
             babel = BabelProcess.Start(babelArgs, babelSettings, log.For("babeld"));
             tunnels = new TunnelManager(Identity.Network, Identity.Prefix.ToBinary(), options.Interfaces, options.ConnectionCount,
-                options.RefreshRate, options.TunnelRefresh, db, new OpenVpnTunnelLauncher(openVpnSettings, log.For("openvpn")),
+                options.RefreshRate, options.TunnelRefresh, db, new OpenVpnTunnelLauncher(openVpnSettings, Identity.Network, log.For("openvpn")),
                 policy, c => BabelControl.DumpRoutesAsync(babelSettings.Socket, c), Random.Shared, log.For("tunnels"),
                 servers.ConnectedPeersAsync);
-            if (options.Ips.Count == 0 && db.GetConfig("external-ip") is { } remembered && IPAddress.TryParse(remembered, out var ip))
+            if (options.Ips.Count == 0 && db.GetConfig("external-ip") is { } remembered && IPAddress.TryParse(remembered, out var ip)
+                && UnderlayAddress.Check(ip, Identity.Network) is null)
                 externalIp = ip;
             SetState(NodeState.Running);
             await LoopAsync(cancel).ConfigureAwait(false);
@@ -193,12 +195,21 @@ public sealed class NodeDaemon
     void LearnExternalIp()
     {
         if (options.Ips.Count > 0) return;
-        var seen = tunnels!.ExternalIps();
+        var seen = tunnels!.ExternalIps().Where(PlausibleExternalIp).ToList();
         if (seen.Count == 0 || (externalIp is not null && seen.Contains(externalIp))) return;
         log.Info($"external IP is {seen[0]} (as seen by our peers' servers){(externalIp is null ? "" : $", was {externalIp}")}");
         externalIp = seen[0];
         db!.SetConfig("external-ip", externalIp.ToString());
         nextPeerUpdate = DateTimeOffset.UtcNow;
+    }
+
+    /// <summary>A peer's server is only a member: the address it says it saw us at must be one others could reach.</summary>
+    bool PlausibleExternalIp(IPAddress ip)
+    {
+        if (UnderlayAddress.Check(ip, Identity!.Network) is not { } refusal) return true;
+        if (refusedExternalIps.Add(ip))
+            log.Warning($"external IP refused: a peer's server pushed {ip}, but {UnderlayAddress.Describe(ip, refusal)} ({refusal}); not declared");
+        return false;
     }
 
     /// <summary>

@@ -31,6 +31,7 @@ public static class OpenVpnArguments
         if (remotes.Count == 0) throw new ArgumentException("a client tunnel needs at least one remote address", nameof(remotes));
         var args = Common(o, device);
         args.AddRange(["--client", "--nobind", "--route-up", o.HookScript]);
+        args.AddRange(PullFilter);
         foreach (var r in remotes)
             args.AddRange(["--remote", r.Ip.ToString(), Num(r.Port), r.Protocol == "udp" ? "udp" : "tcp-client"]);
         args.AddRange([
@@ -42,6 +43,24 @@ public static class OpenVpnArguments
         return args;
     }
 
+    /// <summary>The one pushed option a node needs (our address as the server saw it; checked again by the daemon).</summary>
+    public const string ExternalIpOption = "setenv-safe external_ip ";
+
+    /// <summary>
+    /// A peer's server is another member, not an authority: of what it pushes, a client keeps the address
+    /// it saw us at and the data-channel negotiation openvpn itself needs (cipher, peer-id, protocol
+    /// flags), and ignores the rest (routes, redirect-gateway, ifconfig, DNS, other variables, scripts' input).
+    /// </summary>
+    public static readonly IReadOnlyList<string> PullFilter =
+    [
+        "--pull-filter", "accept", ExternalIpOption,
+        "--pull-filter", "accept", "cipher ",
+        "--pull-filter", "accept", "peer-id ",
+        "--pull-filter", "accept", "protocol-flags ",
+        "--pull-filter", "accept", "key-derivation ",
+        "--pull-filter", "ignore", "",
+    ];
+
     static List<string> Common(OpenVpnSettings o, string device) =>
     [
         "--dev", device, "--dev-type", "tap",
@@ -49,6 +68,9 @@ public static class OpenVpnArguments
         "--tls-version-min", "1.2",
         "--script-security", "2", "--up", o.HookScript,
         "--management", o.ManagementSocket(device), "unix",
+        // openvpn makes the socket world-writable whatever the umask: only the node's own user may use it
+        // (checked on the peer's credentials), on top of the owner-only run directory.
+        "--management-client-user", Environment.UserName,
         "--writepid", o.PidFile(device),
         // The seed hands -v to openvpn as it is; openvpn logs fatal errors even at 0.
         "--verb", Num(o.Verbose),

@@ -10,6 +10,7 @@ public sealed class OpenVpnProcess : IDisposable
     static readonly TimeSpan QueryTimeout = TimeSpan.FromSeconds(3);
     readonly ChildProcess child;
     readonly OpenVpnSettings settings;
+    bool socketRestricted;
 
     /// <summary>The tap device openvpn created (and removes when it exits).</summary>
     public string Device { get; }
@@ -31,9 +32,27 @@ public sealed class OpenVpnProcess : IDisposable
         return new OpenVpnProcess(child, settings, device);
     }
 
+    /// <summary>openvpn creates its management socket 0777; it is made its owner's alone as soon as it is seen.</summary>
+    void RestrictSocket()
+    {
+        if (socketRestricted) return;
+        try
+        {
+            var socket = settings.ManagementSocket(Device);
+            if (!File.Exists(socket)) return;
+            OwnerOnly.Restrict(socket);
+            socketRestricted = true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Gone between the check and the chmod (openvpn restarting): tried again at the next query.
+        }
+    }
+
     /// <summary>openvpn's connection state (CONNECTING, WAIT, AUTH, GET_CONFIG, CONNECTED, ...), or null when it cannot say.</summary>
     public async Task<string?> GetStateAsync(CancellationToken cancel)
     {
+        RestrictSocket();
         try
         {
             var lines = await ManagementClient.QueryAsync(settings.ManagementSocket(Device), "state", QueryTimeout, cancel).ConfigureAwait(false);
@@ -49,6 +68,7 @@ public sealed class OpenVpnProcess : IDisposable
     /// <summary>The peers connected to this server.</summary>
     public async Task<IReadOnlyList<ServerClient>> GetClientsAsync(CancellationToken cancel)
     {
+        RestrictSocket();
         try
         {
             return ServerClient.ParseStatus(await ManagementClient.QueryAsync(settings.ManagementSocket(Device), "status 2", QueryTimeout, cancel).ConfigureAwait(false));

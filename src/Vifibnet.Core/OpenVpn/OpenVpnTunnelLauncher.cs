@@ -6,12 +6,23 @@ using Vifibnet.Tunnels;
 
 namespace Vifibnet.OpenVpn;
 
-/// <summary>Starts each client tunnel as an openvpn process with one --remote per address the peer advertised.</summary>
-public sealed class OpenVpnTunnelLauncher(OpenVpnSettings settings, Logger log) : ITunnelLauncher
+/// <summary>
+/// Starts each client tunnel as an openvpn process with one --remote per address the peer advertised;
+/// addresses no peer can be at (loopback, multicast, link-local, the overlay's own: see
+/// <see cref="UnderlayAddress"/>) are left out, and a peer with none left is refused (and flagged by the caller).
+/// </summary>
+public sealed class OpenVpnTunnelLauncher(OpenVpnSettings settings, NetworkPrefix network, Logger log) : ITunnelLauncher
 {
     public ITunnelHandle Start(string device, Peer peer)
     {
-        var remotes = PeerAddress.ParseList(peer.Address);
+        var advertised = PeerAddress.ParseList(peer.Address);
+        var remotes = advertised.Where(a => UnderlayAddress.Check(a.Ip, network) is null).ToList();
+        if (remotes.Count < advertised.Count)
+        {
+            var refused = advertised.Except(remotes).ToList();
+            if (remotes.Count == 0) UnderlayAddress.CheckAll(refused, network);
+            log.Warning($"peer {peer.Prefix}: not tunnelling to {string.Join(", ", refused.Select(a => $"{a} ({UnderlayAddress.Check(a.Ip, network)})"))}");
+        }
         var args = OpenVpnArguments.Client(settings, device, remotes);
         return new Tunnel(OpenVpnProcess.Start($"openvpn client {device} to {peer.Prefix}", device, args, settings, log));
     }

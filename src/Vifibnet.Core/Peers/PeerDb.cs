@@ -93,6 +93,33 @@ public sealed class PeerDb : IDisposable
         }
     }
 
+    static readonly (string Table, string[] Columns)[] Expected =
+    [
+        ("peers", ["prefix", "address", "used", "date"]),
+        ("flagged", ["prefix", "date", "until"]),
+        ("blacklist", ["prefix", "date"]),
+        ("config", ["name", "value"]),
+    ];
+
+    /// <summary>
+    /// CREATE TABLE IF NOT EXISTS keeps a table of the same name with other columns, and every query
+    /// then fails: such a DB (another program's, another version's) is treated as corrupt, moved aside.
+    /// </summary>
+    static void CheckSchema(SqliteConnection connection)
+    {
+        foreach (var (table, columns) in Expected)
+        {
+            using var info = connection.CreateCommand();
+            info.CommandText = "SELECT name FROM pragma_table_info($table)";
+            info.Parameters.AddWithValue("$table", table);
+            var present = new HashSet<string>();
+            using (var reader = info.ExecuteReader())
+                while (reader.Read()) present.Add(reader.GetString(0));
+            if (columns.FirstOrDefault(c => !present.Contains(c)) is { } missing)
+                throw new SqliteException($"another schema: table {table} has no column {missing}", 11);
+        }
+    }
+
     /// <summary>Same as <see cref="Open"/>: a missing DB is created.</summary>
     public static PeerDb Create(string path, Logger? log = null, TimeProvider? clock = null) => Open(path, log, clock);
 
@@ -103,8 +130,11 @@ public sealed class PeerDb : IDisposable
         try
         {
             connection.Open();
+            // SQLite gives the -wal and -shm files the DB's own mode.
+            OwnerOnly.Restrict(path, path + "-wal", path + "-shm");
             Execute(connection, "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=5000;");
             Execute(connection, Schema);
+            CheckSchema(connection);
             // A file that SQLite can open but whose pages are damaged fails here.
             using var check = connection.CreateCommand();
             check.CommandText = "PRAGMA quick_check";

@@ -9,11 +9,14 @@ namespace Vifibnet.Processes;
 /// SIGKILL (a pwsh killed by systemd, a script that exits with a job running). The death signal is
 /// tied to the thread that forked the child, not the process: a thread-pool thread that retires
 /// would take the children with it. So every start happens on one thread that lives as long as
-/// the process.
+/// the process. Each child also runs under umask 077: openvpn and babeld create their sockets, pid
+/// and state files for the node's owner only, whatever the umask of the shell that started us (.NET
+/// cannot set a child's umask, and setting ours would race with every other thread's files).
 /// </summary>
 public static class ProcessSpawner
 {
     const string Setpriv = "/usr/bin/setpriv";
+    const string Shell = "/bin/sh";
     static readonly BlockingCollection<Action> starts = new();
     static readonly Lazy<bool> canTieToParent = new(() => File.Exists(Setpriv));
 
@@ -43,6 +46,15 @@ public static class ProcessSpawner
             info.ArgumentList.Insert(1, "TERM");
             info.ArgumentList.Insert(2, "--");
             info.ArgumentList.Insert(3, program);
+        }
+        if (Exists(process.StartInfo.FileName) && File.Exists(Shell))
+        {
+            var info = process.StartInfo;
+            info.ArgumentList.Insert(0, "-c");
+            info.ArgumentList.Insert(1, "umask 077 && exec \"$@\"");
+            info.ArgumentList.Insert(2, "sh");
+            info.ArgumentList.Insert(3, info.FileName);
+            info.FileName = Shell;
         }
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         starts.Add(() =>

@@ -20,10 +20,14 @@ public enum RegistryErrorCode
     AuthenticationMissing,
     CertificateUntrusted,
     CertificateExpired,
+    /// <summary>Issued by this CA, but the registry has no record of it (deleted by the admin, or from a lost DB).</summary>
+    CertificateUnknown,
     SignatureInvalid,
     TimestampOutOfWindow,
     RequestReplayed,
     InvalidAddress,
+    /// <summary>Too many token mails to one address or from one client: try later.</summary>
+    RateLimited,
     NoPeers,
     NotFound,
     Internal,

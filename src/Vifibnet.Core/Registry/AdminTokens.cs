@@ -1,7 +1,12 @@
 namespace Vifibnet.Registry;
 
 /// <summary>A token made by an administrator (vifibnet token / New-VifibToken): no mail, no running registry needed.</summary>
-public sealed record AdminToken(string Token, string? Email, DateTimeOffset Expires, string DbPath);
+/// <param name="Token">The token to give to setup.</param>
+/// <param name="Email">The address it is meant for, if any.</param>
+/// <param name="Expires">When it can no longer be spent.</param>
+/// <param name="DbPath">The registry DB it was written into.</param>
+/// <param name="CaFingerprint">The network CA's fingerprint recorded in the DB (null for a DB no registry has served yet).</param>
+public sealed record AdminToken(string Token, string? Email, DateTimeOffset Expires, string DbPath, string? CaFingerprint);
 
 public static class AdminTokens
 {
@@ -15,7 +20,11 @@ public static class AdminTokens
         var now = (clock ?? TimeProvider.System).GetUtcNow();
         var expires = now + (lifetime ?? TokenStore.DefaultLifetime);
         var token = TokenStore.NewToken();
-        db.Write((c, t) => TokenStore.Add(c, t, token, email, now, expires));
-        return new AdminToken(token, email, expires, db.Path);
+        db.Write((c, t) =>
+        {
+            TokenStore.PurgeExpired(c, t, now);
+            TokenStore.Add(c, t, token, email, now, expires);
+        });
+        return new AdminToken(token, email, expires, db.Path, db.CaFingerprint);
     }
 }

@@ -4,7 +4,14 @@ using Vifibnet.Certificates;
 namespace Vifibnet.Registry;
 
 /// <summary>What <see cref="NetworkCreator.Create"/> wrote.</summary>
-public sealed record NewNetwork(NetworkPrefix Network, string Serial, string CaPath, string KeyPath, string DbPath, DateTimeOffset NotAfter);
+/// <param name="Network">The network prefix (carried in the CA's serial).</param>
+/// <param name="Serial">The CA serial, hex with 0x.</param>
+/// <param name="CaPath">ca.crt.</param>
+/// <param name="KeyPath">ca.key (0600).</param>
+/// <param name="DbPath">registry.db.</param>
+/// <param name="NotAfter">When the CA expires.</param>
+/// <param name="CaFingerprint">The CA's "sha256:..." fingerprint, for setup --ca-fingerprint (pins the first contact).</param>
+public sealed record NewNetwork(NetworkPrefix Network, string Serial, string CaPath, string KeyPath, string DbPath, DateTimeOffset NotAfter, string CaFingerprint);
 
 /// <summary>
 /// Creates a network in a directory: ca.crt (its serial carries the network prefix), ca.key (0600)
@@ -47,7 +54,7 @@ public static class NetworkCreator
         try
         {
             ca.Save(caPath + stamp, keyPath + stamp);
-            using (new RegistryDb(dbPath + stamp)) { }
+            using (var db = new RegistryDb(dbPath + stamp)) db.BindToCa(CertificateFingerprint.Of(ca.Certificate));
             foreach (var suffix in new[] { "-wal", "-shm" }) File.Delete(dbPath + suffix);
             File.Move(keyPath + stamp, keyPath, overwrite: true);
             File.Move(caPath + stamp, caPath, overwrite: true);
@@ -64,6 +71,6 @@ public static class NetworkCreator
                     File.Delete(path + stamp + suffix);
         }
         return new NewNetwork(network, "0x" + ca.Certificate.SerialNumber.TrimStart('0').ToLowerInvariant(), caPath, keyPath, dbPath,
-            new DateTimeOffset(ca.Certificate.NotAfter.ToUniversalTime(), TimeSpan.Zero));
+            new DateTimeOffset(ca.Certificate.NotAfter.ToUniversalTime(), TimeSpan.Zero), CertificateFingerprint.Of(ca.Certificate));
     }
 }

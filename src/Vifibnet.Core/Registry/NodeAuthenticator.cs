@@ -29,10 +29,11 @@ public sealed class NodeAuthenticator(X509Certificate2 ca, TimeSpan window, Time
 
         if (!long.TryParse(timestamp, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var ts))
             throw new RequestRefusedException(RegistryErrorCode.BadRequest, $"{NodeRequestSignature.TimestampHeader} '{timestamp}' is not a Unix time in seconds");
-        var skew = Math.Abs(now.ToUnixTimeSeconds() - ts);
-        if (skew > window.TotalSeconds)
+        // Compared, not subtracted: now - long.MinValue overflows.
+        var (current, allowed) = (now.ToUnixTimeSeconds(), (long)window.TotalSeconds);
+        if (ts < current - allowed || ts > current + allowed)
             throw new RequestRefusedException(RegistryErrorCode.TimestampOutOfWindow,
-                $"request timestamp is {skew} s away from the registry's clock (allowed: {window.TotalSeconds} s): check the node's clock");
+                $"request timestamp {ts} is more than {allowed} s away from the registry's clock ({current}): check the node's clock");
 
         if (nonce.Length > 64)
             throw new RequestRefusedException(RegistryErrorCode.BadRequest, $"{NodeRequestSignature.NonceHeader} is longer than 64 characters");
@@ -65,9 +66,9 @@ public sealed class NodeAuthenticator(X509Certificate2 ca, TimeSpan window, Time
         X509Certificate2 cert;
         try
         {
-            cert = new X509Certificate2(Convert.FromBase64String(base64));
+            cert = CertificateReader.FromBase64Der(base64);
         }
-        catch (Exception e) when (e is FormatException or CryptographicException)
+        catch (CertificateException e)
         {
             throw new RequestRefusedException(RegistryErrorCode.CertificateUntrusted, $"{NodeRequestSignature.CertificateHeader} is not a base64 DER certificate: {e.Message}", e);
         }

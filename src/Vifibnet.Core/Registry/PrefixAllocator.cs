@@ -65,6 +65,14 @@ public static class PrefixAllocator
             throw new InvalidOperationException($"prefix {prefix} was not taken by this transaction");
     }
 
+    /// <summary>The certificate (PEM) recorded for a prefix, or null when the registry holds none.</summary>
+    public static string? RecordedCertificate(SqliteConnection connection, NodePrefix prefix, SqliteTransaction? transaction = null)
+    {
+        using var select = Command(connection, transaction, "SELECT cert FROM cert WHERE prefix = $prefix");
+        select.Parameters.AddWithValue("$prefix", prefix.ToBinary());
+        return select.ExecuteScalar() as string;
+    }
+
     /// <summary>How many certificates the DB holds.</summary>
     public static long IssuedCount(SqliteConnection connection)
     {

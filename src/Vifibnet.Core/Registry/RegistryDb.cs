@@ -16,28 +16,63 @@ public sealed class RegistryDb : IDisposable
 
     readonly string connectionString;
     readonly SemaphoreSlim writeLock = new(1, 1);
-    readonly SqliteConnection keepAlive;
+    readonly SqliteConnection? keepAlive;
 
     public string Path { get; }
     public bool IsTemporary { get; }
 
-    public RegistryDb(string path)
+    /// <summary>Opens the DB at <paramref name="path"/>, creating and initializing it when missing (new-registry, tests).</summary>
+    public RegistryDb(string path) : this(path, create: true)
+    {
+    }
+
+    /// <summary>
+    /// Opens the DB a registry serves for <paramref name="caCertificate"/>: it must exist (or be ":memory"),
+    /// be a registry DB, pass SQLite's integrity check and belong to this CA. A DB that names no CA
+    /// yet (made before CAs were recorded) is given this one. Throws <see cref="RegistryDbUnavailableException"/>
+    /// with the problem; the file is left as it was.
+    /// </summary>
+    public static RegistryDb OpenForCa(string path, System.Security.Cryptography.X509Certificates.X509Certificate2 caCertificate)
+    {
+        var db = new RegistryDb(path, create: path is ":memory" or ":memory:");
+        try
+        {
+            db.BindToCa(Certificates.CertificateFingerprint.Of(caCertificate));
+            return db;
+        }
+        catch
+        {
+            db.Dispose();
+            throw;
+        }
+    }
+
+    RegistryDb(string path, bool create)
     {
         InitSqlite();
         IsTemporary = path is ":memory" or ":memory:";
         Path = IsTemporary
             ? System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"vifibnet-registry-{Guid.NewGuid():N}.db")
             : System.IO.Path.GetFullPath(path);
+        if (!create && !File.Exists(Path))
+            throw new RegistryDbUnavailableException(
+                $"registry DB '{Path}' does not exist: check --db (vifibnet new-registry / New-VifibRegistry creates a network's DB)", null, RegistryDbProblem.Missing);
         connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = Path,
-            Mode = SqliteOpenMode.ReadWriteCreate,
+            Mode = create ? SqliteOpenMode.ReadWriteCreate : SqliteOpenMode.ReadWrite,
             Pooling = true,
             DefaultTimeout = 30,
         }.ToString();
         try
         {
             keepAlive = Open();
+            if (!create)
+            {
+                // Before anything is written: a foreign or damaged file is refused as it is.
+                RegistrySchema.CheckIsRegistryDb(keepAlive, Path);
+                CheckIntegrity(keepAlive, Path);
+            }
             using (var wal = keepAlive.CreateCommand())
             {
                 // Persistent in the file: set once, not on every connection.
@@ -48,9 +83,46 @@ public sealed class RegistryDb : IDisposable
         }
         catch (SqliteException e)
         {
-            throw new RegistryDbUnavailableException($"cannot open registry DB '{Path}': {e.Message}", e);
+            keepAlive?.Dispose();
+            throw new RegistryDbUnavailableException($"cannot open registry DB '{Path}': {e.Message}", e,
+                e.SqliteErrorCode switch
+                {
+                    11 => RegistryDbProblem.Corrupt,
+                    26 => RegistryDbProblem.NotARegistryDb,
+                    _ => RegistryDbProblem.Unavailable,
+                });
+        }
+        catch
+        {
+            keepAlive?.Dispose();
+            throw;
         }
     }
+
+    /// <summary>SQLite's full integrity check; throws <see cref="RegistryDbUnavailableException"/> (Corrupt) naming the first problem.</summary>
+    static void CheckIntegrity(SqliteConnection connection, string path)
+    {
+        using var check = connection.CreateCommand();
+        check.CommandText = "PRAGMA integrity_check(1)";
+        if (check.ExecuteScalar() is not "ok" and var result)
+            throw new RegistryDbUnavailableException(
+                $"registry DB '{path}' fails SQLite's integrity check ({result}): restore it from a backup; the registry does not start on a damaged DB",
+                null, RegistryDbProblem.Corrupt);
+    }
+
+    /// <summary>Records the CA's fingerprint in a DB that has none; refuses a DB recorded for another CA.</summary>
+    public void BindToCa(string fingerprint) => Write((c, t) =>
+    {
+        var recorded = RegistrySchema.GetConfig(c, t, RegistrySchema.CaFingerprintKey);
+        if (recorded is null) RegistrySchema.SetConfig(c, t, RegistrySchema.CaFingerprintKey, fingerprint);
+        else if (recorded != fingerprint)
+            throw new RegistryDbUnavailableException(
+                $"registry DB '{Path}' belongs to the network of CA {recorded}, not to --ca ({fingerprint}): check --db and --ca; serving it would issue prefixes another network already gave out",
+                null, RegistryDbProblem.ForeignCa);
+    });
+
+    /// <summary>The CA fingerprint recorded in the DB, or null.</summary>
+    public string? CaFingerprint => Read(c => RegistrySchema.GetConfig(c, null, RegistrySchema.CaFingerprintKey));
 
     static void InitSqlite()
     {
@@ -103,7 +175,7 @@ public sealed class RegistryDb : IDisposable
 
     public void Dispose()
     {
-        keepAlive.Dispose();
+        keepAlive?.Dispose();
         SqliteConnection.ClearPool(new SqliteConnection(connectionString));
         writeLock.Dispose();
         if (IsTemporary)

@@ -1,4 +1,8 @@
 namespace Vifibnet.Registry;
 
-/// <summary>The registry DB cannot be opened or created (path, permissions, not a SQLite file).</summary>
-public sealed class RegistryDbUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
+/// <summary>The registry DB cannot be opened, created, or is refused (<see cref="Problem"/> says which).</summary>
+public sealed class RegistryDbUnavailableException(string message, Exception? inner = null, RegistryDbProblem problem = RegistryDbProblem.Unavailable)
+    : Exception(message, inner)
+{
+    public RegistryDbProblem Problem { get; } = problem;
+}

@@ -25,6 +25,14 @@ public sealed record RegistryOptions
     /// <summary>How far a signed request's timestamp may be from the registry's clock.</summary>
     public TimeSpan SignatureWindow { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>Token mails one e-mail address may receive per <see cref="TokenMailWindow"/>.</summary>
+    public int TokenMailsPerAddress { get; init; } = 3;
+
+    /// <summary>Token mails one client (IP address, IPv6 /64) may ask for per <see cref="TokenMailWindow"/>.</summary>
+    public int TokenMailsPerClient { get; init; } = 10;
+
+    public TimeSpan TokenMailWindow { get; init; } = TimeSpan.FromHours(1);
+
     /// <summary>The most peers one peer-list request gets.</summary>
     public int MaxPeerList { get; init; } = 100;
 

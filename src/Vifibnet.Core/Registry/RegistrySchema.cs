@@ -2,7 +2,10 @@ using Microsoft.Data.Sqlite;
 
 namespace Vifibnet.Registry;
 
-/// <summary>The registry DB's tables, created if missing (a new file is initialized in place, as the seed does).</summary>
+/// <summary>
+/// The registry DB's tables, created if missing when a network is made (unlike the seed, `vifibnet registry`
+/// refuses a file without them: see <see cref="RegistryDb.OpenForCa"/>), and the columns added since.
+/// </summary>
 static class RegistrySchema
 {
     const string Ddl = """
@@ -38,10 +41,50 @@ static class RegistrySchema
         INSERT OR IGNORE INTO config (name, value) VALUES ('schema', '1');
         """;
 
+    /// <summary>The config row holding the fingerprint of the CA this DB belongs to.</summary>
+    public const string CaFingerprintKey = "ca_fingerprint";
+
+    /// <summary>Refuses an existing file that is not a registry DB (empty, or another program's tables).</summary>
+    public static void CheckIsRegistryDb(SqliteConnection connection, string path)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('config', 'token', 'cert', 'peer')";
+        if (command.ExecuteScalar() is not long tables || tables != 4)
+            throw new RegistryDbUnavailableException(
+                $"'{path}' is not a registry DB (it lacks the registry's tables): check --db; vifibnet new-registry / New-VifibRegistry creates one",
+                null, RegistryDbProblem.NotARegistryDb);
+    }
+
+    public static string? GetConfig(SqliteConnection connection, SqliteTransaction? transaction, string name)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT value FROM config WHERE name = $name";
+        command.Parameters.AddWithValue("$name", name);
+        return command.ExecuteScalar() as string;
+    }
+
+    public static void SetConfig(SqliteConnection connection, SqliteTransaction transaction, string name, string value)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "INSERT INTO config (name, value) VALUES ($name, $value) ON CONFLICT (name) DO UPDATE SET value = excluded.value";
+        command.Parameters.AddWithValue("$name", name);
+        command.Parameters.AddWithValue("$value", value);
+        command.ExecuteNonQuery();
+    }
+
     public static void Apply(SqliteConnection connection)
     {
         using var command = connection.CreateCommand();
         command.CommandText = Ddl;
         command.ExecuteNonQuery();
+        // token.prefix: the prefix a token was spent on, so a retry of the same request gets the same certificate.
+        command.CommandText = "SELECT count(*) FROM pragma_table_info('token') WHERE name = 'prefix'";
+        if (command.ExecuteScalar() is 0L)
+        {
+            command.CommandText = "ALTER TABLE token ADD COLUMN prefix TEXT";
+            command.ExecuteNonQuery();
+        }
     }
 }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Data.Sqlite;
+using Vifibnet.Addressing;
 using Vifibnet.Protocol;
 
 namespace Vifibnet.Registry;
@@ -47,6 +48,40 @@ public static class TokenStore
         insert.Parameters.AddWithValue("$created", now.ToUnixTimeSeconds());
         insert.Parameters.AddWithValue("$expires", expires.ToUnixTimeSeconds());
         insert.ExecuteNonQuery();
+    }
+
+    /// <summary>Records the prefix a spent token was issued (same transaction as <see cref="Spend"/>).</summary>
+    public static void RecordIssued(SqliteConnection connection, SqliteTransaction transaction, string token, NodePrefix prefix)
+    {
+        using var update = connection.CreateCommand();
+        update.Transaction = transaction;
+        update.CommandText = "UPDATE token SET prefix = $prefix WHERE token_hash = $hash";
+        update.Parameters.AddWithValue("$prefix", prefix.ToBinary());
+        update.Parameters.AddWithValue("$hash", Hash(token));
+        update.ExecuteNonQuery();
+    }
+
+    /// <summary>The prefix a spent token was issued, or null (unknown, unspent, or spent before prefixes were recorded).</summary>
+    public static NodePrefix? IssuedFor(SqliteConnection connection, SqliteTransaction transaction, string token)
+    {
+        using var find = connection.CreateCommand();
+        find.Transaction = transaction;
+        find.CommandText = "SELECT prefix FROM token WHERE token_hash = $hash AND spent IS NOT NULL";
+        find.Parameters.AddWithValue("$hash", Hash(token));
+        return find.ExecuteScalar() is string prefix ? NodePrefix.ParseBinary(prefix) : null;
+    }
+
+    /// <summary>How long an expired token is kept, so that its holder hears "expired" rather than "unknown".</summary>
+    public static readonly TimeSpan ExpiredKept = TimeSpan.FromDays(7);
+
+    /// <summary>Deletes tokens expired more than <see cref="ExpiredKept"/> ago, spent or not: they serve no registration, nor a retry of one.</summary>
+    public static int PurgeExpired(SqliteConnection connection, SqliteTransaction transaction, DateTimeOffset now)
+    {
+        using var purge = connection.CreateCommand();
+        purge.Transaction = transaction;
+        purge.CommandText = "DELETE FROM token WHERE expires <= $before";
+        purge.Parameters.AddWithValue("$before", (now - ExpiredKept).ToUnixTimeSeconds());
+        return purge.ExecuteNonQuery();
     }
 
     /// <summary>

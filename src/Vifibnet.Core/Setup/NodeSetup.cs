@@ -21,13 +21,16 @@ public sealed class NodeSetup(Logger log, HttpClient? http = null)
         if (options.Port is < 1 or > 65535)
             throw new SetupException(SetupErrorKind.InvalidOption, $"--port {options.Port} is not a port number (1..65535)");
         var subject = SubjectAttributes.Build(options.Attributes); // bad -r names fail before anything is sent or written
+        string? pinned = null;
+        try { if (options.CaFingerprint is not null) pinned = CertificateFingerprint.Parse(options.CaFingerprint); }
+        catch (CertificateException e) { throw new SetupException(SetupErrorKind.InvalidOption, e.Message, e); }
         var files = new NodeFiles(Path.GetFullPath(options.Directory));
         var uri = HttpRegistryClient.UriFor(options.Server, options.Port);
         var createdDirectory = SetupDirectory.Prepare(files.Directory);
         var actions = new List<string>();
         try
         {
-            return await RunStepsAsync(options, prompt, files, uri, subject, actions, cancel).ConfigureAwait(false);
+            return await RunStepsAsync(options with { CaFingerprint = pinned }, prompt, files, uri, subject, actions, cancel).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -52,7 +55,11 @@ public sealed class NodeSetup(Logger log, HttpClient? http = null)
         var caPem = await RegistryCall.Run(() => client.GetCaAsync(cancel)).ConfigureAwait(false);
         using var ca = ParseCa(caPem, uri);
         var network = CertificateAuthority.NetworkPrefixOf(ca);
-        Step(actions, WriteCa(files, caPem));
+        var fingerprint = CertificateFingerprint.Of(ca);
+        if (options.CaFingerprint is { } pinned && pinned != fingerprint)
+            throw new SetupException(SetupErrorKind.CaFingerprintMismatch,
+                $"registry {uri} sent CA {fingerprint}, not the pinned {pinned}: this is not the network you meant (or someone answers in its place); nothing was written");
+        Step(actions, WriteCa(files, caPem, ca, options.Force));
         var result = new SetupResult
         {
             Stage = SetupStage.CaOnly, Registry = uri, Network = network, Directory = files.Directory, CaPath = files.Ca, Actions = actions,
@@ -147,13 +154,22 @@ public sealed class NodeSetup(Logger log, HttpClient? http = null)
         }
     }
 
-    static string WriteCa(NodeFiles files, string pem)
+    /// <summary>Writes ca.pem; a different CA already there (another network) is replaced only when forced.</summary>
+    static string WriteCa(NodeFiles files, string pem, X509Certificate2 ca, bool force)
     {
         if (File.Exists(files.Ca))
         {
             if (File.ReadAllText(files.Ca).Trim() == pem.Trim()) return "ca.pem: unchanged";
+            if (!force)
+            {
+                string held;
+                try { using var old = X509Certificate2.CreateFromPem(File.ReadAllText(files.Ca)); held = CertificateFingerprint.Of(old); }
+                catch (CryptographicException) { held = "an unreadable ca.pem"; }
+                throw new SetupException(SetupErrorKind.CaChanged,
+                    $"{files.Directory} belongs to the network of CA {held}; the registry sent CA {CertificateFingerprint.Of(ca)}: use --force (-Force) to join the other network (the node registers again); nothing was written");
+            }
             AtomicFile.WriteText(files.Ca, pem);
-            return "ca.pem: replaced (the registry's CA differs from the one in the directory)";
+            return "ca.pem: replaced (--force: the registry's CA differs from the one in the directory)";
         }
         AtomicFile.WriteText(files.Ca, pem);
         return "ca.pem: downloaded";

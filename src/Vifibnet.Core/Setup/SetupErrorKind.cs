@@ -8,6 +8,10 @@ public enum SetupErrorKind
     TokenRejected,
     TokenMissing,
     InvalidCa,
+    /// <summary>The registry's CA is not the one --ca-fingerprint names.</summary>
+    CaFingerprintMismatch,
+    /// <summary>The directory belongs to another network's CA and --force was not given.</summary>
+    CaChanged,
     CertificateMismatch,
     DirectoryNotWritable,
     NoBootstrapPeer,

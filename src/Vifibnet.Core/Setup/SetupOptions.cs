@@ -24,6 +24,15 @@ public sealed record SetupOptions(string Server, int Port, string Directory)
     /// <summary>Also write dh2048.pem for openvpn (otherwise the daemon runs with "dh none").</summary>
     public bool WriteDh { get; init; }
 
+    /// <summary>
+    /// The network CA's fingerprint ("sha256:...", printed by new-registry and token): the CA the registry
+    /// sends must be this one, so the first contact, made over plain HTTP, cannot be answered by another.
+    /// </summary>
+    public string? CaFingerprint { get; init; }
+
+    /// <summary>Replace a ca.pem of another network in the directory (the node then registers again).</summary>
+    public bool Force { get; init; }
+
     /// <summary>How many times a rejected token is asked for again interactively.</summary>
     public int TokenAttempts { get; init; } = 3;
 }

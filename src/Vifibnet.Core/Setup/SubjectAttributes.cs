@@ -1,17 +1,13 @@
 using System.Security.Cryptography.X509Certificates;
+using Vifibnet.Certificates;
 
 namespace Vifibnet.Setup;
 
 /// <summary>The -r NAME VALUE attributes a certificate request may carry, checked and turned into a subject.</summary>
 public static class SubjectAttributes
 {
-    static readonly Dictionary<string, string> Oids = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ["C"] = "2.5.4.6", ["ST"] = "2.5.4.8", ["L"] = "2.5.4.7", ["O"] = "2.5.4.10", ["OU"] = "2.5.4.11",
-        ["CN"] = "2.5.4.3", ["emailAddress"] = "1.2.840.113549.1.9.1", ["serialNumber"] = "2.5.4.5",
-        ["title"] = "2.5.4.12", ["GN"] = "2.5.4.42", ["SN"] = "2.5.4.4", ["street"] = "2.5.4.9",
-        ["postalCode"] = "2.5.4.17", ["DC"] = "0.9.2342.19200300.100.1.25",
-    };
+    // The registry's own allow-list (SubjectPolicy), by name: what setup sends is what the registry signs.
+    static readonly Dictionary<string, string> Oids = SubjectPolicy.Allowed.ToDictionary(a => a.Value, a => a.Key, StringComparer.OrdinalIgnoreCase);
 
     public static IEnumerable<string> Names => Oids.Keys;
 
@@ -44,6 +40,9 @@ public static class SubjectAttributes
         }
         // The registry replaces CN with the node prefix; a placeholder keeps the request well-formed.
         if (!hasCn) builder.AddCommonName("vifibnet node");
-        return builder.Build();
+        var subject = builder.Build();
+        try { SubjectPolicy.Check(subject); } // control characters, too many attributes: refused here, before any request
+        catch (CertificateException e) { throw new SetupException(SetupErrorKind.InvalidAttribute, $"-r: {e.Message}", e); }
+        return subject;
     }
 }

@@ -55,6 +55,14 @@ public sealed class RegisterVifibNodeCommand : VifibCmdlet
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public string? Token { get; set; }
 
+    /// <summary>The network CA's fingerprint (sha256:..., from New-VifibRegistry or New-VifibToken, which pipes it here): the registry's CA must be that one.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public string? CaFingerprint { get; set; }
+
+    /// <summary>Replace the CA of another network already in -Path (the node registers again).</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
     /// <summary>Also write dh2048.pem for openvpn.</summary>
     [Parameter]
     public SwitchParameter DhFile { get; set; }
@@ -67,6 +75,7 @@ public sealed class RegisterVifibNodeCommand : VifibCmdlet
             Attributes = (Attribute ?? new Hashtable()).Cast<DictionaryEntry>()
                 .Select(e => new KeyValuePair<string, string>(e.Key?.ToString() ?? "", e.Value?.ToString() ?? "")).ToList(),
             CaOnly = CaOnly, DbOnly = DbOnly, NoBoot = NoBoot, Email = Email, Token = Token, WriteDh = DhFile,
+            CaFingerprint = CaFingerprint, Force = Force,
         };
         if (!ShouldProcess(directory, $"Register with the registry at {Server} port {Port}: write ca.pem, cert.key, cert.crt, peers.db"))
             return;

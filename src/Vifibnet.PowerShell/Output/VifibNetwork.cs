@@ -16,10 +16,12 @@ public sealed class VifibNetwork
     public required string DatabasePath { get; init; }
     /// <summary>When the CA expires.</summary>
     public required DateTimeOffset NotAfter { get; init; }
+    /// <summary>The CA's fingerprint (sha256:...), for Register-VifibNode -CaFingerprint.</summary>
+    public required string CaFingerprint { get; init; }
 
     internal static VifibNetwork From(NewNetwork n, string directory) => new()
     {
         Network = n.Network.ToString(), Serial = n.Serial, Path = directory, CaPath = n.CaPath, KeyPath = n.KeyPath,
-        DatabasePath = n.DbPath, NotAfter = n.NotAfter,
+        DatabasePath = n.DbPath, NotAfter = n.NotAfter, CaFingerprint = n.CaFingerprint,
     };
 }

@@ -9,6 +9,8 @@ public sealed class VifibToken
     public string? Email { get; init; }
     public required DateTimeOffset Expires { get; init; }
     public required string DatabasePath { get; init; }
+    /// <summary>The network CA's fingerprint: Register-VifibNode -CaFingerprint (by property name) pins it.</summary>
+    public string? CaFingerprint { get; init; }
 
-    internal static VifibToken From(AdminToken t) => new() { Token = t.Token, Email = t.Email, Expires = t.Expires, DatabasePath = t.DbPath };
+    internal static VifibToken From(AdminToken t) => new() { Token = t.Token, Email = t.Email, Expires = t.Expires, DatabasePath = t.DbPath, CaFingerprint = t.CaFingerprint };
 }

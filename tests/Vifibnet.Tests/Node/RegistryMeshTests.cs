@@ -31,6 +31,7 @@ public sealed class RegistryMeshTests(ITestOutputHelper output)
             var created = NetworkCreator.Create(Path.Combine(root, "registry"), TestNetwork.Prefix, force: false);
             using var ca = CertificateAuthority.Load(created.CaPath, created.KeyPath);
             using var bed = NodeMeshBed.Create(Nodes, output, ca);
+            bed.RecordIn(created.DbPath);
             var registryLog = Path.Combine(root, "registry.log");
             try
             {

@@ -25,6 +25,7 @@ public sealed class StoppedNodePeersTests
         using var network = new TestNetwork(registry.Ca);
         var one = network.MakeNode(1);
         var two = network.MakeNode(2);
+        network.RecordIn(registry.Db.Path);
         Remember(one, registry.Uri(), "198.51.100.1,1194,udp");
         Remember(two, registry.Uri(), "198.51.100.2,1194,udp;198.51.100.2,1194,tcp-client");
 

@@ -1,6 +1,7 @@
 using Vifibnet.Addressing;
 using Vifibnet.Certificates;
 using Vifibnet.Peers;
+using Vifibnet.Registry;
 using Vifibnet.Tests.Support;
 
 namespace Vifibnet.Tests.Node;
@@ -23,8 +24,35 @@ public sealed class TestNetwork : IDisposable
     {
         var dir = Path.Combine(Root, $"n{n}");
         certificates.Write(dir, n);
+        made.Add(dir);
         return dir;
     }
+
+    /// <summary>
+    /// Records every node's certificate in a registry DB, as the registry does when it issues one: the
+    /// registry refuses a certificate it has no record of, even one its CA signed.
+    /// </summary>
+    public void RecordIn(string registryDbPath)
+    {
+        using var db = new RegistryDb(registryDbPath);
+        db.Write((c, t) =>
+        {
+            foreach (var dir in made)
+            {
+                using var cert = PemFile.ReadCertificate(Path.Combine(dir, "cert.crt"), "node certificate");
+                var prefix = NodePrefix.ParseCommonName(cert.GetNameInfo(System.Security.Cryptography.X509Certificates.X509NameType.SimpleName, false));
+                using var insert = c.CreateCommand();
+                insert.Transaction = t;
+                insert.CommandText = "INSERT INTO cert (prefix, len, reserved, cert, issued) VALUES ($p, $l, 1, $c, 0) ON CONFLICT (prefix) DO UPDATE SET cert = excluded.cert, reserved = 1";
+                insert.Parameters.AddWithValue("$p", prefix.ToBinary());
+                insert.Parameters.AddWithValue("$l", prefix.Length);
+                insert.Parameters.AddWithValue("$c", cert.ExportCertificatePem() + "\n");
+                insert.ExecuteNonQuery();
+            }
+        });
+    }
+
+    readonly List<string> made = [];
 
     public static string PrefixOf(int n) => new NodePrefix(n, 16).ToBinary();
 

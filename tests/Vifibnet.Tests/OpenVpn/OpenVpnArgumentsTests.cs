@@ -57,6 +57,18 @@ public class OpenVpnArgumentsTests
     }
 
     [Fact]
+    public void ServersPushNothingAndClientsKeepOnlyTheExternalIpAndTheDataChannelNegotiation()
+    {
+        // The one push a server makes is the hook script's external_ip (client-connect); nothing on the command line.
+        Assert.DoesNotContain("--push", OpenVpnArguments.Server(Settings, "vifib-s0", 1194, "udp"));
+        var client = OpenVpnArguments.Client(Settings, "vifib-c0", PeerAddress.ParseList("198.51.100.2,1194,udp")).ToList();
+        var filters = client.Select((a, i) => (a, i)).Where(x => x.a == "--pull-filter").Select(x => (client[x.i + 1], client[x.i + 2])).ToList();
+        Assert.Equal([("accept", "setenv-safe external_ip "), ("accept", "cipher "), ("accept", "peer-id "), ("accept", "protocol-flags "),
+            ("accept", "key-derivation "), ("ignore", "")], filters);
+        Assert.Equal(Environment.UserName, After(client, "--management-client-user"));
+    }
+
+    [Fact]
     public void ClientWithoutAddressIsRefused() =>
         Assert.Throws<ArgumentException>(() => OpenVpnArguments.Client(Settings, "vifib-c0", []));
 

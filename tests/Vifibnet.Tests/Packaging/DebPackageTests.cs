@@ -51,7 +51,8 @@ public sealed class DebPackageTests
         Assert.All(registry.Lines, l => Assert.Matches(@"^<[3467]>[A-Z]+ +\S+: ", l)); // the journal's format: no timestamp
 
         // ... joins a node through it, edits node.conf and starts vifibnet-node@node.
-        var token = InstalledPackage.Run("/usr/bin/vifibnet", "token", "--db", "/var/lib/vifibnet/registry/registry.db").Trim();
+        // The token is stdout's one line; Run also collects stderr, where token adds the CA fingerprint to pin.
+        var token = InstalledPackage.Run("/usr/bin/vifibnet", "token", "--db", "/var/lib/vifibnet/registry/registry.db").Split('\n')[0].Trim();
         lab.Exec(ns, "/usr/bin/vifibnet", "setup", "--server", "::1", "--port", "8000", "-d", "/var/lib/vifibnet/node", "--token", token, "--no-boot");
         File.AppendAllText("/etc/vifibnet/node.conf", "registry http://[::1]:8000\nip 198.51.100.7 1194 udp\nverbose 1\n"); // README's printf
         using var node = StartAsUnit(ns, "vifibnet-node@.service", "node");

@@ -112,11 +112,11 @@ public class RegistryHttpTests
     {
         await using var registry = await TestRegistry.StartAsync();
         var token = registry.AdminToken();
-        using var keys = new NodeKeys();
-        var csr = keys.Csr();
+        // Twenty keys: the same token and the same key again is a retry, answered with the same certificate (CertificateRetryTests).
+        var csrs = Enumerable.Range(0, 20).Select(_ => { using var keys = new NodeKeys(); return keys.Csr(); }).ToList();
         using var http = new HttpClient();
         var uri = new Uri(registry.Uri(), "/v1/certificates");
-        var answers = await Task.WhenAll(Enumerable.Range(0, 20).Select(async _ =>
+        var answers = await Task.WhenAll(csrs.Select(async csr =>
         {
             using var response = await http.PostAsync(uri, Json(new CertificateRequestMessage(token, csr)));
             var text = await response.Content.ReadAsStringAsync();
@@ -159,9 +159,10 @@ public class RegistryHttpTests
         for (var i = 0; i < prefixes.Count; i++)
             for (var j = i + 1; j < prefixes.Count; j++)
                 Assert.False(prefixes[i].Overlaps(prefixes[j]));
-        // And the same token spent concurrently wins exactly once.
+        // And the same token spent concurrently with different keys wins exactly once.
         var token2 = registry.AdminToken();
-        var racers = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => http.PostAsync(uri, Json(new CertificateRequestMessage(token2, csr)))));
+        var racers = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => { using var other = new NodeKeys(); return other.Csr(); }).ToList()
+            .Select(other => http.PostAsync(uri, Json(new CertificateRequestMessage(token2, other)))));
         Assert.Equal(1, racers.Count(r => r.StatusCode == HttpStatusCode.OK));
         Assert.Equal(19, racers.Count(r => r.StatusCode == HttpStatusCode.Forbidden));
     }

@@ -69,6 +69,9 @@ public sealed class NodeMeshBed : IDisposable
     public string Root => network.Root;
 
     public string Dir(int n) => dirs[n]!;
+
+    /// <summary>Records every node's certificate in the registry DB at <paramref name="registryDbPath"/> (see <see cref="TestNetwork.RecordIn"/>).</summary>
+    public void RecordIn(string registryDbPath) => network.RecordIn(registryDbPath);
     public string Namespace(int n) => ns[n];
     public ChildProcess Daemon(int n) => daemons[n] ?? throw new InvalidOperationException($"node {n} was not started");
 
@@ -88,6 +91,13 @@ public sealed class NodeMeshBed : IDisposable
 
     /// <summary>Starts node n: `vifibnet node -s DIR -l DIR --ip 198.51.100.n 1194 udp` and <paramref name="options"/>.</summary>
     public ChildProcess Start(int n, params string[] options) => StartWithoutIp(n, ["--ip", $"198.51.100.{n}", "1194", "udp", .. options]);
+
+    /// <summary>Starts node n as <see cref="Start"/> does, from a shell whose umask is <paramref name="umask"/> (e.g. "000").</summary>
+    public ChildProcess StartUnderUmask(int n, string umask, params string[] options) =>
+        daemons[n] = Lab.Start(ns[n], $"node {n}", "/bin/sh",
+            ["-c", $"umask {umask} && exec \"$0\" \"$@\"", CliProgram.Dotnet, CliProgram.Dll, "node", "-s", Dir(n), "-l", Dir(n),
+                "--ip", $"198.51.100.{n}", "1194", "udp", .. options],
+            Path.Combine(Dir(n), "console.log"));
 
     /// <summary>Starts node n without --ip: it learns its address from the servers it reaches.</summary>
     public ChildProcess StartWithoutIp(int n, params string[] options) =>
