@@ -19,6 +19,7 @@ public static class ProcessSpawner
     const string Shell = "/bin/sh";
     static readonly BlockingCollection<Action> starts = new();
     static readonly Lazy<bool> canTieToParent = new(() => File.Exists(Setpriv));
+    static readonly Lazy<bool> canSetUmask = new(() => File.Exists(Shell));
 
     static ProcessSpawner()
     {
@@ -37,25 +38,7 @@ public static class ProcessSpawner
     public static void Start(Process process)
     {
         // A program that cannot be found is started plainly, so Process.Start names it in its own error.
-        if (TiesChildrenToParent && Exists(process.StartInfo.FileName))
-        {
-            var info = process.StartInfo;
-            var program = info.FileName;
-            info.FileName = Setpriv;
-            info.ArgumentList.Insert(0, "--pdeathsig");
-            info.ArgumentList.Insert(1, "TERM");
-            info.ArgumentList.Insert(2, "--");
-            info.ArgumentList.Insert(3, program);
-        }
-        if (Exists(process.StartInfo.FileName) && File.Exists(Shell))
-        {
-            var info = process.StartInfo;
-            info.ArgumentList.Insert(0, "-c");
-            info.ArgumentList.Insert(1, "umask 077 && exec \"$@\"");
-            info.ArgumentList.Insert(2, "sh");
-            info.ArgumentList.Insert(3, info.FileName);
-            info.FileName = Shell;
-        }
+        if (Tools.IsStartable(process.StartInfo.FileName)) Wrap(process.StartInfo);
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         starts.Add(() =>
         {
@@ -72,8 +55,15 @@ public static class ProcessSpawner
         done.Task.GetAwaiter().GetResult();
     }
 
-    static bool Exists(string program) => program.Contains('/')
-        ? File.Exists(program)
-        : (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
-            .Any(dir => File.Exists(Path.Combine(dir, program)));
+    /// <summary>sh -c 'umask 077 &amp;&amp; exec "$@"' sh setpriv --pdeathsig TERM -- PROGRAM ARGS: one pid throughout.</summary>
+    static void Wrap(ProcessStartInfo info)
+    {
+        List<string> prefix = [];
+        if (canSetUmask.Value) prefix.AddRange([Shell, "-c", "umask 077 && exec \"$@\"", "sh"]);
+        if (TiesChildrenToParent) prefix.AddRange([Setpriv, "--pdeathsig", "TERM", "--"]);
+        if (prefix.Count == 0) return;
+        info.ArgumentList.Insert(0, info.FileName);
+        for (var i = prefix.Count - 1; i >= 1; i--) info.ArgumentList.Insert(0, prefix[i]);
+        info.FileName = prefix[0];
+    }
 }

@@ -14,19 +14,22 @@ public static class Tools
         ["ping"] = "iputils-ping",
     };
 
+    static IEnumerable<string> PathDirectories =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries);
+
     /// <summary>The full path of the program, or throws <see cref="ToolNotFoundException"/>.</summary>
     public static string Find(string program) =>
-        Find(program, (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
-            .Concat(["/usr/local/sbin", "/usr/sbin", "/sbin", "/usr/bin", "/bin"]));
+        Find(program, PathDirectories.Concat(["/usr/local/sbin", "/usr/sbin", "/sbin", "/usr/bin", "/bin"]));
 
     /// <summary>The program's path in one of <paramref name="directories"/>, or throws <see cref="ToolNotFoundException"/>.</summary>
-    public static string Find(string program, IEnumerable<string> directories)
-    {
-        foreach (var dir in directories)
-        {
-            var path = Path.Combine(dir, program);
-            if (File.Exists(path)) return path;
-        }
-        throw new ToolNotFoundException(program, Packages.GetValueOrDefault(program, program));
-    }
+    public static string Find(string program, IEnumerable<string> directories) =>
+        TryFind(program, directories) ?? throw new ToolNotFoundException(program, Packages.GetValueOrDefault(program, program));
+
+    /// <summary>The program's path in one of <paramref name="directories"/>, or null.</summary>
+    public static string? TryFind(string program, IEnumerable<string> directories) =>
+        directories.Select(dir => Path.Combine(dir, program)).FirstOrDefault(File.Exists);
+
+    /// <summary>Whether Process.Start would find it: a path that exists, or a name on PATH.</summary>
+    public static bool IsStartable(string program) =>
+        program.Contains('/') ? File.Exists(program) : TryFind(program, PathDirectories) is not null;
 }
