@@ -30,11 +30,14 @@ public static class ProcStat
         return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / TicksPerSecond;
     }
 
-    /// <summary>Resident set size in MB (VmRSS).</summary>
-    public static double RssMb(int pid)
+    /// <summary>
+    /// Resident set size in MB (VmRSS), or one of its parts: RssAnon is the process's own memory (heap, JIT
+    /// code, replay set); RssFile the pages of mapped files it touched (the runtime's and ASP.NET's code, shared with the page cache).
+    /// </summary>
+    public static double RssMb(int pid, string field = "VmRSS")
     {
         foreach (var line in File.ReadLines($"/proc/{pid}/status"))
-            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+            if (line.StartsWith(field + ":", StringComparison.Ordinal))
                 return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
         return double.NaN;
     }

@@ -118,6 +118,8 @@ async Task<List<LoadFigures>> SignedPhasesAsync(string program, string template,
     var result = new List<LoadFigures>
     {
         new("rss at rest", 0, 0, 1, 0, 0, 0, 0, rest),
+        new("rss at rest: anon", 0, 0, 1, 0, 0, 0, 0, ProcStat.RssMb(registry.Pid, "RssAnon")),
+        new("rss at rest: file", 0, 0, 1, 0, 0, 0, 0, ProcStat.RssMb(registry.Pid, "RssFile")),
         await LoadRun.RunAsync("ca", registry.Pid, 4, int.MaxValue, phase, async _ =>
         {
             using var response = await http.GetAsync(new Uri(registry.Uri, "v1/ca"));
@@ -139,6 +141,7 @@ async Task<List<LoadFigures>> SignedPhasesAsync(string program, string template,
             if (list!.Peers.Count != 20) throw new InvalidOperationException($"got {list.Peers.Count} peers");
         }));
     result.Add(new("rss after signed load", 0, 0, 1, 0, 0, 0, 0, ProcStat.RssMb(registry.Pid)));
+    result.Add(new("rss after signed load: anon", 0, 0, 1, 0, 0, 0, 0, ProcStat.RssMb(registry.Pid, "RssAnon")));
     return result;
 }
 
@@ -221,10 +224,10 @@ async Task<object> SoakAsync(string label, string program, string template, X509
     {
         await Task.WhenAny(load, Task.Delay(TimeSpan.FromSeconds(30)));
         samples.Add(ProcStat.RssMb(registry.Pid));
-        Console.WriteLine($"{label}: {clock.Elapsed.TotalSeconds,4:0} s {Interlocked.Read(ref sent),8} signed requests, RSS {samples[^1]:0.0} MB (load average {ProcStat.LoadAverage():0.00})");
+        Console.WriteLine($"{label}: {clock.Elapsed.TotalSeconds,4:0} s {Interlocked.Read(ref sent),8} signed requests, RSS {samples[^1]:0.0} MB (anon {ProcStat.RssMb(registry.Pid, "RssAnon"):0.0}; load average {ProcStat.LoadAverage():0.00})");
     }
     await load;
-    return new { label, requests = sent, rss_rest_mb = Math.Round(rest, 1), rss_end_mb = Math.Round(samples[^1], 1), rss_max_mb = Math.Round(samples.Max(), 1) };
+    return new { label, requests = sent, rss_rest_mb = Math.Round(rest, 1), rss_end_mb = Math.Round(samples[^1], 1), rss_max_mb = Math.Round(samples.Max(), 1), rss_anon_end_mb = Math.Round(ProcStat.RssMb(registry.Pid, "RssAnon"), 1) };
 }
 
 // A network made by the program itself, 10,000 declared peers and one node certificate (issued by the service, recorded).
