@@ -41,7 +41,13 @@ public sealed class RegistryServer : IAsyncDisposable
         this.service = service;
         this.tls = tls;
         this.log = log.For("registry");
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        // No appsettings.json is read, so none is watched: the default watches the working directory and every
+        // directory under it for changes (inotify), which cost the registry CPU whenever files change there (/tmp, /).
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
+            ContentRootPath = AppContext.BaseDirectory,
+        });
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
