@@ -47,7 +47,7 @@ public sealed class NodeAuthenticator(X509Certificate2 ca, TimeSpan window, Time
 
         Span<byte> hash = stackalloc byte[32];
         SHA256.HashData(signatureBytes, hash);
-        if (!seen.TryRecord(System.Buffers.Binary.BinaryPrimitives.ReadUInt128LittleEndian(hash), ts, current))
+        if (!seen.TryRecord(System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(hash), ts, current))
             throw new RequestRefusedException(RegistryErrorCode.RequestReplayed, "this signed request was already received once: sign each request afresh");
         return node;
     }

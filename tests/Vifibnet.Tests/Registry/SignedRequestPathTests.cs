@@ -20,7 +20,7 @@ public sealed class SignedRequestPathTests
         var replay = new ReplayWindow(300);
         const long start = 1_800_000_000;
         for (var i = 0; i < 10_000; i++)
-            Assert.True(replay.TryRecord((UInt128)i, start + i % 60, start + 60));
+            Assert.True(replay.TryRecord((ulong)i, start + i % 60, start + 60));
         Assert.Equal(10_000, replay.Count);
         Assert.False(replay.TryRecord(42, start + 42, start + 60)); // same request, same second: a replay
         Assert.False(replay.TryRecord(42, start + 42, start + 342)); // still inside the window: still refused
