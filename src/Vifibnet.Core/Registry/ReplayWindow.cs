@@ -3,15 +3,31 @@ namespace Vifibnet.Registry;
 /// <summary>
 /// The signed requests seen inside the timestamp window, to refuse a replay. Kept by the second of the
 /// request's own timestamp, 64 bits of the signature's hash each (a false match among a million kept
-/// requests has odds of 1 in 10^13, and could only refuse a request, never admit one): a request outside the window is refused
-/// on its timestamp alone, so a second's set is dropped as soon as that second leaves the window.
-/// Memory is bounded by time (requests per second × the window), never by how many requests came before.
+/// requests has odds of 1 in 10^13, and could only refuse a request, never admit one). A request
+/// outside the window is refused on its timestamp alone, so a second's set is emptied once that second
+/// has left the window: the sets form a ring of one slot per second of the window, reused (emptied,
+/// keeping their capacity) rather than dropped, so the replay memory is bounded by time (requests per
+/// second × the window) and makes no garbage for the GC to carry.
 /// </summary>
-public sealed class ReplayWindow(long windowSeconds)
+public sealed class ReplayWindow
 {
-    readonly Dictionary<long, HashSet<ulong>> bySecond = [];
+    readonly Slot[] ring;
+    readonly long windowSeconds;
     readonly object gate = new();
-    long oldestKept = long.MinValue;
+    long latest = long.MinValue;
+
+    sealed class Slot
+    {
+        public long Second;
+        public readonly HashSet<ulong> Seen = [];
+    }
+
+    public ReplayWindow(long windowSeconds)
+    {
+        this.windowSeconds = windowSeconds;
+        // Every second of [now - window, now + window] has a slot of its own.
+        ring = new Slot[2 * windowSeconds + 1];
+    }
 
     /// <summary>
     /// Records a request (64 bits of its signature's hash); false when the same one was already recorded (a replay).
@@ -21,25 +37,25 @@ public sealed class ReplayWindow(long windowSeconds)
     {
         lock (gate)
         {
-            DropBefore(now - windowSeconds);
-            if (!bySecond.TryGetValue(timestamp, out var seen))
-                bySecond[timestamp] = seen = [];
-            return seen.Add(request);
+            latest = Math.Max(latest, now);
+            var slot = ring[(int)(((timestamp % ring.Length) + ring.Length) % ring.Length)] ??= new Slot { Second = timestamp };
+            if (slot.Second != timestamp)
+            {
+                // Another second with this slot: out of the window (two seconds inside it never share one).
+                slot.Seen.Clear();
+                slot.Second = timestamp;
+            }
+            return slot.Seen.Add(request);
         }
     }
 
-    /// <summary>How many requests are remembered.</summary>
+    /// <summary>How many requests are remembered for seconds still inside the window.</summary>
     public int Count
     {
-        get { lock (gate) return bySecond.Values.Sum(s => s.Count); }
-    }
-
-    void DropBefore(long cutoff)
-    {
-        if (cutoff <= oldestKept) return;
-        // Seconds are dropped one clock second at a time, so this loop is short except after an idle spell.
-        foreach (var second in bySecond.Keys.Where(s => s < cutoff).ToList())
-            bySecond.Remove(second);
-        oldestKept = cutoff;
+        get
+        {
+            lock (gate)
+                return ring.Where(s => s is not null && s.Second >= latest - windowSeconds && s.Second <= latest + windowSeconds).Sum(s => s!.Seen.Count);
+        }
     }
 }

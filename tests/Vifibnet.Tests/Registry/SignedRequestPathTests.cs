@@ -32,6 +32,22 @@ public sealed class SignedRequestPathTests
     }
 
     [Fact]
+    public void TheReplayRingNeverForgetsASecondInsideTheWindow()
+    {
+        var replay = new ReplayWindow(300);
+        const long start = 1_800_000_000;
+        // The oldest and the newest second of the window, and every second between, are kept apart.
+        for (var second = start - 300; second <= start + 300; second++)
+            Assert.True(replay.TryRecord(7, second, start));
+        for (var second = start - 300; second <= start + 300; second++)
+            Assert.False(replay.TryRecord(7, second, start));
+        Assert.Equal(601, replay.Count);
+        // 601 s later, each slot is taken by a second of the new window: the old requests are gone.
+        Assert.True(replay.TryRecord(7, start + 301, start + 601));
+        Assert.Equal(1, replay.Count); // the window is now start+301..start+901
+    }
+
+    [Fact]
     public async Task ReplayedSignedRequestsAreStillRefusedOverHttp()
     {
         await using var registry = await TestRegistry.StartAsync();
