@@ -23,6 +23,7 @@ using Vifibnet.Registry;
 //   BENCH_SECONDS   length of the time-bounded phases (ca, issuance; default 5)
 //   BENCH_SIGNED    signed requests per signed phase (default 16000; the 1-client peer list gets half)
 //   BENCH_SOAK_SECONDS  instead of the phases: signed load for this long on each program, RSS sampled
+//   BENCH_SOAK_RATE     the soak's requests per second (default: as fast as two signing clients go)
 //
 // Signed requests are signed BEFORE the timed part (on every core, while the registry idles) and
 // sent once each, so the load generator's RSA signing is not what is measured; its remaining CPU per
@@ -33,6 +34,7 @@ var runs = Env("BENCH_RUNS", 3);
 var phase = TimeSpan.FromSeconds(Env("BENCH_SECONDS", 5));
 var signed = Env("BENCH_SIGNED", 16000);
 var soak = Env("BENCH_SOAK_SECONDS", 0);
+var soakRate = Env("BENCH_SOAK_RATE", 0); // signed requests per second in the soak; 0: as fast as it goes
 const int Peers = 10_000, Stored = 100_000, IssuePrefixLength = 20, Tokens = 40_000;
 var network = NetworkPrefix.Parse("2001:db8:42::/48");
 var binaries = (Environment.GetEnvironmentVariable("BENCH_BINARIES") ?? $"current={DefaultBinary()}")
@@ -216,6 +218,11 @@ async Task<object> SoakAsync(string label, string program, string template, X509
     {
         while (clock.Elapsed < length)
         {
+            if (soakRate > 0 && Interlocked.Read(ref sent) > soakRate * clock.Elapsed.TotalSeconds)
+            {
+                await Task.Delay(5);
+                continue;
+            }
             using var request = Signed(registry, "/v1/peers?n=20", PreSign("/v1/peers?n=20", cert, key, 1)[0]);
             using var response = await http.SendAsync(request);
             response.EnsureSuccessStatusCode();
@@ -229,7 +236,7 @@ async Task<object> SoakAsync(string label, string program, string template, X509
         Console.WriteLine($"{label}: {clock.Elapsed.TotalSeconds,4:0} s {Interlocked.Read(ref sent),8} signed requests, RSS {samples[^1]:0.0} MB (anon {ProcStat.RssMb(registry.Pid, "RssAnon"):0.0}; load average {ProcStat.LoadAverage():0.00})");
     }
     await load;
-    return new { label, requests = sent, rss_rest_mb = Math.Round(rest, 1), rss_end_mb = Math.Round(samples[^1], 1), rss_max_mb = Math.Round(samples.Max(), 1), rss_anon_end_mb = Math.Round(ProcStat.RssMb(registry.Pid, "RssAnon"), 1) };
+    return new { label, rate = soakRate, requests = sent, rss_rest_mb = Math.Round(rest, 1), rss_end_mb = Math.Round(samples[^1], 1), rss_max_mb = Math.Round(samples.Max(), 1), rss_anon_end_mb = Math.Round(ProcStat.RssMb(registry.Pid, "RssAnon"), 1) };
 }
 
 // A network made by the program itself, 10,000 declared peers and one node certificate (issued by the service, recorded).
