@@ -81,11 +81,14 @@ public sealed class CertificateAuthority : IDisposable
         // openvpn's --remote-cert-tls is not used; both usages let one certificate be client and server.
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(
             [new Oid("1.3.6.1.5.5.7.3.1"), new Oid("1.3.6.1.5.5.7.3.2")], false));
-        var now = DateTimeOffset.UtcNow.AddMinutes(-5);
-        var notAfter = now + validity;
+        // Backdated for clocks a little behind, by at most a tenth of the life (certificates of minutes in tests);
+        // the life itself counts from now.
+        var issued = DateTimeOffset.UtcNow;
+        var notBefore = issued - TimeSpan.FromTicks(Math.Min(TimeSpan.FromMinutes(5).Ticks, validity.Ticks / 10));
+        var notAfter = issued + validity;
         if (notAfter > Certificate.NotAfter) notAfter = Certificate.NotAfter;
         var generator = X509SignatureGenerator.CreateForRSA(Key, RSASignaturePadding.Pkcs1);
-        return request.Create(Certificate.SubjectName, generator, now, notAfter, serial);
+        return request.Create(Certificate.SubjectName, generator, notBefore, notAfter, serial);
     }
 
     /// <summary>The CSR's subject with CN set to the node prefix; throws <see cref="CertificateException"/> when <see cref="SubjectPolicy"/> refuses it.</summary>

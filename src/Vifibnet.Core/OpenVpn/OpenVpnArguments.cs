@@ -61,7 +61,15 @@ public static class OpenVpnArguments
         "--pull-filter", "ignore", "",
     ];
 
-    static List<string> Common(OpenVpnSettings o, string device) =>
+    static List<string> Common(OpenVpnSettings o, string device)
+    {
+        var args = CommonWithoutCrl(o, device);
+        // Peers whose certificate the network revoked are refused at the handshake.
+        if (o.CrlPath is not null && File.Exists(o.CrlPath)) args.AddRange(["--crl-verify", Path.GetFullPath(o.CrlPath)]);
+        return args;
+    }
+
+    static List<string> CommonWithoutCrl(OpenVpnSettings o, string device) =>
     [
         "--dev", device, "--dev-type", "tap",
         "--ca", Path.GetFullPath(o.CaPath), "--cert", Path.GetFullPath(o.CertPath), "--key", Path.GetFullPath(o.KeyPath),
