@@ -69,7 +69,7 @@ public static class CertificateRenewal
         }
     }
 
-    /// <summary>The registry is trusted only this far: the new certificate must be our CA's, for our prefix and our key, and outlive the old one.</summary>
+    /// <summary>The registry is trusted only this far: the new certificate must be our CA's, for our prefix and our key, and not expire before the old one.</summary>
     static void Check(X509Certificate2 renewed, X509Certificate2 current, X509Certificate2 ca, RSA key)
     {
         if (!CertificateChecks.IsIssuedBy(renewed, ca))
@@ -82,7 +82,7 @@ public static class CertificateRenewal
             throw new RenewalException($"the renewed certificate is for prefix {newCn}, not ours ({oldCn}); kept the current one");
         if (!CertificateChecks.MatchesKey(renewed, key))
             throw new RenewalException("the renewed certificate is not for our key; kept the current one");
-        if (renewed.NotAfter <= current.NotAfter)
-            throw new RenewalException($"the renewed certificate expires {renewed.NotAfter.ToUniversalTime():u}, no later than the current one; kept the current one");
+        if (renewed.NotAfter < current.NotAfter)
+            throw new RenewalException($"the renewed certificate expires {renewed.NotAfter.ToUniversalTime():u}, earlier than the current one; kept the current one");
     }
 }
