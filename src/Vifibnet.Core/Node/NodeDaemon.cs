@@ -104,6 +104,7 @@ public sealed class NodeDaemon
         ControlServer? control = null;
         try
         {
+            await RenewExpiredBeforeStartAsync(cancel).ConfigureAwait(false);
             Identity = NodeStartup.CheckIdentity(options, DateTimeOffset.UtcNow);
             NodeStartup.CheckTools();
             if (registry is null && options.Registry is not null)
@@ -513,6 +514,38 @@ public sealed class NodeDaemon
             // Started before the node had a CRL: openvpn takes --crl-verify only at start.
             log.Info("first CRL received: restarting tunnels and servers one at a time so openvpn checks it");
             rollingSince = DateTimeOffset.UtcNow;
+        }
+    }
+
+    /// <summary>
+    /// A node that was off while its certificate expired renews it before anything else (the registry takes
+    /// it within its grace period); if that fails, the start fails on the expired certificate, saying so.
+    /// </summary>
+    async Task RenewExpiredBeforeStartAsync(CancellationToken cancel)
+    {
+        if (registry is null && options.Registry is null) return;
+        try
+        {
+            using (var cert = PemFile.ReadCertificate(options.CertPath, "certificate"))
+                if (DateTimeOffset.UtcNow <= cert.NotAfter.ToUniversalTime()) return;
+            var client = registry ?? NodeRegistry.Create(options)!;
+            try
+            {
+                using var renewed = await CertificateRenewal.RenewAsync(client, options.CaPath, options.CertPath, options.KeyPath, cancel).ConfigureAwait(false);
+                log.Info($"the certificate had expired: renewed before start (serial {renewed.SerialNumber}, valid until {renewed.NotAfter.ToUniversalTime():u})");
+            }
+            finally
+            {
+                if (!ReferenceEquals(client, registry)) (client as IDisposable)?.Dispose();
+            }
+        }
+        catch (RenewalException e)
+        {
+            log.Error($"the certificate has expired and could not be renewed: {e.Message}");
+        }
+        catch (CertificateException)
+        {
+            // Unreadable files: CheckIdentity names the problem.
         }
     }
 }

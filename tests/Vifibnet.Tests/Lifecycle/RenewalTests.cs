@@ -149,3 +149,42 @@ public sealed class RenewalTests
         Assert.Equal(renewed.SerialNumber, kept.SerialNumber);
     }
 }
+
+/// <summary>A node that was off while its certificate expired: renewed within the grace period by `vifibnet renew`, as the daemon does at start.</summary>
+public sealed class ExpiredRenewalTests
+{
+    [Fact]
+    public async Task AStoppedNodeWhoseCertificateExpiredWithinTheGraceRenewsWithTheCli()
+    {
+        await using var registry = await TestRegistry.StartAsync();
+        using var keys = new NodeKeys();
+        using var dir = new TempDir();
+        // Issued by the registry's CA for prefix 3/16, expired a minute ago, recorded as the registry records it.
+        var request = new CertificateRequest("CN=3/16", keys.Key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        using var expired = request.Create(registry.Ca.Certificate.SubjectName, X509SignatureGenerator.CreateForRSA(registry.Ca.Key, RSASignaturePadding.Pkcs1),
+            DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddMinutes(-1), [3, 3, 3]);
+        registry.Db.Write((c, t) =>
+        {
+            using var insert = c.CreateCommand();
+            insert.Transaction = t;
+            insert.CommandText = "INSERT INTO cert (prefix, len, reserved, cert, issued) VALUES ('0000000000000011', 16, 1, $c, 0)";
+            insert.Parameters.AddWithValue("$c", expired.ExportCertificatePem() + "\n");
+            insert.ExecuteNonQuery();
+        });
+        PemFile.WriteCertificate(dir.File("ca.pem"), registry.Ca.Certificate);
+        PemFile.WriteCertificate(dir.File("cert.crt"), expired);
+        PemFile.WritePrivateKey(dir.File("cert.key"), keys.Key);
+
+        var renew = CliRun.Tool(CliProgram.Dotnet, CliProgram.Dll, "renew", "-s", dir.Path, "--registry", registry.Uri().ToString());
+        Assert.True(renew.Code == 0, renew.Output);
+        using var renewed = PemFile.ReadCertificate(dir.File("cert.crt"), "certificate");
+        Assert.Equal("3/16", renewed.GetNameInfo(X509NameType.SimpleName, false));
+        Assert.True(renewed.NotAfter > DateTime.Now.AddDays(300));
+
+        // Without a registry to ask, the CLI says what is missing.
+        File.Delete(dir.File("peers.db"));
+        var missing = CliRun.Tool(CliProgram.Dotnet, CliProgram.Dll, "renew", "-s", dir.Path);
+        Assert.Equal(1, missing.Code);
+        Assert.Contains("--registry", missing.Output);
+    }
+}
