@@ -101,6 +101,12 @@ public sealed class LifecycleMeshTests(ITestOutputHelper output)
         var status = bed.Lab.TryExec(bed.Namespace(1), CliProgram.Dotnet, CliProgram.Dll, "status", "-s", bed.Dir(1));
         Assert.Contains("next renewal 20", status.Output);
         Assert.Contains("cert expires 20", status.Output);
+        // `vifibnet renew` asks the running node, which renews now and restarts its tunnels one at a time.
+        var renewedBefore = CountInLog(bed, 2, "certificate renewed");
+        var renew = bed.Lab.TryExec(bed.Namespace(2), CliProgram.Dotnet, CliProgram.Dll, "renew", "-s", bed.Dir(2));
+        Assert.True(renew.ExitCode == 0, renew.Output);
+        Assert.Contains("next renewal", renew.Output);
+        Assert.True(CountInLog(bed, 2, "certificate renewed") > renewedBefore);
         for (var n = 1; n <= nodes; n++) await bed.StopAsync(n);
     }
 
