@@ -27,8 +27,9 @@ public sealed class RevocationList
     RevocationList(BigInteger number, DateTimeOffset thisUpdate, DateTimeOffset? nextUpdate, IReadOnlyList<RevokedEntry> entries, string pem) =>
         (Number, ThisUpdate, NextUpdate, Entries, Pem) = (number, thisUpdate, nextUpdate, entries, pem);
 
-    /// <summary>Whether a certificate with this serial is listed.</summary>
-    public bool Lists(string serialHex) => Entries.Any(e => string.Equals(e.Serial, serialHex, StringComparison.OrdinalIgnoreCase));
+    /// <summary>Whether a certificate with this serial is listed (leading zero bytes of the DER integer aside).</summary>
+    public bool Lists(string serialHex) =>
+        Entries.Any(e => string.Equals(e.Serial.TrimStart('0'), serialHex.TrimStart('0'), StringComparison.OrdinalIgnoreCase));
 
     /// <summary>Signs a CRL listing <paramref name="entries"/> with the CA's key (SHA-256, RSA PKCS#1), valid until <paramref name="nextUpdate"/>.</summary>
     public static string Build(CertificateAuthority ca, IEnumerable<RevokedEntry> entries, BigInteger number, DateTimeOffset thisUpdate, DateTimeOffset nextUpdate)
