@@ -22,6 +22,9 @@ public static class OpenVpnArguments
             // Per client: a silent client is dropped after 4 hellos (the client exits on its side).
             "--ping", Num(o.Hello), "--ping-restart", Num(o.PingExit),
         ]);
+        // A server restarted (on a renewed certificate, say) tells its UDP clients to reconnect at once,
+        // instead of leaving them to notice after --ping-exit (TCP clients see the connection close).
+        if (protocol == "udp") args.AddRange(["--explicit-exit-notify", "1"]);
         args.AddRange(o.ExtraArgs);
         return args;
     }
