@@ -107,8 +107,8 @@ public sealed class LifecycleMeshTests(ITestOutputHelper output)
         // 27 and 33 s (a restarted server drops the tunnels of all its clients at once), so this bound only catches a
         // mesh that does not heal; the figure is printed above.
         Assert.True(worst.Value < TimeSpan.FromSeconds(60), $"node {worst.Key.Item1 + 1} -> node {worst.Key.Item2 + 1} was silent for {worst.Value.TotalSeconds:0.0} s");
-        // All pairs answer after the renewals, and the mesh is still whole.
-        await bed.WaitForAllPairsAsync(nodes, Stopwatch.StartNew(), TimeSpan.FromSeconds(20));
+        // All pairs answer after the renewals: the mesh heals (a node that renewed just now may be mid-restart: up to ~36 s measured).
+        await bed.WaitForAllPairsAsync(nodes, Stopwatch.StartNew(), TimeSpan.FromSeconds(60));
         var status = bed.Lab.TryExec(bed.Namespace(1), CliProgram.Dotnet, CliProgram.Dll, "status", "-s", bed.Dir(1));
         Assert.Contains("next renewal 20", status.Output);
         Assert.Contains("cert expires 20", status.Output);
