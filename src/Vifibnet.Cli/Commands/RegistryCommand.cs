@@ -12,13 +12,9 @@ namespace Vifibnet.Cli.Commands;
 public static class RegistryCommand
 {
     public const string Help =
-<<<<<<< HEAD
-        "usage: vifibnet registry PORT|--port PORT --db PATH --ca PATH --key PATH [--private IP] [--bootstrap PREFIX IP PORT PROTO]... [--mailhost HOST[:PORT]] [--prefix-length N] [--certificate-lifetime SECONDS] [--grace SECONDS] [-v LEVEL] [@FILE]\n" +
-        "  --certificate-lifetime: how long an issued or renewed certificate lives (default 365 days); --grace: how long after expiry it may still be renewed (default 30 days)\n" +
-=======
-        "usage: vifibnet registry PORT|--port PORT --db PATH --ca PATH --key PATH [--private IP] [--bootstrap PREFIX IP PORT PROTO]... [--mailhost HOST[:PORT]] [--prefix-length N] [--tls [--tls-name NAME]...] [-v LEVEL] [@FILE]\n" +
+        "usage: vifibnet registry PORT|--port PORT --db PATH --ca PATH --key PATH [--private IP] [--bootstrap PREFIX IP PORT PROTO]... [--mailhost HOST[:PORT]] [--prefix-length N] [--tls [--tls-name NAME]...] [--certificate-lifetime SECONDS] [--grace SECONDS] [-v LEVEL] [@FILE]\n" +
         "  --tls: HTTPS only, with a certificate from the network's CA made at start (nodes: setup --tls, --registry https://...)\n" +
->>>>>>> main
+        "  --certificate-lifetime: how long an issued or renewed certificate lives (default 365 days); --grace: how long after expiry it may still be renewed (default 30 days)\n" +
         "  @FILE: options from FILE, one per line without the leading --, e.g. 'port 8000', 'db /var/lib/vifibnet/registry/registry.db'; # comments";
 
     public static readonly CliCommand Command = new("registry", "serve a network's registry (foreground until Ctrl+C / SIGTERM)", RunAsync);
@@ -31,12 +27,9 @@ public static class RegistryCommand
         var bootstrap = new List<PeerEntry>();
         var verbose = 1; // as RegistryLaunch and Start-VifibRegistry: info, so an operator sees it listen
         var prefixLength = PrefixAllocator.DefaultLength;
-<<<<<<< HEAD
         TimeSpan? lifetime = null, grace = null;
-=======
         var tls = false;
         var tlsNames = new List<string>();
->>>>>>> main
         var args = new ArgumentCursor(OptionFileArgs.Expand(context.Args));
         while (args.More)
         {
@@ -53,10 +46,8 @@ public static class RegistryCommand
                     break;
                 case "--bootstrap": bootstrap.Add(Bootstrap(args)); break;
                 case "--prefix-length": prefixLength = args.IntValue("--prefix-length", 1, 127); break;
-<<<<<<< HEAD
                 case "--certificate-lifetime": lifetime = TimeSpan.FromSeconds(args.IntValue("--certificate-lifetime", 60, 20 * 366 * 86400)); break;
                 case "--grace": grace = TimeSpan.FromSeconds(args.IntValue("--grace", 0, 5 * 366 * 86400)); break;
-=======
                 case "--tls": tls = true; break;
                 case "--tls-name":
                     var name = args.Value("--tls-name");
@@ -64,7 +55,6 @@ public static class RegistryCommand
                         throw new UsageException($"--tls-name '{name}' is not a host name or an IP address");
                     tlsNames.Add(name);
                     break;
->>>>>>> main
                 case "-v" or "--verbose": verbose = args.IntValue("--verbose", 0, 5); break;
                 case "-h" or "--help": context.Out.WriteLine(Help); return CommandLine.Ok;
                 case var positional when port is null && !positional.StartsWith('-'): port = ArgumentCursor.ParsePort(positional, "PORT"); break;

@@ -84,24 +84,11 @@ public sealed class CertificateAuthority : IDisposable
     public byte[] IssueDer(CertificateRequest csr, NodePrefix prefix, byte[] serial, TimeSpan validity)
     {
         var subject = NodeSubject(csr.SubjectName, prefix);
-<<<<<<< HEAD
-        var request = new CertificateRequest(subject, csr.PublicKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
-        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment | X509KeyUsageFlags.KeyAgreement, true));
-        // openvpn's --remote-cert-tls is not used; both usages let one certificate be client and server.
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(
-            [new Oid("1.3.6.1.5.5.7.3.1"), new Oid("1.3.6.1.5.5.7.3.2")], false));
         // Backdated for clocks a little behind, by at most a tenth of the life (certificates of minutes in tests);
         // the life itself counts from now.
         var issued = DateTimeOffset.UtcNow;
-        var notBefore = issued - TimeSpan.FromTicks(Math.Min(TimeSpan.FromMinutes(5).Ticks, validity.Ticks / 10));
+        var now = issued - TimeSpan.FromTicks(Math.Min(TimeSpan.FromMinutes(5).Ticks, validity.Ticks / 10));
         var notAfter = issued + validity;
-        if (notAfter > Certificate.NotAfter) notAfter = Certificate.NotAfter;
-        var generator = X509SignatureGenerator.CreateForRSA(Key, RSASignaturePadding.Pkcs1);
-        return request.Create(Certificate.SubjectName, generator, notBefore, notAfter, serial);
-=======
-        var now = DateTimeOffset.UtcNow.AddMinutes(-5);
-        var notAfter = now + validity;
         if (notAfter > Certificate.NotAfter) notAfter = Certificate.NotAfter;
 
         var tbs = new AsnWriter(AsnEncodingRules.DER);
@@ -164,7 +151,6 @@ public sealed class CertificateAuthority : IDisposable
         var seconds = DateTimeOffset.FromUnixTimeSeconds(when.ToUnixTimeSeconds());
         if (seconds.Year < 2050) writer.WriteUtcTime(seconds);
         else writer.WriteGeneralizedTime(seconds, omitFractionalSeconds: true);
->>>>>>> main
     }
 
     /// <summary>The CSR's subject with CN set to the node prefix; throws <see cref="CertificateException"/> when <see cref="SubjectPolicy"/> refuses it.</summary>

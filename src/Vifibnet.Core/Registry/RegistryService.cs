@@ -44,14 +44,11 @@ public sealed partial class RegistryService
         authenticator = new NodeAuthenticator(ca.Certificate, options.SignatureWindow, this.clock);
         mailLimiter = new TokenMailLimiter(options.TokenMailsPerAddress, options.TokenMailsPerClient, options.TokenMailWindow, this.clock);
         caPem = ca.Certificate.ExportCertificatePem() + "\n";
-<<<<<<< HEAD
         renewalAuthenticator = new NodeAuthenticator(ca.Certificate, options.SignatureWindow, this.clock) { ExpiredGrace = options.RenewalGrace };
-=======
         peers = new PeerPool(db, this.clock);
         // Prefixes reserved by a registry that stopped before recording their certificate, whose token can no longer retry.
         var released = db.Write((c, t) => PrefixAllocator.ReleaseAbandoned(c, t, this.clock.GetUtcNow()));
         if (released > 0) log.Info($"{released} prefix(es) reserved for a certificate never recorded (registry stopped mid-issue, token expired) are free again");
->>>>>>> main
     }
 
     public CaResponse GetCa() => new(caPem, ca.Network.ToString());
@@ -94,14 +91,9 @@ public sealed partial class RegistryService
         if (!TokenStore.LooksValid(request.Token))
             throw new RequestRefusedException(RegistryErrorCode.TokenUnknown, "the token is missing or contains characters no token has");
         var csr = ParseCsr(request.Csr);
-<<<<<<< HEAD
-        var serial = RandomSerial();
         FreeExpiredIfDue();
-        var (prefix, pem) = db.Write((c, t) =>
-=======
         var reservation = db.Write((c, t) => Reserve(c, t, request.Token, csr));
         if (reservation.Recorded is { } earlier)
->>>>>>> main
         {
             log.Info($"certificate for {reservation.Prefix.ToCommonName()} sent again: a retry with the token and key it was issued for");
             return Response(reservation.Prefix, earlier);
