@@ -18,6 +18,8 @@
         'Get-VifibTunnel'
         'Get-VifibNodeStatus'
         'Update-VifibPeers'
+        'Revoke-VifibNode'
+        'Update-VifibCertificate'
     )
     FormatsToProcess     = @('Vifibnet.Format.ps1xml')
     FunctionsToExport    = @()

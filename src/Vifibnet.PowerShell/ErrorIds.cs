@@ -48,6 +48,9 @@ static class ErrorIds
         NetworkExistsException => ("NetworkExists", ErrorCategory.ResourceExists),
         RegistryDbUnavailableException => ("DbUnavailable", ErrorCategory.ObjectNotFound),
         RequestRefusedException => ("Refused", ErrorCategory.InvalidArgument),
+        RevocationException r => (r.Problem.ToString(), r.Problem == RevocationProblem.AlreadyRevoked ? ErrorCategory.ResourceExists
+            : r.Problem == RevocationProblem.UnknownNode ? ErrorCategory.ObjectNotFound : ErrorCategory.InvalidArgument),
+        RenewalException => ("RenewalRefused", ErrorCategory.SecurityError),
         OperationCanceledException => ("Cancelled", ErrorCategory.OperationStopped),
         UnauthorizedAccessException => ("PermissionDenied", ErrorCategory.PermissionDenied),
         IOException => ("IOFailed", ErrorCategory.WriteError),

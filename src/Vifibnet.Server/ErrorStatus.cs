@@ -14,7 +14,7 @@ static class ErrorStatus
             or RegistryErrorCode.TimestampOutOfWindow or RegistryErrorCode.RequestReplayed => 401,
         RegistryErrorCode.TokenUnknown or RegistryErrorCode.TokenExpired or RegistryErrorCode.TokenSpent
             or RegistryErrorCode.CertificateUntrusted or RegistryErrorCode.CertificateExpired
-            or RegistryErrorCode.CertificateUnknown => 403,
+            or RegistryErrorCode.CertificateUnknown or RegistryErrorCode.CertificateRevoked => 403,
         RegistryErrorCode.NoPeers or RegistryErrorCode.NotFound => 404,
         RegistryErrorCode.PayloadTooLarge => 413,
         RegistryErrorCode.RateLimited => 429,

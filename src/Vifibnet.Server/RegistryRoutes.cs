@@ -42,6 +42,29 @@ sealed class RegistryRoutes(RegistryService service)
                 throw new RequestRefusedException(RegistryErrorCode.BadRequest, $"n='{text}' is not a number of peers");
             await Reply(context, service.GetPeerList(node, n));
         });
+        MapLifecycle(routes);
+    }
+
+    /// <summary>Renewal and revocation (docs/lifecycle.md).</summary>
+    void MapLifecycle(IEndpointRouteBuilder routes)
+    {
+        routes.MapPost("/v1/renew", async context =>
+        {
+            var body = await ReadBodyAsync(context);
+            var headers = context.Request.Headers;
+            var node = service.AuthenticateForRenewal(context.Request.Method, context.Request.Path + context.Request.QueryString,
+                headers[NodeRequestSignature.CertificateHeader].FirstOrDefault(),
+                headers[NodeRequestSignature.TimestampHeader].FirstOrDefault(),
+                headers[NodeRequestSignature.NonceHeader].FirstOrDefault(),
+                headers[NodeRequestSignature.SignatureHeader].FirstOrDefault(), body);
+            await Reply(context, service.RenewCertificate(node, Parse<RenewRequest>(body)));
+        });
+        routes.MapGet("/v1/crl", context =>
+        {
+            context.Response.ContentType = "application/x-pem-file";
+            return context.Response.WriteAsync(service.GetCrlPem());
+        });
+        routes.MapGet("/v1/revocations", context => Reply(context, service.GetRevocations()));
     }
 
     async Task<AuthenticatedNode> AuthenticateAsync(HttpContext context) => Authenticate(context, await ReadBodyAsync(context));

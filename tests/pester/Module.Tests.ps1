@@ -39,12 +39,12 @@ Describe 'The package' {
     It 'exports every cmdlet of the assembly, each building its parameters in this runspace' {
         $commands = Get-Command -Module Vifibnet
         $commands.Name | Should -Contain 'Start-VifibNode'
-        @($commands).Count | Should -Be 9
+        @($commands).Count | Should -Be 11
         foreach ($c in $commands) { $c.Parameters.Count | Should -BeGreaterThan 0 -Because $c.Name }
     }
 
     It 'calls a node directory -Path on every node cmdlet' -ForEach @(
-        'Register-VifibNode', 'Get-VifibNodeIdentity', 'Start-VifibNode', 'Get-VifibTunnel', 'Get-VifibNodeStatus', 'Update-VifibPeers'
+        'Register-VifibNode', 'Get-VifibNodeIdentity', 'Start-VifibNode', 'Get-VifibTunnel', 'Get-VifibNodeStatus', 'Update-VifibPeers', 'Update-VifibCertificate'
     ) {
         (Get-Command $_).Parameters.Keys | Should -Contain 'Path'
         (Get-Command $_).Parameters.Keys | Should -Not -Contain 'State'

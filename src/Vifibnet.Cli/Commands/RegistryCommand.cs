@@ -12,8 +12,9 @@ namespace Vifibnet.Cli.Commands;
 public static class RegistryCommand
 {
     public const string Help =
-        "usage: vifibnet registry PORT|--port PORT --db PATH --ca PATH --key PATH [--private IP] [--bootstrap PREFIX IP PORT PROTO]... [--mailhost HOST[:PORT]] [--prefix-length N] [--tls [--tls-name NAME]...] [-v LEVEL] [@FILE]\n" +
+        "usage: vifibnet registry PORT|--port PORT --db PATH --ca PATH --key PATH [--private IP] [--bootstrap PREFIX IP PORT PROTO]... [--mailhost HOST[:PORT]] [--prefix-length N] [--tls [--tls-name NAME]...] [--certificate-lifetime SECONDS] [--grace SECONDS] [-v LEVEL] [@FILE]\n" +
         "  --tls: HTTPS only, with a certificate from the network's CA made at start (nodes: setup --tls, --registry https://...)\n" +
+        "  --certificate-lifetime: how long an issued or renewed certificate lives (default 365 days); --grace: how long after expiry it may still be renewed (default 30 days)\n" +
         "  @FILE: options from FILE, one per line without the leading --, e.g. 'port 8000', 'db /var/lib/vifibnet/registry/registry.db'; # comments";
 
     public static readonly CliCommand Command = new("registry", "serve a network's registry (foreground until Ctrl+C / SIGTERM)", RunAsync);
@@ -26,6 +27,7 @@ public static class RegistryCommand
         var bootstrap = new List<PeerEntry>();
         var verbose = 1; // as RegistryLaunch and Start-VifibRegistry: info, so an operator sees it listen
         var prefixLength = PrefixAllocator.DefaultLength;
+        TimeSpan? lifetime = null, grace = null;
         var tls = false;
         var tlsNames = new List<string>();
         var args = new ArgumentCursor(OptionFileArgs.Expand(context.Args));
@@ -44,6 +46,8 @@ public static class RegistryCommand
                     break;
                 case "--bootstrap": bootstrap.Add(Bootstrap(args)); break;
                 case "--prefix-length": prefixLength = args.IntValue("--prefix-length", 1, 127); break;
+                case "--certificate-lifetime": lifetime = TimeSpan.FromSeconds(args.IntValue("--certificate-lifetime", 60, 20 * 366 * 86400)); break;
+                case "--grace": grace = TimeSpan.FromSeconds(args.IntValue("--grace", 0, 5 * 366 * 86400)); break;
                 case "--tls": tls = true; break;
                 case "--tls-name":
                     var name = args.Value("--tls-name");
@@ -59,6 +63,8 @@ public static class RegistryCommand
         }
         if (port is null) throw new UsageException("PORT is required");
         var options = new RegistryOptions { PrivateAddress = privateAddress, BootstrapPeers = bootstrap, MailHost = mailHost, PrefixLength = prefixLength };
+        if (lifetime is { } l) options = options with { CertificateValidity = l };
+        if (grace is { } g) options = options with { RenewalGrace = g };
         try { options.Validate(); }
         catch (ArgumentException e) { throw new UsageException(e.Message); }
 

@@ -32,5 +32,11 @@ public static class StatusCommand
         if (s.Registry is not null)
             w.WriteLine($"last contact {(s.LastRegistryContact is { } t ? t.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture) : "never")}");
         if (s.LastRegistryError is not null) w.WriteLine($"last error   {s.LastRegistryError}");
+        if (s.CertificateExpires is { } expires) w.WriteLine($"cert expires {Utc(expires)}");
+        w.WriteLine($"next renewal {(s.NextRenewal is { } due ? Utc(due) : "(none: no registry)")}");
+        if (s.LastRenewalError is not null) w.WriteLine($"renew error  {s.LastRenewalError}");
+        if (s.RevokedPeers > 0) w.WriteLine($"revoked      {s.RevokedPeers} node(s) on the CRL");
     }
+
+    static string Utc(DateTimeOffset t) => t.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 }

@@ -84,8 +84,11 @@ public sealed class CertificateAuthority : IDisposable
     public byte[] IssueDer(CertificateRequest csr, NodePrefix prefix, byte[] serial, TimeSpan validity)
     {
         var subject = NodeSubject(csr.SubjectName, prefix);
-        var now = DateTimeOffset.UtcNow.AddMinutes(-5);
-        var notAfter = now + validity;
+        // Backdated for clocks a little behind, by at most a tenth of the life (certificates of minutes in tests);
+        // the life itself counts from now.
+        var issued = DateTimeOffset.UtcNow;
+        var now = issued - TimeSpan.FromTicks(Math.Min(TimeSpan.FromMinutes(5).Ticks, validity.Ticks / 10));
+        var notAfter = issued + validity;
         if (notAfter > Certificate.NotAfter) notAfter = Certificate.NotAfter;
 
         var tbs = new AsnWriter(AsnEncodingRules.DER);

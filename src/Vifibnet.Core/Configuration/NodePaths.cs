@@ -16,6 +16,12 @@ public sealed record NodePaths(string StateDir, string LogDir)
     public string BabeldSocket => Path.Combine(RunDir, "babeld.sock");
     public string BabeldState => Path.Combine(StateDir, "vifibnet.babeld.state");
 
+    /// <summary>The network's CRL, as the registry last sent it and openvpn reads it (--crl-verify).</summary>
+    public string CrlFile => Path.Combine(StateDir, "crl.pem");
+
+    /// <summary>The certificates that CRL revokes, so the node knows their prefixes.</summary>
+    public string RevokedCertificatesFile => Path.Combine(StateDir, "revoked.pem");
+
     public string DaemonLog => Path.Combine(LogDir, "vifibnet.log");
     public string BabeldLog => Path.Combine(LogDir, "vifibnet-babeld.log");
 }

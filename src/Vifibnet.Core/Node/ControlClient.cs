@@ -28,7 +28,12 @@ public static class ControlClient
     public static async Task<NatStatusView> GetPortForwardingAsync(string stateDir, CancellationToken cancel = default) =>
         await RequestAsync<NatStatusView>(stateDir, "upnp", cancel).ConfigureAwait(false);
 
+    /// <summary>Asks the running node to renew its certificate now.</summary>
+    public static async Task<RenewalResult> RenewAsync(string stateDir, CancellationToken cancel = default) =>
+        await RequestAsync<RenewalResult>(stateDir, "renew", cancel).ConfigureAwait(false);
+
     /// <summary>True when a node answers on the state directory's control socket.</summary>
+
     public static bool IsRunning(string stateDir)
     {
         using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);

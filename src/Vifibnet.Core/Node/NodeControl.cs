@@ -36,4 +36,31 @@ public static class NodeControl
         var address = db.GetConfig("address") ?? db.GetConfig("declared");
         return await new PeerUpdater(client, db, identity.Prefix.ToBinary(), log).UpdateAsync(address, cancel).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Renews the node's certificate now (`vifibnet renew`, Update-VifibCertificate): through the running node,
+    /// which then restarts its tunnels one at a time; else directly, with the registry the node last ran with.
+    /// </summary>
+    public static async Task<RenewalResult> RenewAsync(string stateDir, Logger log, CancellationToken cancel = default, Uri? registry = null)
+    {
+        if (ControlClient.IsRunning(stateDir)) return await ControlClient.RenewAsync(stateDir, cancel).ConfigureAwait(false);
+        var dbPath = Path.Combine(stateDir, "peers.db");
+        string? registryText = null, ca = null, cert = null, key = null;
+        if (File.Exists(dbPath))
+            using (var db = PeerDb.Open(dbPath, log))
+                (registryText, ca, cert, key) = (db.GetConfig("registry"), db.GetConfig("ca"), db.GetConfig("cert"), db.GetConfig("key"));
+        // A node set up but never run: the files setup wrote, and the registry given here.
+        (ca, cert, key) = (ca ?? Path.Combine(stateDir, "ca.pem"), cert ?? Path.Combine(stateDir, "cert.crt"), key ?? Path.Combine(stateDir, "cert.key"));
+        if (!File.Exists(cert))
+            throw new NodeDaemonException(NodeErrorKind.NotSetUp, $"no certificate at '{cert}': run setup first, or give the node's --state directory");
+        var registryUrl = registry;
+        if (registryUrl is null && (string.IsNullOrEmpty(registryText) || !Uri.TryCreate(registryText, UriKind.Absolute, out registryUrl)))
+            throw new NodeDaemonException(NodeErrorKind.NoRegistry, $"'{dbPath}' names no registry: give --registry URL (or start the node once with it)");
+        using var client = NodeRegistry.Create(registryUrl, cert, key)!;
+        using var renewed = await CertificateRenewal.RenewAsync(client, ca, cert, key, cancel).ConfigureAwait(false);
+        var identity = Certificates.NodeIdentity.FromFiles(ca, cert);
+        log.Info($"certificate renewed: serial {renewed.SerialNumber}, valid until {renewed.NotAfter.ToUniversalTime():u}");
+        return new RenewalResult(identity.Prefix.ToBinary(), renewed.SerialNumber, new DateTimeOffset(renewed.NotBefore.ToUniversalTime()),
+            new DateTimeOffset(renewed.NotAfter.ToUniversalTime()), CertificateRenewal.DueAt(renewed));
+    }
 }

@@ -53,6 +53,16 @@ public sealed class NodeDaemon
     DateTimeOffset nextPeerUpdate;
     DateTimeOffset? lastRegistryContact;
     string? lastRegistryError;
+    // Certificate lifecycle (docs/lifecycle.md): renewal schedule, the rolling restart after it, the CRL.
+    readonly SemaphoreSlim renewalGate = new(1, 1);
+    NodeRevocations? revocations;
+    DateTimeOffset? nextRenewal;
+    int renewalFailures;
+    string? lastRenewalError;
+    DateTimeOffset? rollingSince;
+    DateTimeOffset lastRollAt;
+    string? lastRolledPeer;
+    bool serversHaveCrl;
 
     /// <summary>
     /// A daemon for these options. Without <paramref name="registry"/>, --registry gets an HTTP client
@@ -94,6 +104,7 @@ public sealed class NodeDaemon
         ControlServer? control = null;
         try
         {
+            await RenewExpiredBeforeStartAsync(cancel).ConfigureAwait(false);
             Identity = NodeStartup.CheckIdentity(options, DateTimeOffset.UtcNow);
             NodeStartup.CheckTools();
             if (registry is null && options.Registry is not null)
@@ -108,9 +119,11 @@ public sealed class NodeDaemon
             db.ResetUsed();
             db.Remove(Identity.Prefix.ToBinary());
             RememberConfig(db);
+            await StartLifecycleAsync(cancel).ConfigureAwait(false);
             log.Info($"node {Identity.Prefix.ToBinary()} ({Identity.Address}) on network {Identity.Network}; {db.Count} peers known");
             control = ControlServer.Start(options.ControlSocketPath, HandleControlAsync, log.For("control"));
             OverlayInterface.Add(Identity.Address);
+            serversHaveCrl = File.Exists(paths.CrlFile);
             servers = NodeServers.Start(options.Servers, openVpnSettings, log.For("openvpn"));
             StartPortForwarding();
             babelArgs = BabelArguments.Build(babelSettings, Identity.Network, Identity.Subnet, Identity.Address,
@@ -175,6 +188,7 @@ public sealed class NodeDaemon
                 try { await UpdatePeersAsync(cancel).ConfigureAwait(false); }
                 catch (RegistryCallException) { /* logged; retried in RegistryRetry */ }
             }
+            await LifecycleTickAsync(cancel).ConfigureAwait(false);
             await Task.Delay(TickInterval, cancel).ConfigureAwait(false);
         }
     }
@@ -266,6 +280,7 @@ public sealed class NodeDaemon
             nextPeerUpdate = DateTimeOffset.UtcNow + options.PeersDbRefresh;
             (lastRegistryContact, lastRegistryError) = (DateTimeOffset.UtcNow, null);
             if (result.Declared is not null) db!.SetConfig("declared", result.Declared);
+            await RefreshRevocationsAsync(cancel).ConfigureAwait(false);
             return result;
         }
         finally
@@ -293,7 +308,8 @@ public sealed class NodeDaemon
             identity.Prefix.ToCommonName(), identity.Address.ToString(), options.Registry?.ToString(),
             AdvertisedAddress(), AdvertisedAddressSource(), externalIp?.ToString(),
             clients.Count, clients.Count(t => t.State == "up"), served, peers.Count,
-            NatStatusView.Of(PortForwarding), lastRegistryContact, lastRegistryError);
+            NatStatusView.Of(PortForwarding), lastRegistryContact, lastRegistryError,
+            identity.NotAfter, nextRenewal, lastRenewalError, revocations?.RevokedPrefixes.Count ?? 0);
     }
 
     async Task<object> HandleControlAsync(string request, CancellationToken cancel) => request switch
@@ -302,7 +318,8 @@ public sealed class NodeDaemon
         "tunnels" => await GetTunnelsAsync(cancel).ConfigureAwait(false),
         "peers update" => await UpdatePeersAsync(cancel).ConfigureAwait(false),
         "upnp" => NatStatusView.Of(PortForwarding),
-        _ => new ControlError($"unknown request '{request}' (known: status, tunnels, peers update, upnp)"),
+        "renew" => await RenewNowAsync(cancel).ConfigureAwait(false),
+        _ => new ControlError($"unknown request '{request}' (known: status, tunnels, peers update, upnp, renew)"),
     };
 
     /// <summary>What `peers update` on a stopped node needs to reach the registry as this node.</summary>
@@ -366,5 +383,169 @@ public sealed class NodeDaemon
         State = state;
         log.Debug($"state {state}");
         StateChanged?.Invoke(state);
+    }
+
+    /// <summary>At start: the renewal schedule, and the CRL (stored, then fresh from the registry) before any openvpn runs.</summary>
+    async Task StartLifecycleAsync(CancellationToken cancel)
+    {
+        using (var ca = PemFile.ReadCertificate(options.CaPath, "CA certificate"))
+            revocations = new NodeRevocations(paths.CrlFile, paths.RevokedCertificatesFile, new System.Security.Cryptography.X509Certificates.X509Certificate2(ca.RawData), log.For("crl"));
+        revocations.LoadStored();
+        if (registry is null) return;
+        nextRenewal = CertificateRenewal.DueAt(PemFile.ReadCertificate(options.CertPath, "certificate"));
+        using var quick = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        quick.CancelAfter(TimeSpan.FromSeconds(5));
+        try { await RefreshRevocationsAsync(quick.Token).ConfigureAwait(false); }
+        catch (OperationCanceledException) when (!cancel.IsCancellationRequested) { log.Warning("the registry did not send its CRL within 5 s; fetched again at the next peer refresh"); }
+    }
+
+    /// <summary>Each loop pass: renew when due, and restart one tunnel or server still on the old certificate.</summary>
+    async Task LifecycleTickAsync(CancellationToken cancel)
+    {
+        if (registry is not null && nextRenewal is { } due && DateTimeOffset.UtcNow >= due)
+        {
+            try { await RenewNowAsync(cancel).ConfigureAwait(false); }
+            catch (RenewalException) { /* logged, retried with back-off */ }
+            catch (CertificateException e) { log.Error($"renewal failed: {e.Message}"); nextRenewal = DateTimeOffset.UtcNow + CertificateRenewal.Backoff(++renewalFailures); }
+        }
+        try { await RollAsync().ConfigureAwait(false); }
+        catch (Exception e) when (e is not OperationCanceledException) { log.Error($"restarting a tunnel on the renewed certificate failed: {e.Message}", e); }
+    }
+
+    /// <summary>
+    /// Renews the certificate now (due, or `vifibnet renew`): the file is replaced, registry requests are signed
+    /// with the new one, and every tunnel and server is restarted on it, one at a time.
+    /// </summary>
+    public async Task<RenewalResult> RenewNowAsync(CancellationToken cancel)
+    {
+        if (registry is null) throw new NodeDaemonException(NodeErrorKind.NoRegistry, "this node runs without --registry: there is no registry to renew its certificate");
+        await renewalGate.WaitAsync(cancel).ConfigureAwait(false);
+        try
+        {
+            System.Security.Cryptography.X509Certificates.X509Certificate2 renewed;
+            try
+            {
+                renewed = await CertificateRenewal.RenewAsync(registry, options.CaPath, options.CertPath, options.KeyPath, cancel).ConfigureAwait(false);
+            }
+            catch (RenewalException e)
+            {
+                lastRenewalError = e.Message;
+                var wait = CertificateRenewal.Backoff(++renewalFailures);
+                nextRenewal = DateTimeOffset.UtcNow + wait;
+                log.Warning($"{e.Message}; retrying in {wait.TotalSeconds:0} s");
+                throw;
+            }
+            (registry as HttpRegistryClient)?.UseCertificate(renewed);
+            var due = CertificateRenewal.DueAt(renewed);
+            (nextRenewal, renewalFailures, lastRenewalError) = (due, 0, null);
+            var notAfter = new DateTimeOffset(renewed.NotAfter.ToUniversalTime());
+            if (Identity is not null) Identity = Identity with { NotAfter = notAfter };
+            rollingSince = DateTimeOffset.UtcNow;
+            log.Info($"certificate renewed: serial {renewed.SerialNumber}, valid until {notAfter:u}, next renewal {due:u}; restarting tunnels one at a time");
+            return new RenewalResult(Identity?.Prefix.ToBinary() ?? "", renewed.SerialNumber,
+                new DateTimeOffset(renewed.NotBefore.ToUniversalTime()), notAfter, due);
+        }
+        finally
+        {
+            renewalGate.Release();
+        }
+    }
+
+    /// <summary>One tunnel or server at a time, never all at once: the next only once the last one is up again (or had its time).</summary>
+    async Task RollAsync()
+    {
+        if (rollingSince is not { } since || tunnels is null || servers is null) return;
+        var now = DateTimeOffset.UtcNow;
+        var settle = TimeSpan.FromSeconds(2 * options.Hello + 5);
+        var lastIsUp = lastRolledPeer is { } peer && tunnels.IsConnected(peer) && now - lastRollAt >= TickInterval;
+        if (now - lastRollAt < settle && !lastIsUp) return;
+        lastRollAt = now;
+        if (await tunnels.RestartOneOpenedBeforeAsync(since).ConfigureAwait(false) is { } restarted)
+        {
+            lastRolledPeer = restarted;
+            return;
+        }
+        lastRolledPeer = null;
+        if (await servers.RestartOneStartedBeforeAsync(since).ConfigureAwait(false) is { } device)
+        {
+            log.Info($"openvpn server on {device} restarted on the current certificate and CRL");
+            babel?.CheckInterfacesNow();
+            return;
+        }
+        rollingSince = null;
+        serversHaveCrl = File.Exists(paths.CrlFile);
+        log.Info("every tunnel and server now runs on the current certificate");
+    }
+
+    /// <summary>
+    /// Fetches the CRL with the peer refresh: a newer one is written for openvpn, and tunnels to newly revoked
+    /// peers are closed (client side) or disconnected (server side) at once.
+    /// </summary>
+    async Task RefreshRevocationsAsync(CancellationToken cancel)
+    {
+        if (registry is null || revocations is null) return;
+        IReadOnlySet<string> added;
+        try
+        {
+            added = revocations.Apply(await registry.GetRevocationsAsync(cancel).ConfigureAwait(false));
+        }
+        catch (RegistryCallException e)
+        {
+            log.Warning($"cannot fetch the CRL: {e.Message}");
+            return;
+        }
+        catch (CertificateException e)
+        {
+            log.Error($"the registry's CRL is refused: {e.Message}");
+            return;
+        }
+        foreach (var prefix in revocations.RevokedPrefixes) db?.Remove(prefix);
+        if (added.Count > 0)
+        {
+            var self = Identity?.Prefix.ToBinary();
+            if (self is not null && added.Contains(self))
+                log.Error("this node's own certificate is revoked: the network's other nodes refuse its tunnels and the registry its requests");
+            log.Warning($"CRL {revocations.Current?.Number}: revoked {string.Join(", ", added)}; dropping their tunnels");
+            if (tunnels is not null) await tunnels.CloseTunnelsToAsync(added).ConfigureAwait(false);
+            if (servers is not null) await servers.KillClientsAsync(added, cancel).ConfigureAwait(false);
+        }
+        if (servers is not null && !serversHaveCrl && File.Exists(paths.CrlFile) && rollingSince is null)
+        {
+            // Started before the node had a CRL: openvpn takes --crl-verify only at start.
+            log.Info("first CRL received: restarting tunnels and servers one at a time so openvpn checks it");
+            rollingSince = DateTimeOffset.UtcNow;
+        }
+    }
+
+    /// <summary>
+    /// A node that was off while its certificate expired renews it before anything else (the registry takes
+    /// it within its grace period); if that fails, the start fails on the expired certificate, saying so.
+    /// </summary>
+    async Task RenewExpiredBeforeStartAsync(CancellationToken cancel)
+    {
+        if (registry is null && options.Registry is null) return;
+        try
+        {
+            using (var cert = PemFile.ReadCertificate(options.CertPath, "certificate"))
+                if (DateTimeOffset.UtcNow <= cert.NotAfter.ToUniversalTime()) return;
+            var client = registry ?? NodeRegistry.Create(options)!;
+            try
+            {
+                using var renewed = await CertificateRenewal.RenewAsync(client, options.CaPath, options.CertPath, options.KeyPath, cancel).ConfigureAwait(false);
+                log.Info($"the certificate had expired: renewed before start (serial {renewed.SerialNumber}, valid until {renewed.NotAfter.ToUniversalTime():u})");
+            }
+            finally
+            {
+                if (!ReferenceEquals(client, registry)) (client as IDisposable)?.Dispose();
+            }
+        }
+        catch (RenewalException e)
+        {
+            log.Error($"the certificate has expired and could not be renewed: {e.Message}");
+        }
+        catch (CertificateException)
+        {
+            // Unreadable files: CheckIdentity names the problem.
+        }
     }
 }

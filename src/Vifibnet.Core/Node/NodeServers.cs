@@ -88,6 +88,34 @@ public sealed class NodeServers
         catch (AddressingException) { return commonName; }
     }
 
+    /// <summary>Disconnects the peers with these binary prefixes from every server (revoked peers).</summary>
+    public async Task<int> KillClientsAsync(IReadOnlySet<string> prefixes, CancellationToken cancel)
+    {
+        var killed = 0;
+        foreach (var server in processes.OfType<OpenVpnProcess>())
+            foreach (var client in await server.GetClientsAsync(cancel).ConfigureAwait(false))
+                if (prefixes.Contains(PeerOf(client.CommonName)) && await server.KillClientAsync(client.CommonName, cancel).ConfigureAwait(false))
+                {
+                    log.Info($"disconnected {client.CommonName} from {server.Device}: its certificate is revoked");
+                    killed++;
+                }
+        return killed;
+    }
+
+    /// <summary>Restarts one server started before <paramref name="since"/> (a renewed certificate); its device, or null when none is left.</summary>
+    public async Task<string?> RestartOneStartedBeforeAsync(DateTimeOffset since)
+    {
+        for (var i = 0; i < processes.Length; i++)
+        {
+            if (processes[i] is not { } old || old.Process.Started >= since) continue;
+            await old.StopAsync().ConfigureAwait(false);
+            old.Dispose();
+            StartOne(i);
+            return old.Device;
+        }
+        return null;
+    }
+
     public async Task StopAsync()
     {
         await Task.WhenAll(processes.OfType<OpenVpnProcess>().Select(p => p.StopAsync())).ConfigureAwait(false);

@@ -21,7 +21,7 @@ public static class NodeStartup
         if (!CertificateChecks.MatchesKey(cert, key))
             throw new CertificateException($"node key '{o.KeyPath}' does not belong to certificate '{o.CertPath}'");
         if (!CertificateChecks.IsCurrent(cert, now))
-            throw new CertificateException($"certificate '{o.CertPath}' is valid from {cert.NotBefore:u} to {cert.NotAfter:u}, not now: renew it with setup");
+            throw new CertificateException($"certificate '{o.CertPath}' is valid from {cert.NotBefore:u} to {cert.NotAfter:u}, not now: `vifibnet renew` renews it within the registry's grace period after expiry, else register again with setup (docs/lifecycle.md)");
         if (o.Dh is not null && !File.Exists(o.Dh))
             throw new NodeDaemonException(NodeErrorKind.InvalidOption, $"--dh file '{o.Dh}' does not exist");
         return identity;

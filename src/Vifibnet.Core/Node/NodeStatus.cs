@@ -22,6 +22,10 @@ namespace Vifibnet.Node;
 /// <param name="Upnp">UPnP port forwarding: gateway, external address, mappings, last error.</param>
 /// <param name="LastRegistryContact">When the registry last answered a peer DB update, null when never (this run).</param>
 /// <param name="LastRegistryError">The last failed update's message, null when the last one succeeded.</param>
+/// <param name="CertificateExpires">When the node's certificate expires.</param>
+/// <param name="NextRenewal">When the node will renew it (null without a registry).</param>
+/// <param name="LastRenewalError">Why the last renewal failed, null when it did not.</param>
+/// <param name="RevokedPeers">Prefixes the network's CRL revokes (as the node last fetched it).</param>
 public sealed record NodeStatus(
     string State,
     string Network,
@@ -38,4 +42,8 @@ public sealed record NodeStatus(
     int PeersKnown,
     NatStatusView Upnp,
     DateTimeOffset? LastRegistryContact,
-    string? LastRegistryError);
+    string? LastRegistryError,
+    DateTimeOffset? CertificateExpires = null,
+    DateTimeOffset? NextRenewal = null,
+    string? LastRenewalError = null,
+    int RevokedPeers = 0);

@@ -22,6 +22,9 @@ public static class OpenVpnArguments
             // Per client: a silent client is dropped after 4 hellos (the client exits on its side).
             "--ping", Num(o.Hello), "--ping-restart", Num(o.PingExit),
         ]);
+        // A server restarted (on a renewed certificate, say) tells its UDP clients to reconnect at once,
+        // instead of leaving them to notice after --ping-exit (TCP clients see the connection close).
+        if (protocol == "udp") args.AddRange(["--explicit-exit-notify", "1"]);
         args.AddRange(o.ExtraArgs);
         return args;
     }
@@ -61,7 +64,15 @@ public static class OpenVpnArguments
         "--pull-filter", "ignore", "",
     ];
 
-    static List<string> Common(OpenVpnSettings o, string device) =>
+    static List<string> Common(OpenVpnSettings o, string device)
+    {
+        var args = CommonWithoutCrl(o, device);
+        // Peers whose certificate the network revoked are refused at the handshake.
+        if (o.CrlPath is not null && File.Exists(o.CrlPath)) args.AddRange(["--crl-verify", Path.GetFullPath(o.CrlPath)]);
+        return args;
+    }
+
+    static List<string> CommonWithoutCrl(OpenVpnSettings o, string device) =>
     [
         "--dev", device, "--dev-type", "tap",
         "--ca", Path.GetFullPath(o.CaPath), "--cert", Path.GetFullPath(o.CertPath), "--key", Path.GetFullPath(o.KeyPath),

@@ -79,6 +79,21 @@ public sealed class OpenVpnProcess : IDisposable
         }
     }
 
+    /// <summary>Disconnects the client with this certificate CN from this server (a revoked peer); false when it is not connected.</summary>
+    public async Task<bool> KillClientAsync(string commonName, CancellationToken cancel)
+    {
+        RestrictSocket();
+        try
+        {
+            await ManagementClient.QueryAsync(settings.ManagementSocket(Device), $"kill {commonName}", QueryTimeout, cancel).ConfigureAwait(false);
+            return true;
+        }
+        catch (ManagementException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Our address as the peer's server saw it, once the client's route-up hook wrote it.</summary>
     public IPAddress? ReadExternalIp()
     {

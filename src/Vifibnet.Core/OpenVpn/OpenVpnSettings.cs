@@ -14,8 +14,9 @@ namespace Vifibnet.OpenVpn;
 /// <param name="ExtraArgs">Every argument after `--` on the node's command line.</param>
 /// <param name="RunDir">Pid files, management sockets and the hook script.</param>
 /// <param name="LogDir">One log file per openvpn process.</param>
+/// <param name="CrlPath">The network's CRL: given as --crl-verify once the file exists (openvpn re-reads it when it changes).</param>
 public sealed record OpenVpnSettings(string CaPath, string CertPath, string KeyPath, int Hello, int Verbose, string? Dh, int MaxClients,
-    IReadOnlyList<string> ExtraArgs, string RunDir, string LogDir)
+    IReadOnlyList<string> ExtraArgs, string RunDir, string LogDir, string? CrlPath = null)
 {
     /// <summary>Seconds of silence after which openvpn drops a tunnel: 4 hellos, as the seed did.</summary>
     public int PingExit => 4 * Hello;

@@ -17,7 +17,7 @@ public sealed class HttpRegistryClient : IRegistryClient, IDisposable
 {
     readonly HttpClient http;
     readonly bool ownsHttp;
-    readonly X509Certificate2? certificate;
+    X509Certificate2? certificate;
     readonly RSA? key;
     readonly TimeProvider clock;
     readonly RegistryTls? tls;
@@ -93,6 +93,15 @@ public sealed class HttpRegistryClient : IRegistryClient, IDisposable
 
     public async Task<IReadOnlyList<PeerEntry>> GetPeerListAsync(int n, CancellationToken cancel = default) =>
         (await SendAsync<PeerListResponse>(HttpMethod.Get, string.Create(CultureInfo.InvariantCulture, $"v1/peers?n={n}"), null, signed: true, cancel).ConfigureAwait(false)).Peers;
+
+    public async Task<string> RenewCertificateAsync(string csrPem, CancellationToken cancel = default) =>
+        (await SendAsync<CertificateResponse>(HttpMethod.Post, "v1/renew", new RenewRequest(csrPem), signed: true, cancel).ConfigureAwait(false)).Certificate;
+
+    public Task<RevocationsResponse> GetRevocationsAsync(CancellationToken cancel = default) =>
+        SendAsync<RevocationsResponse>(HttpMethod.Get, "v1/revocations", null, signed: false, cancel);
+
+    /// <summary>Signs the next requests with this certificate (the renewed one; same key).</summary>
+    public void UseCertificate(X509Certificate2 renewed) => certificate = renewed;
 
     async Task<T> SendAsync<T>(HttpMethod method, string relative, object? body, bool signed, CancellationToken cancel)
     {

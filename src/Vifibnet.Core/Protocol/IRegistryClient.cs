@@ -33,4 +33,10 @@ public interface IRegistryClient
 
     /// <summary>Up to n random peers, other than us.</summary>
     Task<IReadOnlyList<PeerEntry>> GetPeerListAsync(int n, CancellationToken cancel = default);
+
+    /// <summary>Renews our certificate (the request is signed with it): same prefix, a new certificate for this CSR (PEM in, PEM out).</summary>
+    Task<string> RenewCertificateAsync(string csrPem, CancellationToken cancel = default);
+
+    /// <summary>The network's CRL and the certificates it revokes (public: no signature).</summary>
+    Task<RevocationsResponse> GetRevocationsAsync(CancellationToken cancel = default);
 }

@@ -22,6 +22,7 @@ public enum RegistryErrorCode
     CertificateExpired,
     /// <summary>Issued by this CA, but the registry has no record of it (deleted by the admin, or from a lost DB).</summary>
     CertificateUnknown,
+    CertificateRevoked,
     SignatureInvalid,
     TimestampOutOfWindow,
     RequestReplayed,

@@ -33,5 +33,11 @@ public sealed record DeclareResponse(string Prefix, string Address);
 /// <summary>GET /v1/peers?n=N: up to N random peers other than the caller.</summary>
 public sealed record PeerListResponse(IReadOnlyList<PeerEntry> Peers);
 
+/// <summary>POST /v1/renew (signed with the certificate to renew): a CSR for the new certificate, same prefix.</summary>
+public sealed record RenewRequest(string Csr);
+
+/// <summary>GET /v1/revocations: the CRL (PEM, signed by the CA) and every certificate it lists (PEM), so nodes know the revoked prefixes.</summary>
+public sealed record RevocationsResponse(string Crl, IReadOnlyList<string> Certificates);
+
 /// <summary>Every error answer: a stable code (snake_case) and a message saying what was wrong.</summary>
 public sealed record ErrorResponse(string Error, string Message);

@@ -19,6 +19,9 @@ public sealed class NodeAuthenticator(X509Certificate2 ca, TimeSpan window, Time
     readonly ConcurrentDictionary<string, AuthenticatedNode> verified = new();
     readonly ReplayWindow seen = new((long)window.TotalSeconds);
 
+    /// <summary>How long after its expiry a certificate still authenticates (only the renewal endpoint's authenticator sets it).</summary>
+    public TimeSpan ExpiredGrace { get; init; }
+
     public AuthenticatedNode Authenticate(string method, string pathAndQuery, string? certificate, string? timestamp, string? nonce, string? signature, ReadOnlySpan<byte> body)
     {
         if (string.IsNullOrEmpty(certificate) || string.IsNullOrEmpty(timestamp) || string.IsNullOrEmpty(nonce) || string.IsNullOrEmpty(signature))
@@ -56,7 +59,7 @@ public sealed class NodeAuthenticator(X509Certificate2 ca, TimeSpan window, Time
     {
         if (verified.TryGetValue(base64, out var cached))
         {
-            if (!CertificateChecks.IsCurrent(cached.Certificate, now))
+            if (!IsCurrentOrInGrace(cached.Certificate, now))
                 throw Expired(cached.Certificate);
             return cached;
         }
@@ -71,7 +74,7 @@ public sealed class NodeAuthenticator(X509Certificate2 ca, TimeSpan window, Time
         }
         if (!CertificateChecks.IsIssuedBy(cert, ca))
             throw new RequestRefusedException(RegistryErrorCode.CertificateUntrusted, $"certificate '{cert.Subject}' was not issued by this registry's CA ({ca.Subject})");
-        if (!CertificateChecks.IsCurrent(cert, now))
+        if (!IsCurrentOrInGrace(cert, now))
             throw Expired(cert);
         NodePrefix prefix;
         try { prefix = NodePrefix.ParseCommonName(cert.GetNameInfo(X509NameType.SimpleName, false)); }
@@ -83,6 +86,9 @@ public sealed class NodeAuthenticator(X509Certificate2 ca, TimeSpan window, Time
         verified[base64] = node;
         return node;
     }
+
+    bool IsCurrentOrInGrace(X509Certificate2 cert, DateTimeOffset now) =>
+        CertificateChecks.IsCurrent(cert, now) || (now >= cert.NotBefore.ToUniversalTime() && now <= cert.NotAfter.ToUniversalTime() + ExpiredGrace);
 
     static RequestRefusedException Expired(X509Certificate2 cert) =>
         new(RegistryErrorCode.CertificateExpired,

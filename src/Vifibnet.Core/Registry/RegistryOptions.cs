@@ -22,6 +22,12 @@ public sealed record RegistryOptions
     public TimeSpan CertificateValidity { get; init; } = TimeSpan.FromDays(365);
     public TimeSpan PeerTimeout { get; init; } = PeerTable.DefaultTimeout;
 
+    /// <summary>--grace: how long after its expiry a certificate may still be renewed; its prefix is freed after that.</summary>
+    public TimeSpan RenewalGrace { get; init; } = TimeSpan.FromDays(30);
+
+    /// <summary>How long a served CRL is valid (its nextUpdate); it is re-signed every hour and on every revocation.</summary>
+    public TimeSpan CrlValidity { get; init; } = TimeSpan.FromDays(30);
+
     /// <summary>How far a signed request's timestamp may be from the registry's clock.</summary>
     public TimeSpan SignatureWindow { get; init; } = TimeSpan.FromMinutes(5);
 

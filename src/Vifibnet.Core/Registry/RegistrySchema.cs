@@ -37,6 +37,20 @@ static class RegistrySchema
             rnd INTEGER NOT NULL);
         CREATE INDEX IF NOT EXISTS peer_rnd ON peer (rnd);
         CREATE INDEX IF NOT EXISTS peer_declared ON peer (declared);
+        -- Certificates taken out of service (docs/lifecycle.md): listed in the CRL until they expire.
+        CREATE TABLE IF NOT EXISTS revoked (
+            serial TEXT PRIMARY KEY,
+            prefix TEXT NOT NULL,
+            revoked INTEGER NOT NULL,
+            expires INTEGER NOT NULL,
+            cert TEXT NOT NULL);
+        -- Certificates replaced by a renewal and not expired yet: revoking the prefix revokes them too.
+        CREATE TABLE IF NOT EXISTS superseded (
+            serial TEXT PRIMARY KEY,
+            prefix TEXT NOT NULL,
+            expires INTEGER NOT NULL,
+            cert TEXT NOT NULL);
+        CREATE INDEX IF NOT EXISTS superseded_prefix ON superseded (prefix);
         INSERT OR IGNORE INTO cert (prefix, len) VALUES ('', 0);
         INSERT OR IGNORE INTO config (name, value) VALUES ('schema', '1');
         """;
@@ -84,6 +98,13 @@ static class RegistrySchema
         if (command.ExecuteScalar() is 0L)
         {
             command.CommandText = "ALTER TABLE token ADD COLUMN prefix TEXT";
+            command.ExecuteNonQuery();
+        }
+        // cert.expires: the recorded certificate's notAfter (Unix seconds), filled in lazily, so expired prefixes are found by index.
+        command.CommandText = "SELECT count(*) FROM pragma_table_info('cert') WHERE name = 'expires'";
+        if (command.ExecuteScalar() is 0L)
+        {
+            command.CommandText = "ALTER TABLE cert ADD COLUMN expires INTEGER";
             command.ExecuteNonQuery();
         }
     }

@@ -15,7 +15,7 @@ namespace Vifibnet.Registry;
 /// out. Everything a request changes is changed in one transaction, after every check has passed,
 /// so a refused request leaves the DB as it was. Thread-safe.
 /// </summary>
-public sealed class RegistryService
+public sealed partial class RegistryService
 {
     readonly RegistryDb db;
     readonly CertificateAuthority ca;
@@ -44,6 +44,7 @@ public sealed class RegistryService
         authenticator = new NodeAuthenticator(ca.Certificate, options.SignatureWindow, this.clock);
         mailLimiter = new TokenMailLimiter(options.TokenMailsPerAddress, options.TokenMailsPerClient, options.TokenMailWindow, this.clock);
         caPem = ca.Certificate.ExportCertificatePem() + "\n";
+        renewalAuthenticator = new NodeAuthenticator(ca.Certificate, options.SignatureWindow, this.clock) { ExpiredGrace = options.RenewalGrace };
         peers = new PeerPool(db, this.clock);
         // Prefixes reserved by a registry that stopped before recording their certificate, whose token can no longer retry.
         var released = db.Write((c, t) => PrefixAllocator.ReleaseAbandoned(c, t, this.clock.GetUtcNow()));
@@ -90,6 +91,7 @@ public sealed class RegistryService
         if (!TokenStore.LooksValid(request.Token))
             throw new RequestRefusedException(RegistryErrorCode.TokenUnknown, "the token is missing or contains characters no token has");
         var csr = ParseCsr(request.Csr);
+        FreeExpiredIfDue();
         var reservation = db.Write((c, t) => Reserve(c, t, request.Token, csr));
         if (reservation.Recorded is { } earlier)
         {
@@ -149,7 +151,8 @@ public sealed class RegistryService
     public AuthenticatedNode Authenticate(string method, string pathAndQuery, string? certificate, string? timestamp, string? nonce, string? signature, ReadOnlySpan<byte> body)
     {
         var node = authenticator.Authenticate(method, pathAndQuery, certificate, timestamp, nonce, signature, body);
-        var recorded = db.Read(c => PrefixAllocator.RecordedCertificate(c, node.Prefix));
+        var (recorded, revoked) = db.Read(c => (PrefixAllocator.RecordedCertificate(c, node.Prefix), CertificateLifecycle.IsRevoked(c, node.Certificate.SerialNumber)));
+        if (revoked) throw Revoked(node);
         if (recorded is null || !RecordedMatches(recorded, node.Certificate))
             throw new RequestRefusedException(RegistryErrorCode.CertificateUnknown,
                 $"certificate {node.Prefix.ToCommonName()} (serial {node.Certificate.SerialNumber}) is not one this registry has on record: it was revoked or replaced; register again");

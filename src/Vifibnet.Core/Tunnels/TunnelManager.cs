@@ -207,6 +207,51 @@ public sealed class TunnelManager
         lock (gate) return [.. tunnels.Values.Select(t => t.Handle.ExternalIp()).OfType<IPAddress>().Distinct()];
     }
 
+    /// <summary>Closes the tunnels to these peers (revoked): they are not reopened while the peer DB does not offer them.</summary>
+    public async Task<int> CloseTunnelsToAsync(IReadOnlySet<string> peers)
+    {
+        List<Tunnel> doomed;
+        lock (gate) doomed = [.. tunnels.Values.Where(t => peers.Contains(t.Peer))];
+        foreach (var t in doomed)
+        {
+            log.Info($"closing tunnel to {t.Peer} on {t.Handle.Device}: its certificate is revoked");
+            await CloseAsync(t).ConfigureAwait(false);
+        }
+        return doomed.Count;
+    }
+
+    /// <summary>Whether the tunnel to <paramref name="peer"/> is open and connected.</summary>
+    public bool IsConnected(string peer)
+    {
+        lock (gate) return tunnels.TryGetValue(peer, out var t) && t.Connected && !t.Handle.HasExited;
+    }
+
+    /// <summary>
+    /// Restarts one live tunnel opened before <paramref name="since"/> (on the renewed certificate), to the same
+    /// peer on the same device; returns the peer, or null when every tunnel is newer.
+    /// </summary>
+    public async Task<string?> RestartOneOpenedBeforeAsync(DateTimeOffset since)
+    {
+        Tunnel? old;
+        lock (gate) old = tunnels.Values.Where(t => t.Since < since && !t.Handle.HasExited).OrderBy(t => t.Since).FirstOrDefault();
+        if (old is null) return null;
+        await old.Handle.StopAsync().ConfigureAwait(false);
+        old.Handle.Dispose();
+        try
+        {
+            var handle = launcher.Start(old.Handle.Device, new Peer(old.Peer, old.Remote));
+            lock (gate) tunnels[old.Peer] = new Tunnel(old.Peer, old.Remote, handle, DateTimeOffset.UtcNow);
+            log.Info($"restarted tunnel to {old.Peer} on {old.Handle.Device} (renewed certificate)");
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            lock (gate) tunnels.Remove(old.Peer);
+            db.MarkUnused(old.Peer);
+            log.Warning($"cannot reopen the tunnel to {old.Peer}: {e.Message}", e);
+        }
+        return old.Peer;
+    }
+
     /// <summary>Closes every tunnel (clean stop); the peers become unused again.</summary>
     public async Task StopAllAsync()
     {

@@ -28,6 +28,14 @@ public sealed class VifibNodeStatus
     public string? UpnpError { get; init; }
     public DateTimeOffset? LastRegistryContact { get; init; }
     public string? LastRegistryError { get; init; }
+    /// <summary>When the node's certificate expires.</summary>
+    public DateTimeOffset? CertificateExpires { get; init; }
+    /// <summary>When the node renews it by itself (null without a registry).</summary>
+    public DateTimeOffset? NextRenewal { get; init; }
+    /// <summary>Why the last renewal failed (retried with back-off), null when it did not.</summary>
+    public string? LastRenewalError { get; init; }
+    /// <summary>How many nodes the network's CRL revokes.</summary>
+    public int RevokedPeers { get; init; }
     /// <summary>The node's state directory.</summary>
     public required string Path { get; init; }
 
@@ -37,6 +45,8 @@ public sealed class VifibNodeStatus
         Registry = s.Registry, AdvertisedAddress = s.AdvertisedAddress, AddressSource = s.AddressSource, ExternalIp = s.ExternalIp,
         ClientTunnels = s.ClientTunnels, ClientTunnelsUp = s.ClientTunnelsUp, ServerClients = s.ServerClients, PeersKnown = s.PeersKnown,
         UpnpState = s.Upnp.State, UpnpGateway = s.Upnp.Gateway, UpnpMappings = [.. s.Upnp.Mappings], UpnpError = s.Upnp.LastError,
-        LastRegistryContact = s.LastRegistryContact, LastRegistryError = s.LastRegistryError, Path = directory,
+        LastRegistryContact = s.LastRegistryContact, LastRegistryError = s.LastRegistryError,
+        CertificateExpires = s.CertificateExpires, NextRenewal = s.NextRenewal, LastRenewalError = s.LastRenewalError, RevokedPeers = s.RevokedPeers,
+        Path = directory,
     };
 }

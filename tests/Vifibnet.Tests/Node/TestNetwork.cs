@@ -17,7 +17,8 @@ public sealed class TestNetwork : IDisposable
     public CertificateAuthority Ca => certificates.Ca;
 
     /// <summary>A network with a CA made here, or with a given one (e.g. a registry's).</summary>
-    public TestNetwork(CertificateAuthority? ca = null) => certificates = new TestCertificates(ca);
+    public TestNetwork(CertificateAuthority? ca = null, TimeSpan? validity = null) =>
+        certificates = new TestCertificates(ca) { Validity = validity ?? TimeSpan.FromDays(1) };
 
     /// <summary>Makes node n (prefix n/16): its directory with CA, certificate and key; returns the directory.</summary>
     public string MakeNode(int n)

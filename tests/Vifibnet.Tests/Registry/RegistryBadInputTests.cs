@@ -144,8 +144,11 @@ public class RegistryBadInputTests(RegisteredNodeFixture fixture) : IClassFixtur
     public async Task ExpiredCertificate()
     {
         using var keys = new NodeKeys();
-        using var cert = Registry.Ca.Issue(System.Security.Cryptography.X509Certificates.CertificateRequest.LoadSigningRequestPem(keys.Csr(), HashAlgorithmName.SHA256),
-            NodePrefix.ParseCommonName("5/16"), [9, 9], TimeSpan.FromMinutes(1)); // valid from 5 minutes ago for one minute
+        // Signed by the CA, valid from 10 to 5 minutes ago.
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=5/16", keys.Key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        using var cert = request.Create(Registry.Ca.Certificate.SubjectName,
+            System.Security.Cryptography.X509Certificates.X509SignatureGenerator.CreateForRSA(Registry.Ca.Key, RSASignaturePadding.Pkcs1),
+            DateTimeOffset.UtcNow.AddMinutes(-10), DateTimeOffset.UtcNow.AddMinutes(-5), [9, 9]);
         await AssertRefused(Signed(HttpMethod.Get, At("/v1/peers?n=5"), cert, keys.Key, []), HttpStatusCode.Forbidden, "certificate_expired");
     }
 

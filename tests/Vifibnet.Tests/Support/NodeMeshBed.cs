@@ -45,12 +45,12 @@ public sealed class NodeMeshBed : IDisposable
     /// Builds the lab and the node directories, with certificates from a CA made here or from
     /// <paramref name="ca"/> (a registry's); fails loudly (root, openvpn, babeld) when it cannot here.
     /// </summary>
-    public static NodeMeshBed Create(int count, ITestOutputHelper output, CertificateAuthority? ca = null)
+    public static NodeMeshBed Create(int count, ITestOutputHelper output, CertificateAuthority? ca = null, TimeSpan? certificateValidity = null)
     {
         Requires.Root();
         Requires.Tool("openvpn", "openvpn");
         Requires.Tool("babeld", "babeld");
-        var network = new TestNetwork(ca);
+        var network = new TestNetwork(ca, certificateValidity);
         NetworkLab? lab = null;
         try
         {

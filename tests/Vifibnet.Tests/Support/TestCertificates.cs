@@ -19,11 +19,14 @@ public sealed class TestCertificates(CertificateAuthority? ca = null) : IDisposa
 
     public CertificateAuthority Ca { get; } = ca ?? CertificateAuthority.Create(Network);
 
-    /// <summary>Node n's certificate (prefix n/16, serial 1000 + n, valid a day) for <paramref name="key"/>.</summary>
+    /// <summary>How long the node certificates live (a day; minutes for the renewal tests).</summary>
+    public TimeSpan Validity { get; init; } = TimeSpan.FromDays(1);
+
+    /// <summary>Node n's certificate (prefix n/16, serial 1000 + n, valid <see cref="Validity"/>) for <paramref name="key"/>.</summary>
     public X509Certificate2 Issue(int n, RSA key)
     {
         var csr = new CertificateRequest("CN=node", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        return Ca.Issue(csr, new NodePrefix(n, 16), new BigInteger(1000 + n).ToByteArray(isUnsigned: true, isBigEndian: true), TimeSpan.FromDays(1));
+        return Ca.Issue(csr, new NodePrefix(n, 16), new BigInteger(1000 + n).ToByteArray(isUnsigned: true, isBigEndian: true), Validity);
     }
 
     /// <summary>Writes the CA certificate, node n's certificate and a new key for it into <paramref name="dir"/> (the names setup gives them).</summary>

@@ -57,7 +57,7 @@ public sealed class TestRegistry : IAsyncDisposable
     public string Snapshot() => Db.Read(c =>
     {
         var sb = new System.Text.StringBuilder();
-        foreach (var table in new[] { "config", "token", "cert", "peer" })
+        foreach (var table in new[] { "config", "token", "cert", "peer", "revoked", "superseded" })
         {
             using var command = c.CreateCommand();
             command.CommandText = $"SELECT * FROM {table} ORDER BY 1";

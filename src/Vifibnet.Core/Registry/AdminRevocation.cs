@@ -1,0 +1,14 @@
+namespace Vifibnet.Registry;
+
+/// <summary>`vifibnet revoke` / Revoke-VifibNode: revokes a node in the registry DB; a running registry serves the new CRL at its next request.</summary>
+public static class AdminRevocation
+{
+    public static RevocationResult Revoke(string dbPath, string target, TimeProvider? clock = null)
+    {
+        if (!File.Exists(dbPath))
+            throw new RegistryDbUnavailableException($"registry DB '{dbPath}' does not exist: give the --db the registry serves");
+        using var db = new RegistryDb(dbPath);
+        var now = (clock ?? TimeProvider.System).GetUtcNow();
+        return db.Write((c, t) => CertificateLifecycle.Revoke(c, t, target, now));
+    }
+}
