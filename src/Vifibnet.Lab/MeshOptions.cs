@@ -13,6 +13,9 @@ public sealed record MeshOptions
     /// <summary>How many nodes sit behind NAT; null means <see cref="DemoTopology.NatCount"/>.</summary>
     public int? NatCount { get; init; }
 
+    /// <summary>Which IP families the internet carries.</summary>
+    public Underlay Underlay { get; init; } = Underlay.IPv4;
+
     /// <summary>The nodes' --hello (babel hello interval, seconds).</summary>
     public int Hello { get; init; } = 15;
 

@@ -2,6 +2,7 @@ using System.Net;
 using Vifibnet.Addressing;
 using Vifibnet.Certificates;
 using Vifibnet.Configuration;
+using Vifibnet.Exchange;
 using Vifibnet.Logging;
 using Vifibnet.Nat;
 using Vifibnet.OpenVpn;
@@ -50,6 +51,10 @@ public sealed class NodeDaemon
     PeerDb? db;
     IPAddress? externalIp;
     readonly HashSet<IPAddress> refusedExternalIps = [];
+    PeerExchange? exchange;
+    PeerExchangeServer? exchangeServer;
+    Task? exchangeLoop;
+    CancellationTokenSource? stopExchange;
     DateTimeOffset nextPeerUpdate;
     DateTimeOffset? lastRegistryContact;
     string? lastRegistryError;
@@ -123,6 +128,7 @@ public sealed class NodeDaemon
             if (options.Ips.Count == 0 && db.GetConfig("external-ip") is { } remembered && IPAddress.TryParse(remembered, out var ip)
                 && UnderlayAddress.Check(ip, Identity.Network) is null)
                 externalIp = ip;
+            StartPeerExchange();
             SetState(NodeState.Running);
             await LoopAsync(cancel).ConfigureAwait(false);
         }
@@ -165,6 +171,7 @@ public sealed class NodeDaemon
                 log.Error($"tunnel pass failed: {e.Message}", e);
             }
             LearnExternalIp();
+            exchange?.Declare(AdvertisedAddress());
             if (mappedAddressesChanged)
             {
                 mappedAddressesChanged = false;
@@ -189,6 +196,36 @@ public sealed class NodeDaemon
             babel.Dispose();
             babel = BabelProcess.Start(babelArgs!, babelSettings, log.For("babeld"));
         }
+    }
+
+    /// <summary>
+    /// Peer exchange (docs/node.md): our overlay address answers tunnel neighbours asking for peers,
+    /// and a background loop asks them, more often while we are short of peers or the registry fails.
+    /// </summary>
+    void StartPeerExchange()
+    {
+        if (options.PeerExchange <= TimeSpan.Zero) return;
+        var exchangeLog = log.For("exchange");
+        var (ca, cert, key) = (PemFile.ReadCertificate(options.CaPath, "CA certificate"), PemFile.ReadCertificate(options.CertPath, "certificate"),
+            PemFile.ReadPrivateKey(options.KeyPath, "node key"));
+        var self = Identity!.Prefix.ToBinary();
+        exchange = new PeerExchange(ca, cert, key, Identity.Network, self, db!, exchangeLog);
+        exchange.Declare(AdvertisedAddress());
+        exchangeServer = PeerExchangeServer.Start(new IPEndPoint(Identity.Address, PeerExchangeServer.Port), ca, self,
+            ip => Identity.Network.Contains(ip), NeighboursAsync, exchange.Answer, exchangeLog);
+        stopExchange = new CancellationTokenSource();
+        var loop = new PeerExchangeLoop(exchange, options.PeerExchange, NeighboursAsync,
+            () => db is { } d && d.Unused().Count < (options.ConnectionCount + 1) / 2, () => lastRegistryError is not null, exchangeLog);
+        exchangeLoop = Task.Run(() => loop.RunAsync(stopExchange.Token));
+    }
+
+    /// <summary>The peers we have a tunnel up with, either way: who may ask us for peers, and whom we ask.</summary>
+    async Task<IReadOnlyCollection<string>> NeighboursAsync(CancellationToken cancel)
+    {
+        var (manager, served) = (tunnels, servers);
+        var set = new HashSet<string>((manager?.Snapshot() ?? []).Where(t => t.State == "up").Select(t => t.Peer));
+        if (served is not null) set.UnionWith(await served.ConnectedPeersAsync(cancel).ConfigureAwait(false));
+        return set;
     }
 
     /// <summary>Without --ip, our address is what the servers we connect to saw; a change is declared at once.</summary>
@@ -320,6 +357,15 @@ public sealed class NodeDaemon
         if (State is NodeState.Running or NodeState.Starting) SetState(NodeState.Stopping);
         try
         {
+            if (exchangeLoop is not null)
+            {
+                stopExchange!.Cancel();
+                try { await exchangeLoop.ConfigureAwait(false); }
+                catch (OperationCanceledException) { }
+                stopExchange.Dispose();
+                exchangeLoop = null;
+            }
+            if (exchangeServer is not null) { await exchangeServer.DisposeAsync().ConfigureAwait(false); exchangeServer = null; }
             if (forwarding is not null)
             {
                 // A clean stop deletes the UPnP mappings (RunAsync does it when cancelled).

@@ -34,7 +34,7 @@ public sealed class MeshTestBed : IAsyncDisposable
     }
 
     /// <summary>Builds the internet, starts the registry, registers and starts every node, and waits for all pairs to answer.</summary>
-    public static async Task<MeshTestBed> StartAsync(ITestOutputHelper output, int nodes = 8)
+    public static async Task<MeshTestBed> StartAsync(ITestOutputHelper output, int nodes = 8, Underlay underlay = Underlay.IPv4)
     {
         Requires.Root();
         Requires.Tool("openvpn", "openvpn");
@@ -43,7 +43,7 @@ public sealed class MeshTestBed : IAsyncDisposable
         var log = new Logger(LogLevel.Warning, r => output.WriteLine(r.ToString()));
         var mesh = MeshLab.Create(new MeshOptions
         {
-            Prefix = Prefix, Nodes = nodes, Hello = Hello, Vifibnet = (CliProgram.Dotnet, [CliProgram.Dll]),
+            Prefix = Prefix, Nodes = nodes, Hello = Hello, Underlay = underlay, Vifibnet = (CliProgram.Dotnet, [CliProgram.Dll]),
         }, log);
         var bed = new MeshTestBed(mesh, output);
         try
