@@ -39,6 +39,21 @@ static class ExchangeWire
         await stream.WriteAsync("\n"u8.ToArray(), cancel).ConfigureAwait(false);
     }
 
+    /// <summary>Lets the socket bind our overlay address even before the kernel has it ready (IP_FREEBIND / IPV6_FREEBIND; Linux only, best effort).</summary>
+    public static void FreeBind(Socket socket)
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        try
+        {
+            if (socket.AddressFamily == AddressFamily.InterNetworkV6) socket.SetRawSocketOption(41 /* SOL_IPV6 */, 78 /* IPV6_FREEBIND */, BitConverter.GetBytes(1));
+            else socket.SetRawSocketOption(0 /* SOL_IP */, 15 /* IP_FREEBIND */, BitConverter.GetBytes(1));
+        }
+        catch (SocketException)
+        {
+            // An older kernel: binding works once the address is there, which it is by the time we bind.
+        }
+    }
+
     public static byte[] RequestText(string askedPrefix, long timestamp, string nonce) =>
         Encoding.UTF8.GetBytes(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"vifibnet-px-v1\n{askedPrefix}\n{timestamp}\n{nonce}"));
 }

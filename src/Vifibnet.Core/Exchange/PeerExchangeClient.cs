@@ -26,7 +26,7 @@ public static class PeerExchangeClient
         {
             if (bindTo is not null)
             {
-                socket.SetSocketOption(SocketOptionLevel.IP, (SocketOptionName)15 /* IP_FREEBIND */, true);
+                ExchangeWire.FreeBind(socket);
                 socket.Bind(new IPEndPoint(bindTo, 0));
             }
             await socket.ConnectAsync(server, deadline.Token).ConfigureAwait(false);

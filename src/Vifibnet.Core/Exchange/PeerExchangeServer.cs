@@ -68,7 +68,7 @@ public sealed class PeerExchangeServer : IAsyncDisposable
         try
         {
             // The overlay address is put on lo just before: bind it even if the kernel has not finished adding it.
-            listener.Server.SetSocketOption(SocketOptionLevel.IP, (SocketOptionName)15 /* IP_FREEBIND */, true);
+            ExchangeWire.FreeBind(listener.Server);
             listener.Start(32);
         }
         catch (SocketException e)
