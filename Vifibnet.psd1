@@ -18,6 +18,7 @@
         'Get-VifibTunnel'
         'Get-VifibNodeStatus'
         'Update-VifibPeers'
+        'Get-VifibPeer'
     )
     FormatsToProcess     = @('Vifibnet.Format.ps1xml')
     FunctionsToExport    = @()

@@ -185,6 +185,7 @@ public sealed class MeshLab : IAsyncDisposable
             // udp6 is openvpn's dual-stack listener (IPv6 and IPv4 clients); udp listens on IPv4 only.
             "--pp", "1194", h.HasIPv6 ? "udp6" : "udp", "--connection-count", Num(options.ConnectionCount),
             "--tunnel-refresh", Num(options.TunnelRefresh), "--peers-db-refresh", Num(options.PeersDbRefresh),
+            "--peer-exchange", Num(options.PeerExchange),
         ];
         // A node on the internet knows its address; one behind NAT learns it from the servers it reaches.
         if (!h.BehindNat)

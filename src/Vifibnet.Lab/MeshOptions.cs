@@ -25,6 +25,9 @@ public sealed record MeshOptions
     /// <summary>The nodes' --peers-db-refresh: short, so nodes started early also learn the later ones.</summary>
     public int PeersDbRefresh { get; init; } = 30;
 
+    /// <summary>The nodes' --peer-exchange (seconds; 0: off).</summary>
+    public int PeerExchange { get; init; } = 60;
+
     /// <summary>The nodes' --tunnel-refresh (also how long a dead peer stays flagged).</summary>
     public int TunnelRefresh { get; init; } = 300;
 

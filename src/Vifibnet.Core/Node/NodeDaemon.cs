@@ -338,8 +338,9 @@ public sealed class NodeDaemon
         "status" => await GetStatusAsync(cancel).ConfigureAwait(false),
         "tunnels" => await GetTunnelsAsync(cancel).ConfigureAwait(false),
         "peers update" => await UpdatePeersAsync(cancel).ConfigureAwait(false),
+        "peers" => db is { } peers ? PeerListing.From(peers) : new ControlError("the node is not running yet"),
         "upnp" => NatStatusView.Of(PortForwarding),
-        _ => new ControlError($"unknown request '{request}' (known: status, tunnels, peers update, upnp)"),
+        _ => new ControlError($"unknown request '{request}' (known: status, tunnels, peers, peers update, upnp)"),
     };
 
     /// <summary>What `peers update` on a stopped node needs to reach the registry as this node.</summary>
