@@ -101,10 +101,20 @@ public sealed class PeerExchangeServer : IAsyncDisposable
                 socket.Dispose();
                 continue;
             }
-            await slots.WaitAsync(stop.Token).ConfigureAwait(false);
+            try { await slots.WaitAsync(stop.Token).ConfigureAwait(false); }
+            catch (OperationCanceledException)
+            {
+                socket.Dispose();
+                return;
+            }
             _ = Task.Run(async () =>
             {
                 try { await HandleAsync(socket, remote).ConfigureAwait(false); }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    // One request that failed in an unforeseen way (e.g. the servers' management socket) must not end the listener.
+                    log.Warning($"peer exchange with {remote} failed: {e.Message}");
+                }
                 finally { slots.Release(); socket.Dispose(); }
             });
         }
@@ -197,10 +207,15 @@ public sealed class PeerExchangeServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // Never throws: the node stops its other children after this.
         await stop.CancelAsync().ConfigureAwait(false);
         listener.Stop();
         listener.Dispose();
-        await accepting.ConfigureAwait(false);
+        try { await accepting.ConfigureAwait(false); }
+        catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+        {
+            log.Debug($"peer exchange listener ended: {e.Message}");
+        }
         stop.Dispose();
     }
 }
