@@ -20,6 +20,7 @@
         'Update-VifibPeers'
         'Revoke-VifibNode'
         'Update-VifibCertificate'
+        'Get-VifibPeer'
     )
     FormatsToProcess     = @('Vifibnet.Format.ps1xml')
     FunctionsToExport    = @()

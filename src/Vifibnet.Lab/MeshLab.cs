@@ -43,7 +43,7 @@ public sealed class MeshLab : IAsyncDisposable
     {
         this.options = options;
         this.log = log;
-        Topology = DemoTopology.Build(options.Nodes, options.NatCount);
+        Topology = DemoTopology.Build(options.Nodes, options.NatCount, options.Underlay);
         ownsWorkDir = options.WorkDir is null;
         // Removes whatever an earlier, killed run left with the same prefix: namespaces, processes, files.
         lab = new NetworkLab(options.Prefix, log);
@@ -56,7 +56,7 @@ public sealed class MeshLab : IAsyncDisposable
         Directory.CreateDirectory(WorkDir);
         InternetNamespace = lab.Namespace(DemoTopology.BridgeName);
         RegistryNamespace = lab.Namespace(DemoTopology.RegistryName);
-        RegistryUri = HttpRegistryClient.UriFor(DemoTopology.RegistryAddress, options.RegistryPort);
+        RegistryUri = HttpRegistryClient.UriFor(Topology.RegistryAddresses[0], options.RegistryPort);
         Nodes = [.. Topology.Nodes.Select(h => new MeshNode(h, lab.Namespace(h.Name), Path.Combine(WorkDir, h.Name)))];
     }
 
@@ -87,14 +87,16 @@ public sealed class MeshLab : IAsyncDisposable
     void BuildInternet()
     {
         var bridge = lab.CreateBridge(DemoTopology.BridgeName);
-        lab.AddHost(DemoTopology.RegistryName, $"{DemoTopology.RegistryAddress}/{DemoTopology.InternetPrefixLength}", bridge);
+        var registryNs = lab.AddHost(DemoTopology.RegistryName, Cidr(Topology.RegistryAddresses[0]), bridge);
+        foreach (var extra in Topology.RegistryAddresses.Skip(1)) lab.AddAddress(registryNs, "eth0", Cidr(extra));
         foreach (var node in Nodes)
         {
             Directory.CreateDirectory(node.Directory);
             var h = node.Host;
             if (!h.BehindNat)
             {
-                lab.AddHost(h.Name, $"{h.Address}/{DemoTopology.InternetPrefixLength}", bridge);
+                var hostNs = lab.AddHost(h.Name, Cidr(h.Address), bridge);
+                if (h.Address6 is not null) lab.AddAddress(hostNs, "eth0", Cidr(h.Address6));
                 continue;
             }
             var gw = lab.AddHost(h.Gateway!, $"{h.GatewayWan}/{DemoTopology.InternetPrefixLength}", bridge);
@@ -106,6 +108,12 @@ public sealed class MeshLab : IAsyncDisposable
             lab.Masquerade(gw, "eth0");
         }
     }
+
+    static string Cidr(string address) => address.Contains(':', StringComparison.Ordinal)
+        ? $"{address}/{DemoTopology.InternetPrefixLength6}" : $"{address}/{DemoTopology.InternetPrefixLength}";
+
+    /// <summary>The registry URL a node uses: its IPv4 address for a node with IPv4, else its IPv6 one.</summary>
+    public Uri RegistryUriFor(MeshNode node) => HttpRegistryClient.UriFor(Topology.RegistryAddressFor(node.Host), options.RegistryPort);
 
     /// <summary>Starts `vifibnet registry` in its namespace and waits until it answers.</summary>
     public async Task StartRegistryAsync(CancellationToken cancel)
@@ -151,7 +159,7 @@ public sealed class MeshLab : IAsyncDisposable
         var token = AdminTokens.Create(Path.Combine(RegistryDir, NetworkCreator.DbFile), $"{node.Label}@demo.example");
         string[] args =
         [
-            .. options.Vifibnet.Prefix, "setup", "--server", DemoTopology.RegistryAddress, "--port", Num(options.RegistryPort),
+            .. options.Vifibnet.Prefix, "setup", "--server", Topology.RegistryAddressFor(node.Host), "--port", Num(options.RegistryPort),
             "-d", node.Directory, "--token", token.Token,
             // Registered before any node runs, so no node has declared yet: there is nothing to bootstrap
             // from. The nodes learn each other from the registry's peer list once they run (--registry).
@@ -173,12 +181,15 @@ public sealed class MeshLab : IAsyncDisposable
         List<string> args =
         [
             "node", "-s", node.Directory, "-l", node.Directory, "-v", Num(options.Verbose),
-            "--registry", RegistryUri.ToString(), "--hello", Num(options.Hello),
-            "--pp", "1194", "udp", "--connection-count", Num(options.ConnectionCount),
+            "--registry", RegistryUriFor(node).ToString(), "--hello", Num(options.Hello),
+            // udp6 is openvpn's dual-stack listener (IPv6 and IPv4 clients); udp listens on IPv4 only.
+            "--pp", "1194", h.HasIPv6 ? "udp6" : "udp", "--connection-count", Num(options.ConnectionCount),
             "--tunnel-refresh", Num(options.TunnelRefresh), "--peers-db-refresh", Num(options.PeersDbRefresh),
+            "--peer-exchange", Num(options.PeerExchange),
         ];
         // A node on the internet knows its address; one behind NAT learns it from the servers it reaches.
-        if (!h.BehindNat) args.AddRange(["--ip", h.Address, "1194", "udp"]);
+        if (!h.BehindNat)
+            foreach (var address in h.PublicAddresses) args.AddRange(["--ip", address, "1194", "udp"]);
         node.Process = Run(node.Namespace, $"node {node.Label}", args, Path.Combine(node.Directory, "console.log"));
     }
 
@@ -190,7 +201,10 @@ public sealed class MeshLab : IAsyncDisposable
     }
 
     /// <summary>Silently cuts the underlay path between two nodes (packets dropped in <paramref name="from"/>'s namespace, both ways).</summary>
-    public void CutPath(MeshNode from, MeshNode to) => lab.CutPath(from.Namespace, to.Host.PublicAddress);
+    public void CutPath(MeshNode from, MeshNode to)
+    {
+        foreach (var address in to.Host.PublicAddresses) lab.CutPath(from.Namespace, address);
+    }
 
     public void RestorePaths(MeshNode node) => lab.RestorePaths(node.Namespace);
 

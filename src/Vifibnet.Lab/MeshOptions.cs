@@ -13,6 +13,9 @@ public sealed record MeshOptions
     /// <summary>How many nodes sit behind NAT; null means <see cref="DemoTopology.NatCount"/>.</summary>
     public int? NatCount { get; init; }
 
+    /// <summary>Which IP families the internet carries.</summary>
+    public Underlay Underlay { get; init; } = Underlay.IPv4;
+
     /// <summary>The nodes' --hello (babel hello interval, seconds).</summary>
     public int Hello { get; init; } = 15;
 
@@ -21,6 +24,9 @@ public sealed record MeshOptions
 
     /// <summary>The nodes' --peers-db-refresh: short, so nodes started early also learn the later ones.</summary>
     public int PeersDbRefresh { get; init; } = 30;
+
+    /// <summary>The nodes' --peer-exchange (seconds; 0: off).</summary>
+    public int PeerExchange { get; init; } = 60;
 
     /// <summary>The nodes' --tunnel-refresh (also how long a dead peer stays flagged).</summary>
     public int TunnelRefresh { get; init; } = 300;

@@ -68,8 +68,12 @@ public sealed class NetworkLab : IDisposable
     public void AttachToBridge(string bridgeNs, string iface, string bridge = "br0") =>
         Ip("-n", bridgeNs, "link", "set", "dev", iface, "master", bridge);
 
-    public void AddAddress(string ns, string iface, string cidr) =>
-        Ip("-n", ns, "addr", "add", cidr, "dev", iface);
+    /// <summary>Adds an address; an IPv6 one skips duplicate address detection, so it is usable at once.</summary>
+    public void AddAddress(string ns, string iface, string cidr)
+    {
+        if (cidr.Contains(':', StringComparison.Ordinal)) Ip("-n", ns, "addr", "add", cidr, "dev", iface, "nodad");
+        else Ip("-n", ns, "addr", "add", cidr, "dev", iface);
+    }
 
     /// <summary>A host on the bridge: its own namespace, eth0 with <paramref name="cidr"/>, linked to the bridge.</summary>
     public string AddHost(string name, string cidr, string bridgeNs, string bridge = "br0")
@@ -98,7 +102,9 @@ public sealed class NetworkLab : IDisposable
     /// dropped both ways, processes and links stay up (as when a router on the way fails).
     /// </summary>
     public void CutPath(string ns, string remote) =>
-        Nft(ns, $"table inet vifib-cut {{\n chain out {{\n  type filter hook output priority 0;\n  ip daddr {remote} drop\n }}\n chain in {{\n  type filter hook input priority 0;\n  ip saddr {remote} drop\n }}\n}}");
+        Nft(ns, $"table inet vifib-cut {{\n chain out {{\n  type filter hook output priority 0;\n  {Family(remote)} daddr {remote} drop\n }}\n chain in {{\n  type filter hook input priority 0;\n  {Family(remote)} saddr {remote} drop\n }}\n}}");
+
+    static string Family(string address) => address.Contains(':', StringComparison.Ordinal) ? "ip6" : "ip";
 
     /// <summary>Removes every cut <see cref="CutPath"/> made in this namespace.</summary>
     public void RestorePaths(string ns) => TryExec(ns, "nft", "delete", "table", "inet", "vifib-cut");

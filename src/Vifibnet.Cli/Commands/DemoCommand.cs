@@ -9,7 +9,7 @@ namespace Vifibnet.Cli.Commands;
 public static class DemoCommand
 {
     public const string Help =
-        "usage: vifibnet demo [--nodes N] [--hello S] [--keep] [-v LEVEL]   (as root; N 2..60, default 8; hello default 4 s; --keep: leave the mesh up until Ctrl+C)";
+        "usage: vifibnet demo [--nodes N] [--hello S] [--underlay ipv4|ipv6|mixed] [--keep] [-v LEVEL]   (as root; N 2..60, default 8; hello default 4 s; underlay default ipv4; --keep: leave the mesh up until Ctrl+C)";
 
     public static readonly CliCommand Command = new("demo", "a registry and N nodes in network namespaces on this machine, healing from faults (root)", RunAsync);
 
@@ -19,6 +19,7 @@ public static class DemoCommand
         var hello = 4;
         var keep = false;
         var verbose = 0;
+        var underlay = Underlay.IPv4;
         var args = new ArgumentCursor(context.Args);
         while (args.More)
         {
@@ -27,6 +28,16 @@ public static class DemoCommand
                 case "--nodes" or "-n": nodes = args.IntValue("--nodes", DemoTopology.MinNodes, DemoTopology.MaxNodes); break;
                 case "--hello": hello = args.IntValue("--hello", 1, 600); break;
                 case "--keep": keep = true; break;
+                case "--underlay":
+                    var family = args.Value("--underlay");
+                    underlay = family switch
+                    {
+                        "ipv4" => Underlay.IPv4,
+                        "ipv6" => Underlay.IPv6,
+                        "mixed" => Underlay.Mixed,
+                        _ => throw new UsageException($"--underlay '{family}' must be ipv4, ipv6 or mixed"),
+                    };
+                    break;
                 case "-v" or "--verbose": verbose = args.IntValue("--verbose", 0, 5); break;
                 case "-h" or "--help": context.Out.WriteLine(Help); return CommandLine.Ok;
                 case var other: throw ArgumentCursor.Unknown(other);
@@ -40,11 +51,11 @@ public static class DemoCommand
         MeshLab.CheckTools();
         var options = new MeshOptions
         {
-            Nodes = nodes, Hello = hello, Vifibnet = VifibnetExecutable.In(AppContext.BaseDirectory),
+            Nodes = nodes, Hello = hello, Underlay = underlay, Vifibnet = VifibnetExecutable.In(AppContext.BaseDirectory),
         };
         var log = new Logger(Verbosity.MinimumLevel(verbose), r => { lock (context.Error) context.Error.WriteLine(r); });
         var view = new DemoView(context.Out, interactive: !Console.IsOutputRedirected && ReferenceEquals(context.Out, Console.Out));
-        context.Out.WriteLine($"vifibnet demo: {nodes} nodes ({DemoTopology.NatCount(nodes)} behind NAT), hello {hello} s, network {options.Network}");
+        context.Out.WriteLine($"vifibnet demo: {nodes} nodes ({(underlay == Underlay.IPv6 ? 0 : DemoTopology.NatCount(nodes))} behind NAT), {underlay} underlay, hello {hello} s, network {options.Network}");
         DemoResult result;
         try
         {

@@ -14,4 +14,6 @@ public enum UnderlayRefusal
     Scoped,
     /// <summary>Inside the overlay network itself: a tunnel to it would run over itself.</summary>
     Overlay,
+    /// <summary>Of an IP family this host has no address in (an IPv6-only peer seen from an IPv4-only host).</summary>
+    Unreachable,
 }

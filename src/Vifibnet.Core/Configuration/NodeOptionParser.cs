@@ -36,7 +36,7 @@ public static class NodeOptionParser
             (o, a) => o with { Hello = Int(a[0], "--hello", 1, 3600) }),
         new("wireless", 'w', [], "babeld treats every interface as wireless",
             (o, _) => o with { Wireless = true }),
-        new("pp", null, ["PORT", "PROTO"], "openvpn server port and protocol udp or tcp-server (repeatable; default 1194 udp, 1194 tcp-server)",
+        new("pp", null, ["PORT", "PROTO"], "openvpn server port and protocol udp or tcp-server, udp6 or tcp6-server for IPv6 too (repeatable; default 1194 udp, 1194 tcp-server)",
             (o, a) => o with { Servers = [.. ExplicitServers(o), new ServerEndpoint(Port(a[0], "--pp"), ServerProtocol(a[1]))] }),
         new("tunnel-refresh", null, ["SECONDS"], "interval between full tunnel refreshes (default 300)",
             (o, a) => o with { TunnelRefresh = Seconds(a[0], "--tunnel-refresh") }),
@@ -52,6 +52,8 @@ public static class NodeOptionParser
             (o, a) => o with { ConnectionCount = Int(a[0], "--connection-count", 0, 1000) }),
         new("refresh-rate", null, ["RATIO"], "share of tunnels replaced at each refresh, 0..1 (default 0.05)",
             (o, a) => o with { RefreshRate = Ratio(a[0]) }),
+        new("peer-exchange", null, ["SECONDS"], "ask tunnel neighbours for peers this often (sooner when short of peers); 0: neither ask nor answer (default 600)",
+            (o, a) => o with { PeerExchange = a[0] == "0" ? TimeSpan.Zero : Seconds(a[0], "--peer-exchange") }),
     ];
 
     /// <summary>Option help, one line per option, for `vifibnet node --help`: names and values in one column, help in the next.</summary>
@@ -193,13 +195,17 @@ public static class NodeOptionParser
 
     static int Port(string text, string option) => Int(text, option + " port", 1, 65535);
 
-    static string IpProtocol(string text) => text is "udp" or "tcp-client" or "tcp"
-        ? (text == "tcp" ? "tcp-client" : text)
-        : throw new NodeOptionException($"--ip protocol '{text}' must be udp or tcp-client");
+    // openvpn's family suffixes (udp6, tcp6-client) are accepted: the address itself says the family.
+    static string IpProtocol(string text) => text switch
+    {
+        "udp" or "udp4" or "udp6" => "udp",
+        "tcp-client" or "tcp4-client" or "tcp6-client" or "tcp" => "tcp-client",
+        _ => throw new NodeOptionException($"--ip protocol '{text}' must be udp or tcp-client (udp6, tcp6-client also accepted)"),
+    };
 
     static string ServerProtocol(string text) => ServerEndpoint.Protocols.Contains(text)
         ? text
-        : throw new NodeOptionException($"--pp protocol '{text}' must be udp or tcp-server");
+        : throw new NodeOptionException($"--pp protocol '{text}' must be udp or tcp-server (IPv4), or udp6 or tcp6-server (IPv6 and IPv4)");
 
     static int Int(string text, string option, int min, int max) =>
         int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v) && v >= min && v <= max

@@ -46,6 +46,9 @@ public sealed record NodeOptions
     /// <summary>--tunnel-refresh: seconds between full tunnel refreshes.</summary>
     public TimeSpan TunnelRefresh { get; init; } = TimeSpan.FromSeconds(300);
 
+    /// <summary>--peer-exchange: how often tunnel neighbours are asked for peers; zero turns peer exchange off (no asking, no answering).</summary>
+    public TimeSpan PeerExchange { get; init; } = TimeSpan.FromSeconds(600);
+
     /// <summary>--dh: DH parameters for the servers; null means `dh none` (ECDHE only).</summary>
     public string? Dh { get; init; }
 
@@ -89,8 +92,11 @@ public sealed record NodeOptions
         foreach (var s in Servers)
             if (!ServerEndpoint.Protocols.Contains(s.Protocol))
                 throw new NodeOptionException($"--pp protocol '{s.Protocol}' is not one of {string.Join(", ", ServerEndpoint.Protocols)}");
-        if (Servers.Select(s => (s.Port, s.Protocol == "udp")).Distinct().Count() != Servers.Count)
+        if (Servers.Select(s => (s.Port, s.IsUdp)).Distinct().Count() != Servers.Count)
             throw new NodeOptionException("--pp lists the same port and protocol twice");
+        if (Ips.FirstOrDefault(a => a.Ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 && !a.Ip.IsIPv4MappedToIPv6) is { } v6
+            && !Servers.Any(s => s.AcceptsIPv6))
+            throw new NodeOptionException($"--ip {v6.Ip} {v6.Port} {v6.Protocol} is an IPv6 address, but every --pp server listens on IPv4 only: add --pp {v6.Port} {(v6.Protocol == "udp" ? "udp6" : "tcp6-server")}");
         return this;
     }
 }

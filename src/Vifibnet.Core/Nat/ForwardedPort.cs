@@ -19,8 +19,9 @@ public sealed record ForwardedPort
             throw new ArgumentOutOfRangeException(nameof(localPort), localPort, "a port is 1..65535");
         ServerProtocol = serverProtocol switch
         {
-            "udp" => "udp",
-            "tcp-server" or "tcp" => "tcp-server",
+            // A dual-stack udp6/tcp6-server listener takes IPv4 too: UPnP maps its IPv4 side.
+            "udp" or "udp6" => "udp",
+            "tcp-server" or "tcp" or "tcp6-server" => "tcp-server",
             _ => throw new ArgumentException($"'{serverProtocol}' is not an openvpn server protocol (expected udp or tcp-server)", nameof(serverProtocol)),
         };
         LocalPort = localPort;

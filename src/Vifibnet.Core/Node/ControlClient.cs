@@ -24,6 +24,10 @@ public static class ControlClient
     public static async Task<PeersUpdateResult> UpdatePeersAsync(string stateDir, CancellationToken cancel = default) =>
         await RequestAsync<PeersUpdateResult>(stateDir, "peers update", cancel).ConfigureAwait(false);
 
+    /// <summary>The running node's peer DB with each peer's source (registry or peer exchange).</summary>
+    public static async Task<IReadOnlyList<PeerListing>> GetPeersAsync(string stateDir, CancellationToken cancel = default) =>
+        await RequestAsync<List<PeerListing>>(stateDir, "peers", cancel).ConfigureAwait(false);
+
     /// <summary>The running node's UPnP port forwarding: gateway, external address, mappings, last error.</summary>
     public static async Task<NatStatusView> GetPortForwardingAsync(string stateDir, CancellationToken cancel = default) =>
         await RequestAsync<NatStatusView>(stateDir, "upnp", cancel).ConfigureAwait(false);

@@ -15,6 +15,17 @@ public static class NodeControl
     public static Task<IReadOnlyList<TunnelInfo>> GetTunnelsAsync(string stateDir, CancellationToken cancel = default) =>
         ControlClient.GetTunnelsAsync(stateDir, cancel);
 
+    /// <summary>The node's peers and where each came from: through the running node, else from its peers.db.</summary>
+    public static async Task<IReadOnlyList<PeerListing>> GetPeersAsync(string stateDir, Logger log, CancellationToken cancel = default)
+    {
+        if (ControlClient.IsRunning(stateDir)) return await ControlClient.GetPeersAsync(stateDir, cancel).ConfigureAwait(false);
+        var dbPath = Path.Combine(stateDir, "peers.db");
+        if (!File.Exists(dbPath))
+            throw new NodeDaemonException(NodeErrorKind.NotSetUp, $"no peer DB at '{dbPath}': run setup first, or give the node's --state directory");
+        using var db = PeerDb.Open(dbPath, log);
+        return PeerListing.From(db);
+    }
+
     /// <summary>
     /// Declares and refreshes the peer DB now: through the running node when there is one, else
     /// directly, with the registry and certificate the node last ran with (kept in peers.db).

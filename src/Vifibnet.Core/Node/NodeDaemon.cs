@@ -2,6 +2,7 @@ using System.Net;
 using Vifibnet.Addressing;
 using Vifibnet.Certificates;
 using Vifibnet.Configuration;
+using Vifibnet.Exchange;
 using Vifibnet.Logging;
 using Vifibnet.Nat;
 using Vifibnet.OpenVpn;
@@ -50,6 +51,10 @@ public sealed class NodeDaemon
     PeerDb? db;
     IPAddress? externalIp;
     readonly HashSet<IPAddress> refusedExternalIps = [];
+    PeerExchange? exchange;
+    PeerExchangeServer? exchangeServer;
+    Task? exchangeLoop;
+    CancellationTokenSource? stopExchange;
     DateTimeOffset nextPeerUpdate;
     DateTimeOffset? lastRegistryContact;
     string? lastRegistryError;
@@ -136,6 +141,7 @@ public sealed class NodeDaemon
             if (options.Ips.Count == 0 && db.GetConfig("external-ip") is { } remembered && IPAddress.TryParse(remembered, out var ip)
                 && UnderlayAddress.Check(ip, Identity.Network) is null)
                 externalIp = ip;
+            StartPeerExchange();
             SetState(NodeState.Running);
             await LoopAsync(cancel).ConfigureAwait(false);
         }
@@ -178,6 +184,7 @@ public sealed class NodeDaemon
                 log.Error($"tunnel pass failed: {e.Message}", e);
             }
             LearnExternalIp();
+            exchange?.Declare(AdvertisedAddress());
             if (mappedAddressesChanged)
             {
                 mappedAddressesChanged = false;
@@ -203,6 +210,36 @@ public sealed class NodeDaemon
             babel.Dispose();
             babel = BabelProcess.Start(babelArgs!, babelSettings, log.For("babeld"));
         }
+    }
+
+    /// <summary>
+    /// Peer exchange (docs/node.md): our overlay address answers tunnel neighbours asking for peers,
+    /// and a background loop asks them, more often while we are short of peers or the registry fails.
+    /// </summary>
+    void StartPeerExchange()
+    {
+        if (options.PeerExchange <= TimeSpan.Zero) return;
+        var exchangeLog = log.For("exchange");
+        var (ca, cert, key) = (PemFile.ReadCertificate(options.CaPath, "CA certificate"), PemFile.ReadCertificate(options.CertPath, "certificate"),
+            PemFile.ReadPrivateKey(options.KeyPath, "node key"));
+        var self = Identity!.Prefix.ToBinary();
+        exchange = new PeerExchange(ca, cert, key, Identity.Network, self, db!, exchangeLog);
+        exchange.Declare(AdvertisedAddress());
+        exchangeServer = PeerExchangeServer.Start(new IPEndPoint(Identity.Address, PeerExchangeServer.Port), ca, self,
+            ip => Identity.Network.Contains(ip), NeighboursAsync, exchange.Answer, exchangeLog);
+        stopExchange = new CancellationTokenSource();
+        var loop = new PeerExchangeLoop(exchange, options.PeerExchange, NeighboursAsync,
+            () => db is { } d && d.Unused().Count < (options.ConnectionCount + 1) / 2, () => lastRegistryError is not null, exchangeLog);
+        exchangeLoop = Task.Run(() => loop.RunAsync(stopExchange.Token));
+    }
+
+    /// <summary>The peers we have a tunnel up with, either way: who may ask us for peers, and whom we ask.</summary>
+    async Task<IReadOnlyCollection<string>> NeighboursAsync(CancellationToken cancel)
+    {
+        var (manager, served) = (tunnels, servers);
+        var set = new HashSet<string>((manager?.Snapshot() ?? []).Where(t => t.State == "up").Select(t => t.Peer));
+        if (served is not null) set.UnionWith(await served.ConnectedPeersAsync(cancel).ConfigureAwait(false));
+        return set;
     }
 
     /// <summary>Without --ip, our address is what the servers we connect to saw; a change is declared at once.</summary>
@@ -317,9 +354,10 @@ public sealed class NodeDaemon
         "status" => await GetStatusAsync(cancel).ConfigureAwait(false),
         "tunnels" => await GetTunnelsAsync(cancel).ConfigureAwait(false),
         "peers update" => await UpdatePeersAsync(cancel).ConfigureAwait(false),
+        "peers" => db is { } peers ? PeerListing.From(peers) : new ControlError("the node is not running yet"),
         "upnp" => NatStatusView.Of(PortForwarding),
         "renew" => await RenewNowAsync(cancel).ConfigureAwait(false),
-        _ => new ControlError($"unknown request '{request}' (known: status, tunnels, peers update, upnp, renew)"),
+        _ => new ControlError($"unknown request '{request}' (known: status, tunnels, peers, peers update, upnp, renew)"),
     };
 
     /// <summary>What `peers update` on a stopped node needs to reach the registry as this node.</summary>
@@ -337,6 +375,15 @@ public sealed class NodeDaemon
         if (State is NodeState.Running or NodeState.Starting) SetState(NodeState.Stopping);
         try
         {
+            if (exchangeLoop is not null)
+            {
+                stopExchange!.Cancel();
+                try { await exchangeLoop.ConfigureAwait(false); }
+                catch (OperationCanceledException) { }
+                stopExchange.Dispose();
+                exchangeLoop = null;
+            }
+            if (exchangeServer is not null) { await exchangeServer.DisposeAsync().ConfigureAwait(false); exchangeServer = null; }
             if (forwarding is not null)
             {
                 // A clean stop deletes the UPnP mappings (RunAsync does it when cancelled).

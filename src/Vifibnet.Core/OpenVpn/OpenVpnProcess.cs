@@ -99,7 +99,9 @@ public sealed class OpenVpnProcess : IDisposable
     {
         try
         {
-            return IPAddress.TryParse(File.ReadAllText(settings.ExternalIpFile(Device)).Trim(), out var ip) ? ip : null;
+            // A dual-stack (udp6) server sees an IPv4 client as ::ffff:a.b.c.d: that client's address is the IPv4 one.
+            return IPAddress.TryParse(File.ReadAllText(settings.ExternalIpFile(Device)).Trim(), out var ip)
+                ? (ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4() : ip) : null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

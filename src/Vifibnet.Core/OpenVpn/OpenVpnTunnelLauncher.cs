@@ -9,7 +9,8 @@ namespace Vifibnet.OpenVpn;
 /// <summary>
 /// Starts each client tunnel as an openvpn process with one --remote per address the peer advertised;
 /// addresses no peer can be at (loopback, multicast, link-local, the overlay's own: see
-/// <see cref="UnderlayAddress"/>) are left out, and a peer with none left is refused (and flagged by the caller).
+/// <see cref="UnderlayAddress"/>) and those of a family this host lacks are left out, the rest tried in
+/// <see cref="RemoteOrder"/>; a peer with none left is refused (and flagged by the caller).
 /// </summary>
 public sealed class OpenVpnTunnelLauncher(OpenVpnSettings settings, NetworkPrefix network, Logger log) : ITunnelLauncher
 {
@@ -23,7 +24,11 @@ public sealed class OpenVpnTunnelLauncher(OpenVpnSettings settings, NetworkPrefi
             if (remotes.Count == 0) UnderlayAddress.CheckAll(refused, network);
             log.Warning($"peer {peer.Prefix}: not tunnelling to {string.Join(", ", refused.Select(a => $"{a} ({UnderlayAddress.Check(a.Ip, network)})"))}");
         }
-        var args = OpenVpnArguments.Client(settings, device, remotes);
+        var ordered = RemoteOrder.Arrange(remotes, LocalFamilies.Detect(network));
+        if (ordered.Count == 0)
+            throw new UnderlayAddressException(UnderlayRefusal.Unreachable,
+                $"peer {peer.Prefix} advertises {PeerAddress.FormatList(remotes)}, none in an address family this host has (IPv4 or IPv6)");
+        var args = OpenVpnArguments.Client(settings, device, ordered);
         return new Tunnel(OpenVpnProcess.Start($"openvpn client {device} to {peer.Prefix}", device, args, settings, log));
     }
 

@@ -9,7 +9,7 @@ namespace Vifibnet.Peers;
 /// and a small config table. A peer goes unused → used → unused (tunnel closed) or flagged (tunnel
 /// died); a flag expires back to unused. Thread-safe: the daemon loop and its control socket share one.
 /// </summary>
-public sealed class PeerDb : IDisposable
+public sealed partial class PeerDb : IDisposable
 {
     /// <summary>How long a dead peer stays flagged when no duration is given.</summary>
     public static readonly TimeSpan DefaultFlagDuration = TimeSpan.FromMinutes(10);
@@ -38,6 +38,13 @@ public sealed class PeerDb : IDisposable
         CREATE TABLE IF NOT EXISTS config (
             name TEXT PRIMARY KEY NOT NULL,
             value TEXT);
+        CREATE TABLE IF NOT EXISTS declarations (
+            prefix TEXT PRIMARY KEY NOT NULL,
+            address TEXT NOT NULL,
+            declared INTEGER NOT NULL,
+            certificate TEXT NOT NULL,
+            signature TEXT NOT NULL,
+            via TEXT NOT NULL);
         """;
 
     static readonly Lazy<bool> SqliteReady = new(() => { SQLitePCL.Batteries_V2.Init(); return true; });
@@ -99,6 +106,7 @@ public sealed class PeerDb : IDisposable
         ("flagged", ["prefix", "date", "until"]),
         ("blacklist", ["prefix", "date"]),
         ("config", ["name", "value"]),
+        ("declarations", ["prefix", "address", "declared", "certificate", "signature", "via"]),
     ];
 
     /// <summary>
@@ -195,6 +203,7 @@ public sealed class PeerDb : IDisposable
                 (SELECT prefix FROM peers ORDER BY used DESC, date DESC, rowid DESC LIMIT $max)
             """, ("$max", max));
         Run(tx, "DELETE FROM flagged WHERE until <= $now OR prefix NOT IN (SELECT prefix FROM peers)", ("$now", Now()));
+        Run(tx, "DELETE FROM declarations WHERE prefix NOT IN (SELECT prefix FROM peers)");
         return dropped;
     }
 

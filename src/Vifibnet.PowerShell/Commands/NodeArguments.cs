@@ -28,6 +28,7 @@ static class NodeArguments
         if (c.Wireless) args.Add("--wireless");
         foreach (var pp in c.Pp) args.AddRange(["--pp", .. EndpointText.PortProto(pp, "-Pp")]);
         if (Has(nameof(c.TunnelRefresh))) args.AddRange(["--tunnel-refresh", Num(c.TunnelRefresh)]);
+        if (Has(nameof(c.PeerExchange))) args.AddRange(["--peer-exchange", Num(c.PeerExchange)]);
         if (Has(nameof(c.DhPath))) args.AddRange(["--dh", path(c.DhPath!)]);
         if (Has(nameof(c.CaPath))) args.AddRange(["--ca", path(c.CaPath!)]);
         if (Has(nameof(c.CertificatePath))) args.AddRange(["--cert", path(c.CertificatePath!)]);

@@ -51,11 +51,14 @@ public sealed class StartVifibNodeCommand : VifibCmdlet
     /// <summary>babeld treats every interface as wireless.</summary>
     [Parameter] public SwitchParameter Wireless { get; set; }
 
-    /// <summary>openvpn servers, each "PORT PROTO" or "PORT/PROTO" (udp or tcp-server); default 1194 udp and 1194 tcp-server.</summary>
+    /// <summary>openvpn servers, each "PORT PROTO" or "PORT/PROTO" (udp or tcp-server on IPv4; udp6 or tcp6-server on IPv6 and IPv4); default 1194 udp and 1194 tcp-server.</summary>
     [Parameter, ArgumentCompleter(typeof(ServerEndpointCompleter))] public string[] Pp { get; set; } = [];
 
     /// <summary>Seconds between full tunnel refreshes (default 300).</summary>
     [Parameter, ValidateRange(1, int.MaxValue)] public int TunnelRefresh { get; set; } = 300;
+
+    /// <summary>Seconds between asking tunnel neighbours for peers (sooner when short of peers or the registry fails); 0 turns peer exchange off (default 600).</summary>
+    [Parameter, ValidateRange(0, int.MaxValue)] public int PeerExchange { get; set; } = 600;
 
     /// <summary>DH parameters file for the servers (default: none, ECDHE).</summary>
     [Parameter] public string? DhPath { get; set; }

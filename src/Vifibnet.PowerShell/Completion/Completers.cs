@@ -32,7 +32,8 @@ sealed class LogLevelCompleter : ListCompleter
 sealed class ServerEndpointCompleter : ListCompleter
 {
     protected override IEnumerable<(string, string)> Candidates() =>
-        [("1194/udp", "openvpn server on UDP 1194"), ("1194/tcp-server", "openvpn server on TCP 1194")];
+        [("1194/udp", "openvpn server on UDP 1194"), ("1194/tcp-server", "openvpn server on TCP 1194"),
+         ("1194/udp6", "openvpn server on UDP 1194, IPv6 and IPv4"), ("1194/tcp6-server", "openvpn server on TCP 1194, IPv6 and IPv4")];
 }
 
 /// <summary>-Ip: this machine's addresses as ADDRESS:PORT/PROTO.</summary>

@@ -12,6 +12,8 @@ public sealed class DemoCommandTests
     [InlineData("--nodes", "61")]
     [InlineData("--hello", "0")]
     [InlineData("--bogus")]
+    [InlineData("--underlay", "ipv5")]
+    [InlineData("--underlay")]
     public async Task BadUsageIsRefusedBeforeAnythingIsBuilt(params string[] args)
     {
         var result = await CliRun.RunAsync(["demo", .. args]);
@@ -25,7 +27,7 @@ public sealed class DemoCommandTests
     {
         var result = await CliRun.RunAsync("demo", "--help");
         Assert.Equal(0, result.Code);
-        foreach (var option in new[] { "--nodes", "--hello", "--keep" }) Assert.Contains(option, result.Out);
+        foreach (var option in new[] { "--nodes", "--hello", "--keep", "--underlay ipv4|ipv6|mixed" }) Assert.Contains(option, result.Out);
     }
 
     [Fact]

@@ -153,11 +153,29 @@ public sealed class NodeOptionParserTests : IDisposable
     [InlineData(new[] { "--registry", "ftp://x" }, "--registry")]
     [InlineData(new[] { "stray" }, "unexpected argument 'stray'")]
     [InlineData(new[] { "--pp", "1194", "udp", "--pp", "1194", "udp" }, "same port")]
+    // udp on 0.0.0.0 and udp6 on dual-stack [::] would fight for one port.
+    [InlineData(new[] { "--pp", "1194", "udp", "--pp", "1194", "udp6" }, "same port")]
+    [InlineData(new[] { "--ip", "2001:db8::7", "1194", "udp" }, "every --pp server listens on IPv4 only: add --pp 1194 udp6")]
+    [InlineData(new[] { "--ip", "2001:db8::7", "1194", "udp", "--pp", "1194", "udp" }, "IPv6 address")]
+    [InlineData(new[] { "--pp", "1194", "udp7" }, "udp6 or tcp6-server")]
     public void BadCommandLinesAreNamedErrors(string[] args, string expected)
     {
         var e = Assert.Throws<NodeOptionException>(() => NodeOptionParser.Parse(args));
         Assert.Contains(expected, e.Message);
         Assert.Null(e.File);
+    }
+
+    [Fact]
+    public void IPv6UnderlayOptionsTakeOpenVpnsSpellings()
+    {
+        var o = NodeOptionParser.Parse(["--ip", "2001:db8::7", "1194", "udp", "--ip", "198.51.100.7", "1194", "udp6",
+            "--ip", "2001:db8::7", "1195", "tcp6-client", "--pp", "1194", "udp6", "--pp", "1195", "tcp6-server"]);
+        Assert.Equal([new ServerEndpoint(1194, "udp6"), new ServerEndpoint(1195, "tcp6-server")], o.Servers);
+        // The address says the family: the wire keeps udp and tcp-client.
+        Assert.Equal("2001:db8::7,1194,udp;198.51.100.7,1194,udp;2001:db8::7,1195,tcp-client", Vifibnet.Addressing.PeerAddress.FormatList(o.Ips));
+        Assert.Equal(["udp", "tcp-client"], o.Servers.Select(s => s.ClientProtocol));
+        Assert.All(o.Servers, s => Assert.True(s.AcceptsIPv6));
+        Assert.False(new ServerEndpoint(1194, "udp").AcceptsIPv6);
     }
 
     public void Dispose() => Directory.Delete(dir, recursive: true);

@@ -34,17 +34,19 @@ public sealed class MeshTestBed : IAsyncDisposable
     }
 
     /// <summary>Builds the internet, starts the registry, registers and starts every node, and waits for all pairs to answer.</summary>
-    public static async Task<MeshTestBed> StartAsync(ITestOutputHelper output, int nodes = 8)
+    public static async Task<MeshTestBed> StartAsync(ITestOutputHelper output, int nodes = 8, Underlay underlay = Underlay.IPv4,
+        Func<MeshOptions, MeshOptions>? configure = null)
     {
         Requires.Root();
         Requires.Tool("openvpn", "openvpn");
         Requires.Tool("babeld", "babeld");
         Requires.Tool("nft", "nftables");
         var log = new Logger(LogLevel.Warning, r => output.WriteLine(r.ToString()));
-        var mesh = MeshLab.Create(new MeshOptions
+        var options = new MeshOptions
         {
-            Prefix = Prefix, Nodes = nodes, Hello = Hello, Vifibnet = (CliProgram.Dotnet, [CliProgram.Dll]),
-        }, log);
+            Prefix = Prefix, Nodes = nodes, Hello = Hello, Underlay = underlay, Vifibnet = (CliProgram.Dotnet, [CliProgram.Dll]),
+        };
+        var mesh = MeshLab.Create(configure?.Invoke(options) ?? options, log);
         var bed = new MeshTestBed(mesh, output);
         try
         {
@@ -90,7 +92,7 @@ public sealed class MeshTestBed : IAsyncDisposable
         output.WriteLine(line);
     }
 
-    void DumpLogs()
+    public void DumpLogs()
     {
         foreach (var n in Mesh.Nodes)
             foreach (var name in new[] { "console.log", "vifibnet.log" })

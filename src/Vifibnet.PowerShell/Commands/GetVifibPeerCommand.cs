@@ -1,0 +1,34 @@
+using System.Management.Automation;
+using Vifibnet.Node;
+using Vifibnet.Peers;
+
+namespace Vifibnet.PowerShell;
+
+/// <summary>The node's peer DB: each peer's prefix, address, state, and where it came from (the registry, or a neighbour through peer exchange).</summary>
+/// <remarks>
+/// <para>Asks a running node through its control socket; for a stopped node, reads peers.db in the state directory. Source "exchange" means the address is the peer's own signed declaration, passed on by the neighbour in Via.</para>
+/// </remarks>
+/// <example><code>Get-VifibPeer -Path /var/lib/vifibnet | Where-Object Source -eq exchange</code><para>The peers learned from neighbours rather than from the registry.</para></example>
+/// <example><code>Get-VifibPeer ./node1 | Group-Object State</code><para>How many peers are used, unused, flagged.</para></example>
+[Cmdlet(VerbsCommon.Get, "VifibPeer")]
+[OutputType(typeof(PeerListing))]
+public sealed class GetVifibPeerCommand : VifibCmdlet
+{
+    /// <summary>The node's state directory (default /var/lib/vifibnet).</summary>
+    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string Path { get; set; } = Configuration.NodeOptions.DefaultStateDir;
+
+    protected override void ProcessRecord()
+    {
+        var state = FileSystemPath(Path);
+        try
+        {
+            foreach (var peer in RunAndPump(cancel => NodeControl.GetPeersAsync(state, Log.Logger, cancel))) WriteObject(peer);
+        }
+        catch (Exception e) when (e is NodeDaemonException or PeerDbException)
+        {
+            WriteFailure(e, state);
+        }
+    }
+}
