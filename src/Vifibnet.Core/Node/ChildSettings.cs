@@ -11,5 +11,8 @@ public static class ChildSettings
         new(o.Hello, o.Wireless, o.Verbose, paths.BabeldPidFile, paths.BabeldState, paths.BabeldSocket, paths.BabeldLog);
 
     public static OpenVpnSettings OpenVpn(NodeOptions o, NodePaths paths) =>
-        new(o.CaPath, o.CertPath, o.KeyPath, o.Hello, o.Verbose, o.Dh, Math.Max(1, o.ConnectionCount), o.OpenVpnArgs, paths.RunDir, paths.LogDir);
+        new(o.CaPath, o.CertPath, o.KeyPath, o.Hello, o.Verbose, o.Dh, Math.Max(1, o.ConnectionCount), o.OpenVpnArgs, paths.RunDir, paths.LogDir)
+        {
+            TunnelTimeout = o.TunnelTimeout,
+        };
 }

@@ -19,8 +19,8 @@ public static class OpenVpnArguments
             "--dh", o.Dh ?? "none",
             "--max-clients", Num(o.MaxClients),
             "--client-connect", o.HookScript,
-            // Per client: a silent client is dropped after 4 hellos (the client exits on its side).
-            "--ping", Num(o.Hello), "--ping-restart", Num(o.PingExit),
+            // Per client: a silent client is dropped after the tunnel timeout (the client exits on its side).
+            "--ping", Num(o.PingInterval), "--ping-restart", Num(o.PingExit),
         ]);
         args.AddRange(o.ExtraArgs);
         return args;
@@ -37,7 +37,7 @@ public static class OpenVpnArguments
         args.AddRange([
             // Try each advertised address once, then give up: the daemon picks another peer.
             "--connect-retry", "1", "--connect-retry-max", "1", "--server-poll-timeout", Num(Math.Max(5, 2 * o.Hello)),
-            "--ping", Num(o.Hello), "--ping-exit", Num(o.PingExit),
+            "--ping", Num(o.PingInterval), "--ping-exit", Num(o.PingExit),
         ]);
         args.AddRange(o.ExtraArgs);
         return args;
