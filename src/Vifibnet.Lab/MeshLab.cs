@@ -194,6 +194,17 @@ public sealed class MeshLab : IAsyncDisposable
 
     public void RestorePaths(MeshNode node) => lab.RestorePaths(node.Namespace);
 
+    /// <summary>Every node loses <paramref name="percent"/> % of the underlay packets it receives, at random (a lossy but live internet).</summary>
+    public void AddUnderlayLoss(int percent)
+    {
+        foreach (var n in Nodes) lab.AddLoss(n.Namespace, percent);
+    }
+
+    public void RemoveUnderlayLoss()
+    {
+        foreach (var n in Nodes) lab.RemoveLoss(n.Namespace);
+    }
+
     HttpRegistryClient RegistryClientIn(string ns) =>
         new(RegistryUri, http: NamespaceSocket.HttpClientIn(ns, TimeSpan.FromSeconds(20)));
 

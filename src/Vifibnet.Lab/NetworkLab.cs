@@ -100,6 +100,17 @@ public sealed class NetworkLab : IDisposable
     public void CutPath(string ns, string remote) =>
         Nft(ns, $"table inet vifib-cut {{\n chain out {{\n  type filter hook output priority 0;\n  ip daddr {remote} drop\n }}\n chain in {{\n  type filter hook input priority 0;\n  ip saddr {remote} drop\n }}\n}}");
 
+    /// <summary>
+    /// Random loss on the underlay (sch_netem is missing in this kernel): <paramref name="percent"/> % of the
+    /// IPv4 packets this namespace receives are dropped (nft numgen). The overlay is IPv6 and its tap
+    /// devices are left alone, so a packet between two namespaces that both lose is dropped once per direction.
+    /// </summary>
+    public void AddLoss(string ns, int percent) =>
+        Nft(ns, $"table inet vifib-loss {{\n chain in {{\n  type filter hook input priority 0;\n  meta nfproto ipv4 numgen random mod 100 < {percent} drop\n }}\n}}");
+
+    /// <summary>Removes what <see cref="AddLoss"/> added.</summary>
+    public void RemoveLoss(string ns) => TryExec(ns, "nft", "delete", "table", "inet", "vifib-loss");
+
     /// <summary>Removes every cut <see cref="CutPath"/> made in this namespace.</summary>
     public void RestorePaths(string ns) => TryExec(ns, "nft", "delete", "table", "inet", "vifib-cut");
 
