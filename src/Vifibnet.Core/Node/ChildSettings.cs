@@ -8,7 +8,11 @@ namespace Vifibnet.Node;
 public static class ChildSettings
 {
     public static BabelSettings Babel(NodeOptions o, NodePaths paths) =>
-        new(o.Hello, o.Wireless, o.Verbose, paths.BabeldPidFile, paths.BabeldState, paths.BabeldSocket, paths.BabeldLog);
+        new(o.Hello, o.Wireless, o.Verbose, paths.BabeldPidFile, paths.BabeldState, paths.BabeldSocket, paths.BabeldLog)
+        {
+            // With openvpn watching each tunnel, babel may be lenient with lost hellos.
+            TunnelLinkQuality = o.TunnelTimeout > 0,
+        };
 
     public static OpenVpnSettings OpenVpn(NodeOptions o, NodePaths paths) =>
         new(o.CaPath, o.CertPath, o.KeyPath, o.Hello, o.Verbose, o.Dh, Math.Max(1, o.ConnectionCount), o.OpenVpnArgs, paths.RunDir, paths.LogDir)

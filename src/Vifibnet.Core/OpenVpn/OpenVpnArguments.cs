@@ -39,6 +39,9 @@ public static class OpenVpnArguments
             "--connect-retry", "1", "--connect-retry-max", "1", "--server-poll-timeout", Num(Math.Max(5, 2 * o.Hello)),
             "--ping", Num(o.PingInterval), "--ping-exit", Num(o.PingExit),
         ]);
+        // A clean stop tells the server at once (UDP only: TCP closes the connection anyway), so the peer's
+        // daemon reroutes now instead of after the tunnel timeout.
+        if (remotes.All(r => r.Protocol == "udp")) args.AddRange(["--explicit-exit-notify", "1"]);
         args.AddRange(o.ExtraArgs);
         return args;
     }

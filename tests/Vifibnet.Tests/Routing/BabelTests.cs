@@ -16,6 +16,10 @@ public class BabelTests
         var subnet = NetworkPrefix.Parse("2001:db8:42:7::/64");
         var args = BabelArguments.Build(ChildSettings.Babel(o, NodePaths.Of(o)), network, subnet, IPAddress.Parse("2001:db8:42:7::1"), ["vifib-s0", "vifib-c0", "eth1", "vifib-c0"]);
         var statements = args.Select((a, i) => (a, i)).Where(x => x.a == "-C").Select(x => args[x.i + 1]).ToList();
+        // Tunnels (not the LAN interface) get link-quality estimation: openvpn's --tunnel-timeout watches them.
+        Assert.Equal(["interface vifib-s0 link-quality true", "interface vifib-c0 link-quality true"],
+            statements.Where(s => s.StartsWith("interface ", StringComparison.Ordinal)));
+        statements.RemoveAll(s => s.StartsWith("interface ", StringComparison.Ordinal));
         Assert.Equal([
             "redistribute local ip 2001:db8:42:7::1/128 allow",
             "redistribute ip 2001:db8:42:7::/64 eq 64 allow",
@@ -45,8 +49,20 @@ public class BabelTests
             "add route 55feb14d3342 prefix 2001:db8:42:3::/64 from ::/0 installed yes id 00:90:3e:e4:7a:26:f2:f5 metric 96 refmetric 0 via fe80::2 if vifib-c0",
         ]);
         Assert.Equal(3, routes.Count);
-        Assert.Equal(new BabelRoute(IPAddress.Parse("2001:db8:42:2::1"), 128, "eth1", false), routes[1]);
+        Assert.Equal(new BabelRoute(IPAddress.Parse("2001:db8:42:2::1"), 128, "eth1", false)
+        {
+            Metric = 192, RefMetric = 96, Via = IPAddress.Parse("fe80::1"),
+        }, routes[1]);
         Assert.Equal(64, routes[2].Length);
         Assert.Equal(new Dictionary<string, int> { ["vifib-c0"] = 2 }, BabelRoute.CountInstalledByDevice(routes));
+    }
+
+    [Fact]
+    public void WithTheSeedsTunnelTimingTunnelsKeepBabelsDefaultHelloCounting()
+    {
+        var o = NodeOptionParser.Parse(["-s", "/srv/n1", "--tunnel-timeout", "0"]);
+        var args = BabelArguments.Build(ChildSettings.Babel(o, NodePaths.Of(o)), NetworkPrefix.Parse("2001:db8:42::/48"),
+            NetworkPrefix.Parse("2001:db8:42:7::/64"), IPAddress.Parse("2001:db8:42:7::1"), ["vifib-s0", "vifib-c0"]);
+        Assert.DoesNotContain(args, a => a.Contains("link-quality", StringComparison.Ordinal));
     }
 }
