@@ -179,7 +179,10 @@ public sealed class MeshLab : IAsyncDisposable
         ];
         // A node on the internet knows its address; one behind NAT learns it from the servers it reaches.
         if (!h.BehindNat) args.AddRange(["--ip", h.Address, "1194", "udp"]);
-        node.Process = Run(node.Namespace, $"node {node.Label}", args, Path.Combine(node.Directory, "console.log"));
+        // With the runtime settings the systemd unit gives a node (Node.NodeRuntime).
+        node.Process = lab.Start(node.Namespace, $"node {node.Label}", "env",
+            [.. Vifibnet.Node.NodeRuntime.Environment.Select(e => $"{e.Key}={e.Value}"), options.Vifibnet.FileName, .. options.Vifibnet.Prefix, .. args],
+            Path.Combine(node.Directory, "console.log"));
     }
 
     /// <summary>Stops a node cleanly (SIGTERM: it ends its openvpn and babeld and removes its tap devices).</summary>
