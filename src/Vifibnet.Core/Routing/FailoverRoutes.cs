@@ -49,8 +49,8 @@ public sealed class FailoverRoutes
     public IReadOnlyCollection<Bridge> Bridges => bridges.Values;
 
     /// <summary>
-    /// For each installed route through <paramref name="lostNeighbour"/>: babel's best other usable route for the
-    /// same prefix (lowest metric, another next hop), if it has one. Pure: unit-tested on dumps.
+    /// For each installed route through <paramref name="lostNeighbour"/>: babel's best other usable, loop-free route
+    /// for the same prefix (lowest metric, another next hop), if it has one. Pure: unit-tested on dumps.
     /// </summary>
     public static IReadOnlyList<(string Prefix, BabelRoute Alternative)> Plan(IReadOnlyList<BabelRoute> routes, Neighbour lostNeighbour)
     {
@@ -58,7 +58,10 @@ public sealed class FailoverRoutes
         var plan = new List<(string, BabelRoute)>();
         foreach (var dead in routes.Where(r => r.Installed && ThroughLost(r)).DistinctBy(r => r.Prefix))
         {
-            var alternative = routes.Where(r => r.Prefix == dead.Prefix && !ThroughLost(r) && r.Via is not null && r.Metric < BabelRoute.Infinity)
+            // Loop-free only: a neighbour whose own metric is no more than ours does not route through us
+            // (its path through us would cost ours plus a link), so the bridge cannot send packets back.
+            var alternative = routes.Where(r => r.Prefix == dead.Prefix && !ThroughLost(r) && r.Via is not null && r.Metric < BabelRoute.Infinity
+                    && r.RefMetric <= dead.Metric)
                 .MinBy(r => r.Metric);
             if (alternative is not null) plan.Add((dead.Prefix, alternative));
         }

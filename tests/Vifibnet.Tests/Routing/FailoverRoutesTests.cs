@@ -20,6 +20,8 @@ public class FailoverRoutesTests
         $"add route 1 prefix 2001:db8:42:a::1/128 from ::/0 installed yes id x metric 96 refmetric 0 via {Lost} if vifib-s0",
         "add route 2 prefix 2001:db8:42:a::1/128 from ::/0 installed no id x metric 288 refmetric 192 via fe80::c if vifib-c1",
         "add route 3 prefix 2001:db8:42:a::1/128 from ::/0 installed no id x metric 192 refmetric 96 via fe80::b if vifib-s0",
+        // E's own route to A goes through us (its metric is ours plus a link): never a bridge, although the cheapest.
+        "add route 7 prefix 2001:db8:42:a::1/128 from ::/0 installed no id x metric 150 refmetric 192 via fe80::e if vifib-c0",
         $"add route 4 prefix 2001:db8:42:d::1/128 from ::/0 installed yes id y metric 192 refmetric 96 via {Lost} if vifib-s0",
         "add route 5 prefix 2001:db8:42:d::1/128 from ::/0 installed no id y metric 65535 refmetric 96 via fe80::c if vifib-c1",
         "add route 6 prefix 2001:db8:42:b::1/128 from ::/0 installed yes id z metric 96 refmetric 0 via fe80::b if vifib-s0");
@@ -28,7 +30,7 @@ public class FailoverRoutesTests
     public void RoutesThroughTheLostNeighbourGoToBabelsNextBestUsableRoute()
     {
         var plan = FailoverRoutes.Plan(Routes, LostOnServer);
-        // A's address: the other client on the same tap (metric 192) beats C (288); D's only other route is retracted.
+        // A's address: the other client on the same tap (metric 192) beats C (288), E would loop; D's only other route is retracted.
         var (prefix, alternative) = Assert.Single(plan);
         Assert.Equal("2001:db8:42:a::1/128", prefix);
         Assert.Equal((IPAddress.Parse("fe80::b"), "vifib-s0"), (alternative.Via, alternative.Device));
