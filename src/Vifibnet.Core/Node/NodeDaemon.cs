@@ -151,6 +151,12 @@ public sealed class NodeDaemon
         nextPeerUpdate = DateTimeOffset.UtcNow;
         // With LAN interfaces, give babel two hellos to hear the LAN's nodes before tunnelling to any of them.
         var firstTunnels = DateTimeOffset.UtcNow + (options.Interfaces.Count > 0 ? TimeSpan.FromSeconds(2 * options.Hello) : TimeSpan.Zero);
+        if (registry is not null && db!.Count == 0)
+        {
+            // An empty peer DB has nothing to open tunnels to: ask the registry before the first tunnel pass, not a tick after it.
+            try { await UpdatePeersAsync(cancel).ConfigureAwait(false); }
+            catch (RegistryCallException) { /* logged; retried in RegistryRetry */ }
+        }
         while (true)
         {
             cancel.ThrowIfCancellationRequested();
