@@ -78,6 +78,7 @@ for (var hi = 0; hi < hellos.Length; hi++)
                 count = p.Count,
                 peak_rss_mb_median = Math.Round(Median(p.Select(x => x.PeakRssMb)), 1),
                 peak_rss_mb_max = Math.Round(p.Max(x => x.PeakRssMb), 1),
+                pss_mb_median = Math.Round(Median(p.Select(x => x.PssMb)), 1),
                 cpu_percent_median = Math.Round(Median(p.Select(x => x.CpuPercent)), 2),
                 cpu_percent_max = Math.Round(p.Max(x => x.CpuPercent), 2),
             };
@@ -104,7 +105,7 @@ for (var hi = 0; hi < hellos.Length; hi++)
         {
             var p = procs.Where(x => x.Name == name).ToList();
             if (p.Count > 0)
-                Console.WriteLine($"   {label,-15} peak RSS median {Median(p.Select(x => x.PeakRssMb)):0.0} MB (max {p.Max(x => x.PeakRssMb):0.0}), CPU median {Median(p.Select(x => x.CpuPercent)):0.00} % of a core (max {p.Max(x => x.CpuPercent):0.00}) over {p.Count} processes");
+                Console.WriteLine($"   {label,-15} peak RSS median {Median(p.Select(x => x.PeakRssMb)):0.0} MB (max {p.Max(x => x.PeakRssMb):0.0}), PSS median {Median(p.Select(x => x.PssMb)):0.0} MB, CPU median {Median(p.Select(x => x.CpuPercent)):0.00} % of a core (max {p.Max(x => x.CpuPercent):0.00}) over {p.Count} processes");
         }
         Console.WriteLine($"   load average {load0:0.0} -> {load1:0.0}");
     }
