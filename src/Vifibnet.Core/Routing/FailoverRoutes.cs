@@ -58,10 +58,12 @@ public sealed class FailoverRoutes
         var plan = new List<(string, BabelRoute)>();
         foreach (var dead in routes.Where(r => r.Installed && ThroughLost(r)).DistinctBy(r => r.Prefix))
         {
-            // Loop-free only: a neighbour whose own metric is no more than ours does not route through us
-            // (its path through us would cost ours plus a link), so the bridge cannot send packets back.
+            // Loop-free only. babeld announces a route on a tunnel only if it did not learn it there (split horizon
+            // on wired links), so a neighbour's path does not start with its link to us; a path coming through us
+            // further on would cost at least two links (ours to it, taken as symmetric: our metric through it minus
+            // its own) plus our metric. A neighbour announcing less cannot send the packets back to us.
             var alternative = routes.Where(r => r.Prefix == dead.Prefix && !ThroughLost(r) && r.Via is not null && r.Metric < BabelRoute.Infinity
-                    && r.RefMetric <= dead.Metric)
+                    && r.RefMetric < 2 * (r.Metric - r.RefMetric) + dead.Metric)
                 .MinBy(r => r.Metric);
             if (alternative is not null) plan.Add((dead.Prefix, alternative));
         }

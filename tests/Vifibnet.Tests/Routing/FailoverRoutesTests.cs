@@ -19,6 +19,9 @@ public class FailoverRoutesTests
     static readonly IReadOnlyList<BabelRoute> Routes = Dump(
         $"add route 1 prefix 2001:db8:42:a::1/128 from ::/0 installed yes id x metric 96 refmetric 0 via {Lost} if vifib-s0",
         "add route 2 prefix 2001:db8:42:a::1/128 from ::/0 installed no id x metric 288 refmetric 192 via fe80::c if vifib-c1",
+        // F's path costs 288: as much as one through it, us and A (96 + 96 + 96): excluded. G's 160 is loop-free but dearer than B.
+        "add route 8 prefix 2001:db8:42:a::1/128 from ::/0 installed no id x metric 384 refmetric 288 via fe80::f if vifib-c1",
+        "add route 9 prefix 2001:db8:42:a::1/128 from ::/0 installed no id x metric 256 refmetric 160 via fe80::9 if vifib-c1",
         "add route 3 prefix 2001:db8:42:a::1/128 from ::/0 installed no id x metric 192 refmetric 96 via fe80::b if vifib-s0",
         // E's own route to A goes through us (its metric is ours plus a link): never a bridge, although the cheapest.
         "add route 7 prefix 2001:db8:42:a::1/128 from ::/0 installed no id x metric 150 refmetric 192 via fe80::e if vifib-c0",
@@ -30,7 +33,8 @@ public class FailoverRoutesTests
     public void RoutesThroughTheLostNeighbourGoToBabelsNextBestUsableRoute()
     {
         var plan = FailoverRoutes.Plan(Routes, LostOnServer);
-        // A's address: the other client on the same tap (metric 192) beats C (288), E would loop; D's only other route is retracted.
+        // A's address: the other client on the same tap (metric 192) beats C (288, two hops without us) and G (256);
+        // E and F could route through us; D's only other route is retracted.
         var (prefix, alternative) = Assert.Single(plan);
         Assert.Equal("2001:db8:42:a::1/128", prefix);
         Assert.Equal((IPAddress.Parse("fe80::b"), "vifib-s0"), (alternative.Via, alternative.Device));
