@@ -13,7 +13,7 @@ namespace Vifibnet.Bench.Mesh;
 /// </summary>
 public static class MeshBenchRun
 {
-    /// <summary>Seconds one probe of a pair may take over the lossy underlay (an echo request every 0.1 s until one is answered).</summary>
+    /// <summary>Seconds one probe of a pair may take over the lossy underlay (an echo request every 0.2 s until one is answered).</summary>
     public const int LossProbeSeconds = 5;
 
     public static async Task<BuildFigures> RunAsync(int nodes, int hello, int faults, TimeSpan loss, int lossPercent, Action<string> say, CancellationToken cancel)
