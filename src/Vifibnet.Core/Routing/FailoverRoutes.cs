@@ -41,7 +41,8 @@ public sealed class FailoverRoutes
     /// <param name="ip">Runs `ip` with these arguments (default: the real one); returns its exit code and output.</param>
     public FailoverRoutes(int hello, Logger log, Func<string[], (int, string)>? ip = null)
     {
-        MaxAge = TimeSpan.FromSeconds(6 * hello + 30);
+        // babel drops a silent neighbour after 2-3 hellos: a bridge older than that only outlives its use.
+        MaxAge = TimeSpan.FromSeconds(3 * hello + 10);
         this.log = log;
         this.ip = ip ?? (args => Command.TryRun(Tools.Ip, args));
     }
