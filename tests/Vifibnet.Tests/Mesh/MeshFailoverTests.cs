@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Vifibnet.Configuration;
 using Vifibnet.Lab;
+using Vifibnet.Node;
 using Vifibnet.Tests.Support;
 using Xunit.Abstractions;
 
@@ -8,34 +9,35 @@ namespace Vifibnet.Tests.Mesh;
 
 /// <summary>
 /// Failover independent of the hello interval (issue 14), end to end as root with every part real:
-/// openvpn's per-tunnel liveness (--tunnel-timeout) and the daemon's bridge routes heal a silent cut
-/// long before babel's own neighbour loss (3-4 hellos), and a lossy but live underlay tears nothing
-/// down. Generous bounds: these assert the behaviour, bench/mesh measures it.
+/// openvpn's per-tunnel liveness (--tunnel-timeout) gives a silently cut tunnel up after the timeout
+/// at any hello, and a lossy but live underlay tears nothing down. Generous bounds: these assert the
+/// behaviour, bench/mesh measures it (including how long the mesh takes to heal).
 /// </summary>
 [Collection(NamespaceCollection.Name)]
 [RequiresRoot]
 public sealed class MeshFailoverTests(ITestOutputHelper output)
 {
     [Fact]
-    public async Task ASilentCutAtHello15HealsBeforeTheSeedsFourHelloTimeout()
+    public async Task AtHello15ASilentlyCutTunnelIsGivenUpAfterTheTunnelTimeoutNotAfterFourHellos()
     {
         const int hello = 15;
         await using var bed = await MeshTestBed.StartAsync(output, nodes: 6, hello: hello);
         await bed.RunAsync(async () =>
         {
+            var before = LossyRun.InactivityTimeouts(bed.Mesh);
             var cut = await MeshScenario.CutPathInUseAsync(bed.Mesh, CancellationToken.None);
             output.WriteLine(cut.ToString());
             var sw = Stopwatch.StartNew();
-            // The tunnel timeout, a tick to open another tunnel, and, when the cut node had no other tunnel
-            // carrying routes, babel's handshake on the new one (two hellos): before the seed's openvpn had
-            // even given the cut tunnel up (4 hellos, 60 s), let alone opened another.
-            var bound = TimeSpan.FromSeconds(NodeOptions.DefaultTunnelTimeout + 2 * hello + 10);
-            var t = await bed.Watcher.WaitForAllPairsAsync(bed.All, sw, bound, CancellationToken.None);
-            output.WriteLine($"all pairs answer again {t.TotalSeconds:0.0} s after the cut (hello {hello} s)");
-            Assert.True(t < TimeSpan.FromSeconds(4 * hello), $"healed after {t.TotalSeconds:0.0} s");
-            // openvpn gave the silent tunnel up after the tunnel timeout, independent of the hello.
-            Assert.True(LossyRun.InactivityTimeouts(bed.Mesh) > 0, "no openvpn inactivity timeout after the cut");
-            // The cut path stays cut: traffic goes another way.
+            // The seed's openvpn gave a silent tunnel up after 4 hellos (60 s); now the tunnel timeout (10 s)
+            // plus a daemon tick, whatever the hello.
+            await MeshProbe.Until(async () => !(await ControlClient.GetTunnelsAsync(cut.From.Directory))
+                    .Any(t => t.Peer == cut.Via.Prefix && t.Direction == "client" && t.State == "up"),
+                TimeSpan.FromSeconds(NodeOptions.DefaultTunnelTimeout + 10), $"{cut.From.Label} to give its tunnel to {cut.Via.Label} up");
+            output.WriteLine($"{cut.From.Label} gave the cut tunnel up {sw.Elapsed.TotalSeconds:0.0} s after the cut (hello {hello} s)");
+            Assert.True(sw.Elapsed < TimeSpan.FromSeconds(2 * hello));
+            // Both ends: the client's ping-exit and the server's ping-restart for that client.
+            await MeshProbe.Until(() => Task.FromResult(LossyRun.InactivityTimeouts(bed.Mesh) - before >= 2),
+                TimeSpan.FromSeconds(10), "openvpn's inactivity timeouts on both ends of the cut tunnel");
             Assert.NotEqual(0, bed.Mesh.Lab.TryExec(cut.From.Namespace, "ping", "-c", "1", "-W", "1", cut.Via.Host.PublicAddress).ExitCode);
         });
     }
