@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -30,13 +31,23 @@ public sealed class RegistryServer : IAsyncDisposable
     readonly WebApplication app;
     int state; // 0 new, 1 started, 2 stopped
 
+    readonly RegistryTlsIdentity? tls;
+
     public int Port { get; private set; }
 
-    public RegistryServer(RegistryService service, int port, Logger log)
+    /// <param name="tls">serve HTTPS only, with this certificate (from the network's CA) and the CA as its chain; null: plain HTTP</param>
+    public RegistryServer(RegistryService service, int port, Logger log, RegistryTlsIdentity? tls = null)
     {
         this.service = service;
+        this.tls = tls;
         this.log = log.For("registry");
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        // No appsettings.json is read, so none is watched: the default watches the working directory and every
+        // directory under it for changes (inotify), which cost the registry CPU whenever files change there (/tmp, /).
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
+            ContentRootPath = AppContext.BaseDirectory,
+        });
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -45,7 +56,16 @@ public sealed class RegistryServer : IAsyncDisposable
             kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
             kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(15);
             // IPv6Any is bound dual-mode by Kestrel: 127.0.0.1 and ::1 both answer on one port.
-            kestrel.Listen(IPAddress.IPv6Any, port);
+            kestrel.Listen(IPAddress.IPv6Any, port, listen =>
+            {
+                if (tls is not null)
+                    listen.UseHttps(new HttpsConnectionAdapterOptions
+                    {
+                        ServerCertificate = tls.Certificate,
+                        ServerCertificateChain = [tls.Ca],
+                        SslProtocols = System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13,
+                    });
+            });
         });
         app = builder.Build();
         app.Use(LogAndGuardAsync);
@@ -68,7 +88,7 @@ public sealed class RegistryServer : IAsyncDisposable
         }
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         Port = new Uri(address.Replace("[::]", "localhost", StringComparison.Ordinal)).Port;
-        log.Info($"registry for {service.Network} listening on port {Port} (IPv4 and IPv6)");
+        log.Info($"registry for {service.Network} listening on port {Port} (IPv4 and IPv6){(tls is null ? "" : $", TLS only, certificate {tls.Certificate.Subject} from the network's CA")}");
     }
 
     public async Task StopAsync()

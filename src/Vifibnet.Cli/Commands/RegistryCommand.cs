@@ -12,7 +12,8 @@ namespace Vifibnet.Cli.Commands;
 public static class RegistryCommand
 {
     public const string Help =
-        "usage: vifibnet registry PORT|--port PORT --db PATH --ca PATH --key PATH [--private IP] [--bootstrap PREFIX IP PORT PROTO]... [--mailhost HOST[:PORT]] [--prefix-length N] [-v LEVEL] [@FILE]\n" +
+        "usage: vifibnet registry PORT|--port PORT --db PATH --ca PATH --key PATH [--private IP] [--bootstrap PREFIX IP PORT PROTO]... [--mailhost HOST[:PORT]] [--prefix-length N] [--tls [--tls-name NAME]...] [-v LEVEL] [@FILE]\n" +
+        "  --tls: HTTPS only, with a certificate from the network's CA made at start (nodes: setup --tls, --registry https://...)\n" +
         "  @FILE: options from FILE, one per line without the leading --, e.g. 'port 8000', 'db /var/lib/vifibnet/registry/registry.db'; # comments";
 
     public static readonly CliCommand Command = new("registry", "serve a network's registry (foreground until Ctrl+C / SIGTERM)", RunAsync);
@@ -25,6 +26,8 @@ public static class RegistryCommand
         var bootstrap = new List<PeerEntry>();
         var verbose = 1; // as RegistryLaunch and Start-VifibRegistry: info, so an operator sees it listen
         var prefixLength = PrefixAllocator.DefaultLength;
+        var tls = false;
+        var tlsNames = new List<string>();
         var args = new ArgumentCursor(OptionFileArgs.Expand(context.Args));
         while (args.More)
         {
@@ -41,6 +44,13 @@ public static class RegistryCommand
                     break;
                 case "--bootstrap": bootstrap.Add(Bootstrap(args)); break;
                 case "--prefix-length": prefixLength = args.IntValue("--prefix-length", 1, 127); break;
+                case "--tls": tls = true; break;
+                case "--tls-name":
+                    var name = args.Value("--tls-name");
+                    if (Uri.CheckHostName(name.Trim('[', ']')) is not (UriHostNameType.Dns or UriHostNameType.IPv4 or UriHostNameType.IPv6))
+                        throw new UsageException($"--tls-name '{name}' is not a host name or an IP address");
+                    tlsNames.Add(name);
+                    break;
                 case "-v" or "--verbose": verbose = args.IntValue("--verbose", 0, 5); break;
                 case "-h" or "--help": context.Out.WriteLine(Help); return CommandLine.Ok;
                 case var positional when port is null && !positional.StartsWith('-'): port = ArgumentCursor.ParsePort(positional, "PORT"); break;
@@ -57,7 +67,9 @@ public static class RegistryCommand
         using var ca = CertificateAuthority.Load(ArgumentCursor.Required(caPath, "--ca"), ArgumentCursor.Required(keyPath, "--key"), log.For("registry"));
         using var registryDb = RegistryDb.OpenForCa(ArgumentCursor.Required(db, "--db"), ca.Certificate);
         if (registryDb.IsTemporary) log.Info($"temporary DB {registryDb.Path} (deleted on exit)");
-        await using var server = new RegistryServer(new RegistryService(options, registryDb, ca, log.For("registry")), port.Value, log);
+        if (tlsNames.Count > 0 && !tls) throw new UsageException("--tls-name names the TLS certificate: give --tls too");
+        var identity = tls ? RegistryTlsCertificate.Issue(ca, tlsNames) : null;
+        await using var server = new RegistryServer(new RegistryService(options, registryDb, ca, log.For("registry")), port.Value, log, identity);
         await server.RunAsync(context.Cancel);
         return CommandLine.Ok;
     }

@@ -7,7 +7,7 @@ namespace Vifibnet.Cli.Commands;
 public static class SetupCommand
 {
     public const string Help =
-        "usage: vifibnet setup --server ADDRESS --port PORT [-d DIR] [-r NAME VALUE]... [--ca-only] [--db-only] [--no-boot] [--email E] [--token T] [--ca-fingerprint sha256:HEX] [--force] [--dh] [-v LEVEL]";
+        "usage: vifibnet setup --server ADDRESS --port PORT [-d DIR] [-r NAME VALUE]... [--ca-only] [--db-only] [--no-boot] [--email E] [--token T] [--ca-fingerprint sha256:HEX] [--tls] [--force] [--dh] [-v LEVEL]";
 
     public static readonly CliCommand Command = new("setup", "join a network: ca.pem, cert.key, cert.crt, peers.db from a registry", RunAsync);
 
@@ -17,7 +17,7 @@ public static class SetupCommand
         int? port = null;
         var dir = ".";
         var attributes = new List<KeyValuePair<string, string>>();
-        bool caOnly = false, dbOnly = false, noBoot = false, dh = false, force = false;
+        bool caOnly = false, dbOnly = false, noBoot = false, dh = false, force = false, tls = false;
         var verbose = 1;
         var args = new ArgumentCursor(context.Args);
         while (args.More)
@@ -40,6 +40,7 @@ public static class SetupCommand
                     catch (Certificates.CertificateException e) { throw new UsageException(e.Message); }
                     break;
                 case "--force": force = true; break;
+                case "--tls": tls = true; break;
                 case "-v" or "--verbose": verbose = args.IntValue("--verbose", 0, 5); break;
                 case "-h" or "--help": context.Out.WriteLine(Help); return CommandLine.Ok;
                 case var other: throw ArgumentCursor.Unknown(other);
@@ -50,7 +51,7 @@ public static class SetupCommand
         var options = new SetupOptions(ArgumentCursor.Required(server, "--server"), port ?? throw new UsageException("--port is required"), dir)
         {
             Attributes = attributes, CaOnly = caOnly, DbOnly = dbOnly, NoBoot = noBoot, Email = email, Token = token, WriteDh = dh,
-            CaFingerprint = fingerprint, Force = force,
+            CaFingerprint = fingerprint, Force = force, Tls = tls,
         };
         var log = new Logger(Verbosity.MinimumLevel(verbose), r => context.Error.WriteLine(r.Message));
         var prompt = new TerminalPrompt(context.In ?? Console.In, context.Error);

@@ -1,3 +1,4 @@
+using System.Formats.Asn1;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Vifibnet.Addressing;
@@ -72,20 +73,81 @@ public sealed class CertificateAuthority : IDisposable
     /// Signs a node certificate for a CSR (SHA-256): subject CN replaced by the node prefix ("1/16"),
     /// the CSR's other subject attributes kept.
     /// </summary>
-    public X509Certificate2 Issue(CertificateRequest csr, NodePrefix prefix, byte[] serial, TimeSpan validity)
+    public X509Certificate2 Issue(CertificateRequest csr, NodePrefix prefix, byte[] serial, TimeSpan validity) =>
+        X509Certificate2.CreateFromPem(PemEncoding.Write("CERTIFICATE", IssueDer(csr, prefix, serial, validity)));
+
+    /// <summary>
+    /// <see cref="Issue"/> as DER, written here rather than through CertificateRequest.Create, which loads the
+    /// certificate it made back into OpenSSL (as long again as the RSA signature itself): the registry only
+    /// stores and sends the bytes. The extensions are .NET's own encodings; tests check the result against openssl.
+    /// </summary>
+    public byte[] IssueDer(CertificateRequest csr, NodePrefix prefix, byte[] serial, TimeSpan validity)
     {
         var subject = NodeSubject(csr.SubjectName, prefix);
-        var request = new CertificateRequest(subject, csr.PublicKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
-        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment | X509KeyUsageFlags.KeyAgreement, true));
-        // openvpn's --remote-cert-tls is not used; both usages let one certificate be client and server.
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(
-            [new Oid("1.3.6.1.5.5.7.3.1"), new Oid("1.3.6.1.5.5.7.3.2")], false));
         var now = DateTimeOffset.UtcNow.AddMinutes(-5);
         var notAfter = now + validity;
         if (notAfter > Certificate.NotAfter) notAfter = Certificate.NotAfter;
-        var generator = X509SignatureGenerator.CreateForRSA(Key, RSASignaturePadding.Pkcs1);
-        return request.Create(Certificate.SubjectName, generator, now, notAfter, serial);
+
+        var tbs = new AsnWriter(AsnEncodingRules.DER);
+        using (tbs.PushSequence())
+        {
+            using (tbs.PushSequence(new Asn1Tag(TagClass.ContextSpecific, 0)))
+                tbs.WriteInteger(2); // v3
+            var significant = serial.AsSpan().TrimStart((byte)0);
+            tbs.WriteIntegerUnsigned(significant.IsEmpty ? [0] : significant);
+            WriteSha256WithRsa(tbs);
+            tbs.WriteEncodedValue(Certificate.SubjectName.RawData);
+            using (tbs.PushSequence())
+            {
+                WriteTime(tbs, now);
+                WriteTime(tbs, notAfter);
+            }
+            tbs.WriteEncodedValue(subject.RawData);
+            tbs.WriteEncodedValue(csr.PublicKey.ExportSubjectPublicKeyInfo());
+            using (tbs.PushSequence(new Asn1Tag(TagClass.ContextSpecific, 3)))
+            using (tbs.PushSequence())
+                foreach (var extension in NodeExtensions)
+                    using (tbs.PushSequence())
+                    {
+                        tbs.WriteObjectIdentifier(extension.Oid!.Value!);
+                        if (extension.Critical) tbs.WriteBoolean(true);
+                        tbs.WriteOctetString(extension.RawData);
+                    }
+        }
+        var tbsDer = tbs.Encode();
+        var certificate = new AsnWriter(AsnEncodingRules.DER);
+        using (certificate.PushSequence())
+        {
+            certificate.WriteEncodedValue(tbsDer);
+            WriteSha256WithRsa(certificate);
+            certificate.WriteBitString(Key.SignData(tbsDer, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
+        }
+        return certificate.Encode();
+    }
+
+    // openvpn's --remote-cert-tls is not used; both usages let one certificate be client and server.
+    static readonly X509Extension[] NodeExtensions =
+    [
+        new X509BasicConstraintsExtension(false, false, 0, true),
+        new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment | X509KeyUsageFlags.KeyAgreement, true),
+        new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1"), new Oid("1.3.6.1.5.5.7.3.2")], false),
+    ];
+
+    static void WriteSha256WithRsa(AsnWriter writer)
+    {
+        using (writer.PushSequence())
+        {
+            writer.WriteObjectIdentifier("1.2.840.113549.1.1.11");
+            writer.WriteNull();
+        }
+    }
+
+    // RFC 5280 4.1.2.5: UTCTime through 2049, GeneralizedTime from 2050; whole seconds.
+    static void WriteTime(AsnWriter writer, DateTimeOffset when)
+    {
+        var seconds = DateTimeOffset.FromUnixTimeSeconds(when.ToUnixTimeSeconds());
+        if (seconds.Year < 2050) writer.WriteUtcTime(seconds);
+        else writer.WriteGeneralizedTime(seconds, omitFractionalSeconds: true);
     }
 
     /// <summary>The CSR's subject with CN set to the node prefix; throws <see cref="CertificateException"/> when <see cref="SubjectPolicy"/> refuses it.</summary>

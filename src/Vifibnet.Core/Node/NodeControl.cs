@@ -31,7 +31,7 @@ public static class NodeControl
             throw new NodeDaemonException(NodeErrorKind.NoRegistry, $"'{dbPath}' names no registry: start the node once with --registry URL");
         var (ca, cert, key) = (db.GetConfig("ca")!, db.GetConfig("cert")!, db.GetConfig("key")!);
         var identity = Certificates.NodeIdentity.FromFiles(ca, cert);
-        using var client = NodeRegistry.Create(registryUrl, cert, key)!;
+        using var client = NodeRegistry.Create(registryUrl, cert, key, ca)!;
         // The address the node last declared: --ip as given, or what it learned from its peers.
         var address = db.GetConfig("address") ?? db.GetConfig("declared");
         return await new PeerUpdater(client, db, identity.Prefix.ToBinary(), log).UpdateAsync(address, cancel).ConfigureAwait(false);

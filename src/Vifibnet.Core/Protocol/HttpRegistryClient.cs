@@ -20,28 +20,35 @@ public sealed class HttpRegistryClient : IRegistryClient, IDisposable
     readonly X509Certificate2? certificate;
     readonly RSA? key;
     readonly TimeProvider clock;
+    readonly RegistryTls? tls;
 
     public Uri BaseUri { get; }
 
-    public HttpRegistryClient(Uri baseUri, X509Certificate2? certificate = null, RSA? key = null, HttpClient? http = null, TimeProvider? clock = null)
+    /// <summary>
+    /// A client of the registry at <paramref name="baseUri"/>; node requests are signed with <paramref name="certificate"/>'s
+    /// <paramref name="key"/>. For an https:// registry, <paramref name="tls"/> checks its server certificate against the
+    /// network's CA (without it, https fails closed). <paramref name="http"/>, <paramref name="clock"/>: for tests.
+    /// </summary>
+    public HttpRegistryClient(Uri baseUri, X509Certificate2? certificate = null, RSA? key = null, HttpClient? http = null, TimeProvider? clock = null, RegistryTls? tls = null)
     {
+        this.tls = tls;
         BaseUri = baseUri.AbsoluteUri.EndsWith('/') ? baseUri : new Uri(baseUri.AbsoluteUri + "/");
         this.certificate = certificate;
         this.key = key;
         this.clock = clock ?? TimeProvider.System;
         ownsHttp = http is null;
-        this.http = http ?? new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        this.http = http ?? tls?.CreateHttpClient(TimeSpan.FromSeconds(30)) ?? new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
     }
 
-    /// <summary>http://ADDRESS:PORT/ for an IPv4 address, an IPv6 address (bracketed) or a host name.</summary>
-    public static Uri UriFor(string server, int port)
+    /// <summary>http://ADDRESS:PORT/ (https:// with <paramref name="https"/>) for an IPv4 address, an IPv6 address (bracketed) or a host name.</summary>
+    public static Uri UriFor(string server, int port, bool https = false)
     {
         if (port is < 1 or > 65535)
             throw new ArgumentOutOfRangeException(nameof(port), port, "port must be 1..65535");
         var host = server.Trim().Trim('[', ']');
         if (IPAddress.TryParse(host, out var ip) && ip.AddressFamily == AddressFamily.InterNetworkV6)
             host = $"[{ip}]";
-        return new Uri(string.Create(CultureInfo.InvariantCulture, $"http://{host}:{port}/"));
+        return new Uri(string.Create(CultureInfo.InvariantCulture, $"{(https ? "https" : "http")}://{host}:{port}/"));
     }
 
     public async Task<string> GetCaAsync(CancellationToken cancel = default) =>
@@ -111,6 +118,14 @@ public sealed class HttpRegistryClient : IRegistryClient, IDisposable
         try
         {
             response = await http.SendAsync(request, cancel).ConfigureAwait(false);
+        }
+        catch (HttpRequestException e) when (tls?.LastRefusal is { } refusal)
+        {
+            throw new RegistryCallException($"registry {uri} refused: {refusal}; nothing was sent to it", inner: e) { TlsRefused = true };
+        }
+        catch (HttpRequestException e) when (uri.Scheme == Uri.UriSchemeHttps && e.InnerException is IOException or System.Security.Authentication.AuthenticationException)
+        {
+            throw new RegistryCallException($"registry {uri} did not complete a TLS handshake ({e.Message}): is it served with --tls (Start-VifibRegistry -Tls)? Plain HTTP is not used when https was asked for", inner: e);
         }
         catch (HttpRequestException e)
         {

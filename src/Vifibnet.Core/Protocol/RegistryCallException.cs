@@ -13,4 +13,7 @@ public sealed class RegistryCallException(string message, RegistryErrorCode? cod
 
     /// <summary>The HTTP status, when the registry answered at all.</summary>
     public int? Status { get; } = status;
+
+    /// <summary>An https:// registry whose server certificate is not the network registry's: nothing was sent to it.</summary>
+    public bool TlsRefused { get; init; }
 }

@@ -11,13 +11,13 @@ namespace Vifibnet.Registry;
 /// <summary>
 /// Checks a node request signed per <see cref="NodeRequestSignature"/>: the certificate was issued by
 /// this CA and is current, the signature is good, the timestamp is inside the window, and the same
-/// signature was not seen before (replay). Certificates already verified are cached by hash.
+/// signature was not seen before (replay, remembered for the window only: <see cref="ReplayWindow"/>).
+/// Certificates already verified are cached with their parsed key, so a request costs one RSA verify.
 /// </summary>
 public sealed class NodeAuthenticator(X509Certificate2 ca, TimeSpan window, TimeProvider clock)
 {
     readonly ConcurrentDictionary<string, AuthenticatedNode> verified = new();
-    readonly ConcurrentDictionary<string, long> seen = new();
-    long lastPrune;
+    readonly ReplayWindow seen = new((long)window.TotalSeconds);
 
     public AuthenticatedNode Authenticate(string method, string pathAndQuery, string? certificate, string? timestamp, string? nonce, string? signature, ReadOnlySpan<byte> body)
     {
@@ -40,18 +40,15 @@ public sealed class NodeAuthenticator(X509Certificate2 ca, TimeSpan window, Time
         byte[] signatureBytes;
         try { signatureBytes = Convert.FromBase64String(signature); }
         catch (FormatException e) { throw new RequestRefusedException(RegistryErrorCode.SignatureInvalid, $"{NodeRequestSignature.SignatureHeader} is not base64", e); }
-        using (var key = node.Certificate.GetRSAPublicKey())
-        {
-            var canonical = NodeRequestSignature.Canonical(method, pathAndQuery, ts, nonce, body);
-            if (key is null || !key.VerifyData(canonical, signatureBytes, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1))
-                throw new RequestRefusedException(RegistryErrorCode.SignatureInvalid,
-                    $"the request signature does not verify with the key of certificate {node.Prefix.ToCommonName()} (method, path, timestamp, nonce and body must be signed as sent)");
-        }
+        var canonical = NodeRequestSignature.Canonical(method, pathAndQuery, ts, nonce, body);
+        if (!node.PublicKey.VerifyData(canonical, signatureBytes, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1))
+            throw new RequestRefusedException(RegistryErrorCode.SignatureInvalid,
+                $"the request signature does not verify with the key of certificate {node.Prefix.ToCommonName()} (method, path, timestamp, nonce and body must be signed as sent)");
 
-        var replayKey = Convert.ToBase64String(SHA256.HashData(signatureBytes));
-        if (!seen.TryAdd(replayKey, ts))
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(signatureBytes, hash);
+        if (!seen.TryRecord(System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(hash), ts, current))
             throw new RequestRefusedException(RegistryErrorCode.RequestReplayed, "this signed request was already received once: sign each request afresh");
-        PruneSeen(now);
         return node;
     }
 
@@ -79,7 +76,9 @@ public sealed class NodeAuthenticator(X509Certificate2 ca, TimeSpan window, Time
         NodePrefix prefix;
         try { prefix = NodePrefix.ParseCommonName(cert.GetNameInfo(X509NameType.SimpleName, false)); }
         catch (AddressingException e) { throw new RequestRefusedException(RegistryErrorCode.CertificateUntrusted, $"certificate CN is not a node prefix: {e.Message}", e); }
-        var node = new AuthenticatedNode(prefix, cert);
+        AuthenticatedNode node;
+        try { node = new AuthenticatedNode(prefix, cert); }
+        catch (CryptographicException e) { throw new RequestRefusedException(RegistryErrorCode.CertificateUntrusted, $"certificate '{cert.Subject}' carries no usable RSA key: {e.Message}", e); }
         if (verified.Count > 100_000) verified.Clear();
         verified[base64] = node;
         return node;
@@ -88,13 +87,4 @@ public sealed class NodeAuthenticator(X509Certificate2 ca, TimeSpan window, Time
     static RequestRefusedException Expired(X509Certificate2 cert) =>
         new(RegistryErrorCode.CertificateExpired,
             $"certificate '{cert.Subject}' is valid only from {cert.NotBefore.ToUniversalTime():u} to {cert.NotAfter.ToUniversalTime():u}: register again for a new one");
-
-    void PruneSeen(DateTimeOffset now)
-    {
-        var current = now.ToUnixTimeSeconds();
-        if (current - Interlocked.Read(ref lastPrune) < 60) return;
-        Interlocked.Exchange(ref lastPrune, current);
-        foreach (var (key, ts) in seen)
-            if (Math.Abs(current - ts) > window.TotalSeconds) seen.TryRemove(key, out _);
-    }
 }

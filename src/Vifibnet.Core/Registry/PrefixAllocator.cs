@@ -55,14 +55,47 @@ public static class PrefixAllocator
     public static void RecordCertificate(SqliteConnection connection, SqliteTransaction transaction,
         NodePrefix prefix, string? email, string certificatePem, DateTimeOffset now)
     {
+        if (!TryRecordCertificate(connection, transaction, prefix, email, certificatePem, now))
+            throw new InvalidOperationException($"prefix {prefix} was not taken by this transaction");
+    }
+
+    /// <summary>Records the certificate for a prefix reserved by <see cref="Allocate"/> that holds none yet; false when it already does (or is not reserved).</summary>
+    public static bool TryRecordCertificate(SqliteConnection connection, SqliteTransaction transaction,
+        NodePrefix prefix, string? email, string certificatePem, DateTimeOffset now)
+    {
         using var update = Command(connection, transaction,
             "UPDATE cert SET cert = $cert, email = $email, issued = $issued WHERE prefix = $prefix AND reserved = 1 AND cert IS NULL");
         update.Parameters.AddWithValue("$cert", certificatePem);
         update.Parameters.AddWithValue("$email", (object?)email ?? DBNull.Value);
         update.Parameters.AddWithValue("$issued", now.ToUnixTimeSeconds());
         update.Parameters.AddWithValue("$prefix", prefix.ToBinary());
-        if (update.ExecuteNonQuery() != 1)
-            throw new InvalidOperationException($"prefix {prefix} was not taken by this transaction");
+        return update.ExecuteNonQuery() == 1;
+    }
+
+    /// <summary>True when the prefix is taken (reserved) and holds no certificate: allocated, never recorded.</summary>
+    public static bool IsReservedUnrecorded(SqliteConnection connection, SqliteTransaction transaction, NodePrefix prefix)
+    {
+        using var select = Command(connection, transaction, "SELECT count(*) FROM cert WHERE prefix = $prefix AND reserved = 1 AND cert IS NULL");
+        select.Parameters.AddWithValue("$prefix", prefix.ToBinary());
+        return select.ExecuteScalar() is 1L;
+    }
+
+    /// <summary>How long after its token expired a reservation that was never recorded is given back (no retry can use it then).</summary>
+    public static readonly TimeSpan AbandonedAfter = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// Frees the prefixes reserved for a token (registry stopped between reserving and recording) whose
+    /// token expired over <see cref="AbandonedAfter"/> ago, so a crash mid-issue leaks no prefix; returns how many.
+    /// </summary>
+    public static int ReleaseAbandoned(SqliteConnection connection, SqliteTransaction transaction, DateTimeOffset now)
+    {
+        using var release = Command(connection, transaction, """
+            UPDATE cert SET reserved = 0
+            WHERE reserved = 1 AND cert IS NULL
+              AND prefix IN (SELECT prefix FROM token WHERE prefix IS NOT NULL AND expires <= $before)
+            """);
+        release.Parameters.AddWithValue("$before", (now - AbandonedAfter).ToUnixTimeSeconds());
+        return release.ExecuteNonQuery();
     }
 
     /// <summary>The certificate (PEM) recorded for a prefix, or null when the registry holds none.</summary>

@@ -145,12 +145,29 @@ public sealed class RegistryDb : IDisposable
         return connection;
     }
 
-    /// <summary>Runs a read on its own connection; may run alongside the writer (WAL).</summary>
+    /// <summary>
+    /// Runs a read on a connection of its own (kept open for the next read: opening one and setting its
+    /// pragma cost more than a signed request's lookup); may run alongside the writer (WAL).
+    /// </summary>
     public T Read<T>(Func<SqliteConnection, T> read)
     {
-        using var connection = Open();
-        return read(connection);
+        if (!idleReaders.TryTake(out var connection)) connection = Open();
+        var reusable = false;
+        try
+        {
+            var result = read(connection);
+            reusable = true;
+            return result;
+        }
+        finally
+        {
+            if (reusable && idleReaders.Count < MaxIdleReaders) idleReaders.Add(connection);
+            else connection.Dispose();
+        }
     }
+
+    const int MaxIdleReaders = 16;
+    readonly System.Collections.Concurrent.ConcurrentBag<SqliteConnection> idleReaders = [];
 
     /// <summary>Runs a change in one transaction, alone: committed if it returns, rolled back if it throws.</summary>
     public T Write<T>(Func<SqliteConnection, SqliteTransaction, T> change)
@@ -175,6 +192,7 @@ public sealed class RegistryDb : IDisposable
 
     public void Dispose()
     {
+        while (idleReaders.TryTake(out var reader)) reader.Dispose();
         keepAlive?.Dispose();
         SqliteConnection.ClearPool(new SqliteConnection(connectionString));
         writeLock.Dispose();

@@ -12,6 +12,12 @@ public sealed record RegistryLaunch(int Port, string Db, string Ca, string Key)
     public int LogLevel { get; init; } = 1;
     public int PrefixLength { get; init; } = PrefixAllocator.DefaultLength;
 
+    /// <summary>Serve HTTPS only, with a certificate from the network's CA (--tls).</summary>
+    public bool Tls { get; init; }
+
+    /// <summary>Host names or addresses the TLS certificate names besides loopback (--tls-name).</summary>
+    public IReadOnlyList<string> TlsNames { get; init; } = [];
+
     /// <summary>
     /// Loads the CA and its key once and lets them go, so a missing, unreadable or mismatched file is
     /// named (<see cref="CertificateException"/>) before a process is started rather than by a failed one.
@@ -36,6 +42,8 @@ public sealed record RegistryLaunch(int Port, string Db, string Ca, string Key)
         }
         if (MailHost is not null) args.AddRange(["--mailhost", MailHost]);
         if (PrefixLength != PrefixAllocator.DefaultLength) args.AddRange(["--prefix-length", PrefixLength.ToString(CultureInfo.InvariantCulture)]);
+        if (Tls) args.Add("--tls");
+        foreach (var name in TlsNames) args.AddRange(["--tls-name", name]);
         args.AddRange(["-v", LogLevel.ToString(CultureInfo.InvariantCulture)]);
         return args;
     }

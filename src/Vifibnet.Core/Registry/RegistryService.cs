@@ -1,8 +1,10 @@
+using System.Formats.Asn1;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Vifibnet.Addressing;
 using Vifibnet.Certificates;
+using Microsoft.Data.Sqlite;
 using Vifibnet.Logging;
 using Vifibnet.Protocol;
 
@@ -22,6 +24,7 @@ public sealed class RegistryService
     readonly TimeProvider clock;
     readonly NodeAuthenticator authenticator;
     readonly TokenMailLimiter mailLimiter;
+    readonly PeerPool peers;
     readonly string caPem;
 
     public RegistryOptions Options { get; }
@@ -41,6 +44,10 @@ public sealed class RegistryService
         authenticator = new NodeAuthenticator(ca.Certificate, options.SignatureWindow, this.clock);
         mailLimiter = new TokenMailLimiter(options.TokenMailsPerAddress, options.TokenMailsPerClient, options.TokenMailWindow, this.clock);
         caPem = ca.Certificate.ExportCertificatePem() + "\n";
+        peers = new PeerPool(db, this.clock);
+        // Prefixes reserved by a registry that stopped before recording their certificate, whose token can no longer retry.
+        var released = db.Write((c, t) => PrefixAllocator.ReleaseAbandoned(c, t, this.clock.GetUtcNow()));
+        if (released > 0) log.Info($"{released} prefix(es) reserved for a certificate never recorded (registry stopped mid-issue, token expired) are free again");
     }
 
     public CaResponse GetCa() => new(caPem, ca.Network.ToString());
@@ -62,6 +69,7 @@ public sealed class RegistryService
         await mailer.SendTokenAsync(email, token, ca.Network.ToString(), cancel).ConfigureAwait(false);
         db.Write((c, t) =>
         {
+            PrefixAllocator.ReleaseAbandoned(c, t, now);
             TokenStore.PurgeExpired(c, t, now);
             TokenStore.Add(c, t, token, email, now, expires);
         });
@@ -70,36 +78,68 @@ public sealed class RegistryService
     }
 
     /// <summary>
-    /// Spends a token on a certificate: allocate a prefix, sign the CSR with CN = prefix, record it — one
-    /// transaction. A retry of a request whose answer was lost (same token, same public key) gets the
-    /// certificate recorded the first time; the same token with another key is still token_spent.
+    /// Spends a token on a certificate in three steps, so that certificates are signed in parallel and the
+    /// DB's write lock is held only for the bookkeeping: (1) one transaction spends the token and reserves a
+    /// prefix for it; (2) the certificate is signed outside any lock; (3) one transaction records it, and only
+    /// then is it sent. A retry of a request whose answer was lost (same token, same public key) gets the
+    /// certificate recorded the first time; a retry after a crash between (1) and (3) is signed for the prefix
+    /// reserved then. The same token with another key is token_spent: one certificate is ever recorded per token.
     /// </summary>
     public CertificateResponse IssueCertificate(CertificateRequestMessage request)
     {
         if (!TokenStore.LooksValid(request.Token))
             throw new RequestRefusedException(RegistryErrorCode.TokenUnknown, "the token is missing or contains characters no token has");
         var csr = ParseCsr(request.Csr);
-        var serial = RandomSerial();
-        var (prefix, pem) = db.Write((c, t) =>
+        var reservation = db.Write((c, t) => Reserve(c, t, request.Token, csr));
+        if (reservation.Recorded is { } earlier)
         {
-            if (TokenStore.IssuedFor(c, t, request.Token) is { } earlier
-                && PrefixAllocator.RecordedCertificate(c, earlier, t) is { } recorded && SameKey(recorded, csr))
-            {
-                log.Info($"certificate for {earlier.ToCommonName()} sent again: a retry with the token and key it was issued for");
-                return (earlier, recorded);
-            }
-            var now = clock.GetUtcNow();
-            var email = TokenStore.Spend(c, t, request.Token, now);
-            var prefix = PrefixAllocator.Allocate(c, t, Options.PrefixLength);
-            TokenStore.RecordIssued(c, t, request.Token, prefix);
-            using var cert = ca.Issue(csr, prefix, serial, Options.CertificateValidity);
-            var pem = cert.ExportCertificatePem() + "\n";
-            PrefixAllocator.RecordCertificate(c, t, prefix, email, pem, now);
-            return (prefix, pem);
-        });
-        var subnet = OverlayAddress.Subnet(ca.Network, prefix);
-        log.Info($"issued certificate for {prefix.ToCommonName()} ({subnet})");
-        return new CertificateResponse(pem, prefix.ToBinary(), subnet.ToString());
+            log.Info($"certificate for {reservation.Prefix.ToCommonName()} sent again: a retry with the token and key it was issued for");
+            return Response(reservation.Prefix, earlier);
+        }
+
+        var pem = PemEncoding.WriteString("CERTIFICATE", ca.IssueDer(csr, reservation.Prefix, RandomSerial(), Options.CertificateValidity)) + "\n";
+
+        var recorded = db.Write((c, t) =>
+            PrefixAllocator.TryRecordCertificate(c, t, reservation.Prefix, reservation.Email, pem, clock.GetUtcNow())
+                ? pem
+                : PrefixAllocator.RecordedCertificate(c, reservation.Prefix, t));
+        if (recorded != pem)
+        {
+            // Two requests with one token signed at once (a retry while the first was in flight): the first recorded wins.
+            if (recorded is not null && SameKey(recorded, csr)) return Response(reservation.Prefix, recorded);
+            throw new RequestRefusedException(RegistryErrorCode.TokenSpent, "the token was already used for a certificate: a token is good for one registration only");
+        }
+        // Per certificate: not at the default verbosity, where a busy registry would log thousands of lines a second.
+        if (log.IsEnabled(LogLevel.Debug))
+            log.Debug($"issued certificate for {reservation.Prefix.ToCommonName()} ({OverlayAddress.Subnet(ca.Network, reservation.Prefix)})");
+        return Response(reservation.Prefix, pem);
+    }
+
+    CertificateResponse Response(NodePrefix prefix, string pem) =>
+        new(pem, prefix.ToBinary(), OverlayAddress.Subnet(ca.Network, prefix).ToString());
+
+    /// <summary>What step (1) of <see cref="IssueCertificate"/> left: the prefix to sign for, or the certificate a retry gets again.</summary>
+    internal sealed record Reservation(NodePrefix Prefix, string? Email, string? Recorded);
+
+    /// <summary>Step (1), inside the write transaction: a retry's earlier prefix, or the token spent and a fresh prefix reserved.</summary>
+    internal Reservation Reserve(SqliteConnection c, SqliteTransaction t, string token, CertificateRequest csr)
+    {
+        var state = TokenStore.Find(c, t, token);
+        if (state is { Spent: true, Prefix: { } spentOn })
+        {
+            var recorded = PrefixAllocator.RecordedCertificate(c, spentOn, t);
+            if (recorded is not null && SameKey(recorded, csr))
+                return new Reservation(spentOn, state.Email, recorded);
+            // Reserved and never recorded: the registry stopped (or is still signing) before step (3).
+            if (recorded is null && PrefixAllocator.IsReservedUnrecorded(c, t, spentOn))
+                return new Reservation(spentOn, state.Email, null);
+        }
+        // The token is checked before a prefix is taken; both are undone together if anything throws.
+        var now = clock.GetUtcNow();
+        TokenStore.CheckSpendable(state, now);
+        var prefix = PrefixAllocator.Allocate(c, t, Options.PrefixLength);
+        TokenStore.SpendOn(c, t, token, state, prefix, now);
+        return new Reservation(prefix, state!.Email, null);
     }
 
     /// <summary>
@@ -129,17 +169,15 @@ public sealed class RegistryService
         }
     }
 
+    /// <summary>The recorded PEM holds the very certificate presented: its DER compared byte for byte, no X.509 parse per request.</summary>
     static bool RecordedMatches(string pem, X509Certificate2 presented)
     {
-        try
-        {
-            using var recorded = X509Certificate2.CreateFromPem(pem);
-            return recorded.RawData.AsSpan().SequenceEqual(presented.RawData);
-        }
-        catch (CryptographicException)
-        {
-            return false;
-        }
+        if (!PemEncoding.TryFind(pem, out var fields) || !pem.AsSpan(fields.Label).SequenceEqual("CERTIFICATE")) return false;
+        var der = presented.RawData;
+        if (fields.DecodedDataLength != der.Length) return false;
+        var recorded = der.Length <= 4096 ? stackalloc byte[der.Length] : new byte[der.Length];
+        return Convert.TryFromBase64Chars(pem.AsSpan(fields.Base64Data), recorded, out var written)
+               && recorded[..written].SequenceEqual(der);
     }
 
     public PrivateAddressResponse GetPrivateAddress(AuthenticatedNode node) => new(Options.PrivateAddress?.ToString());
@@ -151,11 +189,10 @@ public sealed class RegistryService
         var candidates = Options.BootstrapPeers.Where(p => p.Prefix != self).ToList();
         PeerEntry? peer = candidates.Count > 0
             ? candidates[RandomNumberGenerator.GetInt32(candidates.Count)]
-            : db.Read(c => PeerTable.PickRandom(c, 1, self, clock.GetUtcNow() - Options.PeerTimeout)).FirstOrDefault();
+            : peers.PickRandom(1, self, clock.GetUtcNow() - Options.PeerTimeout).FirstOrDefault();
         if (peer is null)
             throw new RequestRefusedException(RegistryErrorCode.NoPeers, "the registry knows no peer to bootstrap from yet (no --bootstrap entry and no node has declared itself)");
-        using var key = node.Certificate.GetRSAPublicKey()!;
-        return new BootstrapResponse(SealedBox.Seal(key, JsonSerializer.SerializeToUtf8Bytes(peer, RegistryJson.Options)));
+        return new BootstrapResponse(SealedBox.Seal(node.PublicKey, JsonSerializer.SerializeToUtf8Bytes(peer, RegistryJson.Options)));
     }
 
     /// <summary>Records where the node's openvpn servers are; the prefix is the certificate's, never the caller's say.</summary>
@@ -172,12 +209,14 @@ public sealed class RegistryService
         catch (UnderlayAddressException e) { throw new RequestRefusedException(RegistryErrorCode.InvalidAddress, $"{e.Message} ({e.Refusal})", e); }
         var address = PeerAddress.FormatList(addresses);
         var prefix = node.Prefix.ToBinary();
-        db.Write((c, t) =>
+        var declared = db.Write((c, t) =>
         {
             var now = clock.GetUtcNow();
             PeerTable.Expire(c, t, now - Options.PeerTimeout);
             PeerTable.Declare(c, t, prefix, address, now);
+            return now;
         });
+        peers.Declared(prefix, address, declared);
         log.Debug($"{node.Prefix.ToCommonName()} declared {address}");
         return new DeclareResponse(prefix, address);
     }
@@ -187,8 +226,7 @@ public sealed class RegistryService
         if (n < 1)
             throw new RequestRefusedException(RegistryErrorCode.BadRequest, $"n={n}: ask for at least one peer");
         n = Math.Min(n, Options.MaxPeerList);
-        var peers = db.Read(c => PeerTable.PickRandom(c, n, node.Prefix.ToBinary(), clock.GetUtcNow() - Options.PeerTimeout));
-        return new PeerListResponse(peers);
+        return new PeerListResponse(peers.PickRandom(n, node.Prefix.ToBinary(), clock.GetUtcNow() - Options.PeerTimeout));
     }
 
     /// <summary>The largest RSA key the registry signs.</summary>
@@ -212,13 +250,34 @@ public sealed class RegistryService
         if (csr.PublicKey.Oid.Value != "1.2.840.113549.1.1.1")
             throw new RequestRefusedException(RegistryErrorCode.InvalidCsr,
                 $"the certificate request carries a key of type {csr.PublicKey.Oid.FriendlyName ?? csr.PublicKey.Oid.Value}: the network uses RSA keys of at least 2048 bits");
-        using var key = csr.PublicKey.GetRSAPublicKey();
-        if (key is null || key.KeySize < 2048 || key.KeySize > MaxKeyBits)
+        var bits = RsaModulusBits(csr.PublicKey);
+        if (bits is < 2048 or > MaxKeyBits)
             throw new RequestRefusedException(RegistryErrorCode.InvalidCsr,
-                $"the certificate request must carry an RSA key of 2048 to {MaxKeyBits} bits (it has {key?.KeySize ?? 0}): larger keys only cost every peer more per handshake");
+                $"the certificate request must carry an RSA key of 2048 to {MaxKeyBits} bits (it has {bits}): larger keys only cost every peer more per handshake");
         try { SubjectPolicy.Check(csr.SubjectName); }
         catch (CertificateException e) { throw new RequestRefusedException(RegistryErrorCode.InvalidCsr, $"the certificate request's subject is refused: {e.Message}", e); }
         return csr;
+    }
+
+    /// <summary>
+    /// The RSA key's size, read from its DER (RSAPublicKey: modulus, exponent) rather than by importing the
+    /// key into OpenSSL a second time (the CSR check already did once; an import costs ~100 µs). 0 when unreadable.
+    /// </summary>
+    static int RsaModulusBits(PublicKey key)
+    {
+        try
+        {
+            var sequence = new AsnReader(key.EncodedKeyValue.RawData, AsnEncodingRules.DER).ReadSequence();
+            var modulus = sequence.ReadIntegerBytes().Span;
+            var leadingZeros = 0;
+            while (leadingZeros < modulus.Length && modulus[leadingZeros] == 0) leadingZeros++;
+            if (leadingZeros == modulus.Length) return 0;
+            return (modulus.Length - leadingZeros - 1) * 8 + (32 - System.Numerics.BitOperations.LeadingZeroCount((uint)modulus[leadingZeros]));
+        }
+        catch (AsnContentException)
+        {
+            return 0;
+        }
     }
 
     static byte[] RandomSerial()

@@ -71,6 +71,52 @@ public static class TokenStore
         return find.ExecuteScalar() is string prefix ? NodePrefix.ParseBinary(prefix) : null;
     }
 
+    /// <summary>A stored token: whom it is for, when it expires, whether (and on which prefix) it was spent.</summary>
+    public sealed record TokenState(string? Email, long Expires, bool Spent, NodePrefix? Prefix);
+
+    /// <summary>The token's row, or null when the registry never issued it.</summary>
+    public static TokenState? Find(SqliteConnection connection, SqliteTransaction transaction, string token)
+    {
+        using var find = connection.CreateCommand();
+        find.Transaction = transaction;
+        find.CommandText = "SELECT email, expires, spent, prefix FROM token WHERE token_hash = $hash";
+        find.Parameters.AddWithValue("$hash", Hash(token));
+        using var reader = find.ExecuteReader();
+        if (!reader.Read()) return null;
+        return new TokenState(reader.IsDBNull(0) ? null : reader.GetString(0), reader.GetInt64(1), !reader.IsDBNull(2),
+            reader.IsDBNull(3) ? null : NodePrefix.ParseBinary(reader.GetString(3)));
+    }
+
+    /// <summary>
+    /// The checks of <see cref="Spend"/> on a row read by <see cref="Find"/>, then the token marked spent on
+    /// <paramref name="prefix"/> in one statement (inside the issuing transaction: rolled back if issuing fails).
+    /// </summary>
+    public static void SpendOn(SqliteConnection connection, SqliteTransaction transaction, string token, TokenState? state, NodePrefix prefix, DateTimeOffset now)
+    {
+        CheckSpendable(state, now);
+        using var mark = connection.CreateCommand();
+        mark.Transaction = transaction;
+        mark.CommandText = "UPDATE token SET spent = $now, prefix = $prefix WHERE token_hash = $hash AND spent IS NULL";
+        mark.Parameters.AddWithValue("$now", now.ToUnixTimeSeconds());
+        mark.Parameters.AddWithValue("$prefix", prefix.ToBinary());
+        mark.Parameters.AddWithValue("$hash", Hash(token));
+        if (mark.ExecuteNonQuery() != 1) throw SpentAlready();
+    }
+
+    /// <summary>Throws the named refusal when a token found by <see cref="Find"/> cannot be spent (unknown, spent, expired).</summary>
+    public static void CheckSpendable(TokenState? state, DateTimeOffset now)
+    {
+        if (state is null)
+            throw new RequestRefusedException(RegistryErrorCode.TokenUnknown, "the token is not one this registry issued (check for typos, or ask for a new one)");
+        if (state.Spent) throw SpentAlready();
+        if (now.ToUnixTimeSeconds() >= state.Expires)
+            throw new RequestRefusedException(RegistryErrorCode.TokenExpired,
+                $"the token expired at {DateTimeOffset.FromUnixTimeSeconds(state.Expires):u}: ask for a new one");
+    }
+
+    static RequestRefusedException SpentAlready() =>
+        new(RegistryErrorCode.TokenSpent, "the token was already used for a certificate: a token is good for one registration only");
+
     /// <summary>How long an expired token is kept, so that its holder hears "expired" rather than "unknown".</summary>
     public static readonly TimeSpan ExpiredKept = TimeSpan.FromDays(7);
 

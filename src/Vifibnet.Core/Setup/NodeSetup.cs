@@ -25,7 +25,7 @@ public sealed class NodeSetup(Logger log, HttpClient? http = null)
         try { if (options.CaFingerprint is not null) pinned = CertificateFingerprint.Parse(options.CaFingerprint); }
         catch (CertificateException e) { throw new SetupException(SetupErrorKind.InvalidOption, e.Message, e); }
         var files = new NodeFiles(Path.GetFullPath(options.Directory));
-        var uri = HttpRegistryClient.UriFor(options.Server, options.Port);
+        var uri = HttpRegistryClient.UriFor(options.Server, options.Port, options.Tls);
         var createdDirectory = SetupDirectory.Prepare(files.Directory);
         var actions = new List<string>();
         try
@@ -49,16 +49,27 @@ public sealed class NodeSetup(Logger log, HttpClient? http = null)
     async Task<SetupResult> RunStepsAsync(SetupOptions options, ISetupPrompt? prompt, NodeFiles files, Uri uri,
         X500DistinguishedName subject, List<string> actions, CancellationToken cancel)
     {
-        using var client = new HttpRegistryClient(uri, http: http);
+        if (options.Tls) CheckTlsTrust(options, files);
+        var firstContact = options.Tls ? RegistryTls.FirstContact() : null;
+        string caPem;
+        using (var firstHttp = http is null ? firstContact?.CreateHttpClient(TimeSpan.FromSeconds(30)) : null)
+        using (var first = new HttpRegistryClient(uri, http: http ?? firstHttp, tls: firstContact))
+            caPem = await RegistryCall.Run(() => first.GetCaAsync(cancel)).ConfigureAwait(false);
 
         // 1. ca.pem
-        var caPem = await RegistryCall.Run(() => client.GetCaAsync(cancel)).ConfigureAwait(false);
         using var ca = ParseCa(caPem, uri);
         var network = CertificateAuthority.NetworkPrefixOf(ca);
         var fingerprint = CertificateFingerprint.Of(ca);
         if (options.CaFingerprint is { } pinned && pinned != fingerprint)
             throw new SetupException(SetupErrorKind.CaFingerprintMismatch,
                 $"registry {uri} sent CA {fingerprint}, not the pinned {pinned}: this is not the network you meant (or someone answers in its place); nothing was written");
+        // Over TLS, the certificate the registry showed must be this CA's registry certificate before the token goes out.
+        if (firstContact is not null && (firstContact.LastPresented is not { } shown ? "it showed no TLS certificate" : RegistryTls.Refusal(shown, ca)) is { } refusal)
+            throw new SetupException(SetupErrorKind.CaFingerprintMismatch, $"registry {uri} refused: {refusal}; no token was sent and nothing was written");
+        var tls = options.Tls ? new RegistryTls(ca) : null;
+        using var tlsHttp = http is null ? tls?.CreateHttpClient(TimeSpan.FromSeconds(30)) : null;
+        var transport = http ?? tlsHttp;
+        using var client = new HttpRegistryClient(uri, http: transport, tls: tls);
         Step(actions, WriteCa(files, caPem, ca, options.Force));
         var result = new SetupResult
         {
@@ -88,7 +99,7 @@ public sealed class NodeSetup(Logger log, HttpClient? http = null)
                 PeerEntry? bootstrap = null;
                 if (needBootstrap)
                 {
-                    using var signed = new HttpRegistryClient(uri, node!.Certificate, node.Key, http);
+                    using var signed = new HttpRegistryClient(uri, node!.Certificate, node.Key, transport, tls: tls);
                     bootstrap = await RegistryCall.Run(() => signed.GetBootstrapPeerAsync(cancel)).ConfigureAwait(false)
                                 ?? throw new SetupException(SetupErrorKind.NoBootstrapPeer,
                                     $"registry {uri} has no peer to bootstrap from (no --bootstrap entry, no node declared yet): re-run with --no-boot (-NoBoot); the key and certificate already in {files.Directory} will be reused");
@@ -123,6 +134,17 @@ public sealed class NodeSetup(Logger log, HttpClient? http = null)
         {
             node?.Dispose();
         }
+    }
+
+    /// <summary>
+    /// An https registry is checked against the network's CA: the pinned fingerprint, or the ca.pem the directory
+    /// already holds (a node registering again). With neither there is nothing to check it against: refused.
+    /// </summary>
+    static void CheckTlsTrust(SetupOptions options, NodeFiles files)
+    {
+        if (options.CaFingerprint is null && !File.Exists(files.Ca))
+            throw new SetupException(SetupErrorKind.InvalidOption,
+                $"--tls (-Tls) needs the network's CA to check the registry's certificate against: give --ca-fingerprint sha256:... (-CaFingerprint; new-registry and token print it); {files.Directory} has no ca.pem yet");
     }
 
     void Step(List<string> actions, string action)

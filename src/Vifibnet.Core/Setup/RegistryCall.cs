@@ -21,6 +21,8 @@ static class RegistryCall
 
     public static SetupException Translate(RegistryCallException e) => e switch
     {
+        // A registry whose TLS certificate is not the pinned network's: the same refusal as a CA that is not the pinned one.
+        { TlsRefused: true } => new SetupException(SetupErrorKind.CaFingerprintMismatch, e.Message, e),
         { Status: null, InnerException: HttpRequestException or TaskCanceledException } => new SetupException(SetupErrorKind.RegistryUnreachable, e.Message, e),
         { Code: RegistryErrorCode.TokenUnknown or RegistryErrorCode.TokenExpired or RegistryErrorCode.TokenSpent } => new SetupException(SetupErrorKind.TokenRejected, e.Message, e),
         _ => new SetupException(SetupErrorKind.RegistryRefused, e.Message, e),

@@ -30,6 +30,12 @@ public sealed record SetupOptions(string Server, int Port, string Directory)
     /// </summary>
     public string? CaFingerprint { get; init; }
 
+    /// <summary>
+    /// Talk to the registry over TLS (https://): its server certificate must be the registry's, from the network's CA —
+    /// the pinned <see cref="CaFingerprint"/>, or the ca.pem already in the directory — so the token never travels in clear.
+    /// </summary>
+    public bool Tls { get; init; }
+
     /// <summary>Replace a ca.pem of another network in the directory (the node then registers again).</summary>
     public bool Force { get; init; }
 

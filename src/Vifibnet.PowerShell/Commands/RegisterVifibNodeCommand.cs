@@ -59,6 +59,10 @@ public sealed class RegisterVifibNodeCommand : VifibCmdlet
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public string? CaFingerprint { get; set; }
 
+    /// <summary>Talk to the registry over TLS (served with Start-VifibRegistry -Tls): its certificate must come from the network's CA, pinned with -CaFingerprint (or the ca.pem already in -Path), so the token never travels in clear.</summary>
+    [Parameter]
+    public SwitchParameter Tls { get; set; }
+
     /// <summary>Replace the CA of another network already in -Path (the node registers again).</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
@@ -75,7 +79,7 @@ public sealed class RegisterVifibNodeCommand : VifibCmdlet
             Attributes = (Attribute ?? new Hashtable()).Cast<DictionaryEntry>()
                 .Select(e => new KeyValuePair<string, string>(e.Key?.ToString() ?? "", e.Value?.ToString() ?? "")).ToList(),
             CaOnly = CaOnly, DbOnly = DbOnly, NoBoot = NoBoot, Email = Email, Token = Token, WriteDh = DhFile,
-            CaFingerprint = CaFingerprint, Force = Force,
+            CaFingerprint = CaFingerprint, Force = Force, Tls = Tls,
         };
         if (!ShouldProcess(directory, $"Register with the registry at {Server} port {Port}: write ca.pem, cert.key, cert.crt, peers.db"))
             return;

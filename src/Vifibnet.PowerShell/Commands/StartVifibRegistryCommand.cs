@@ -63,6 +63,14 @@ public sealed class StartVifibRegistryCommand : VifibCmdlet
     [ArgumentCompleter(typeof(LogLevelCompleter))]
     public int LogLevel { get; set; } = 1;
 
+    /// <summary>Serve HTTPS only, with a certificate from the network's CA made at start: nodes register with Register-VifibNode -Tls -CaFingerprint and use an https:// registry URL.</summary>
+    [Parameter]
+    public SwitchParameter Tls { get; set; }
+
+    /// <summary>Host names or addresses the TLS certificate names besides loopback.</summary>
+    [Parameter]
+    public string[] TlsName { get; set; } = [];
+
     /// <summary>Run as a background job; Stop-Job stops the registry.</summary>
     [Parameter(Mandatory = true, ParameterSetName = "AsJob")]
     public SwitchParameter AsJob { get; set; }
@@ -75,6 +83,7 @@ public sealed class StartVifibRegistryCommand : VifibCmdlet
         var launch = new RegistryLaunch(Port, db, FileSystemPath(CaPath), FileSystemPath(KeyPath))
         {
             PrivateAddress = PrivateAddress, Bootstrap = Bootstrap, MailHost = MailHost, LogLevel = LogLevel, PrefixLength = PrefixLength,
+            Tls = Tls, TlsNames = TlsName,
         };
         IReadOnlyList<string> arguments;
         (string File, IReadOnlyList<string> Prefix) program;

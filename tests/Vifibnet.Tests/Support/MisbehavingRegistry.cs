@@ -29,11 +29,13 @@ public sealed class MisbehavingRegistry : IAsyncDisposable
 
     /// <param name="ca">the answer to GET /v1/ca</param>
     /// <param name="certificate">the answer to POST /v1/certificates, given the request (e.g. its CSR signed by the wrong CA)</param>
-    public static async Task<MisbehavingRegistry> StartAsync(Func<object> ca, Func<CertificateRequestMessage, object>? certificate = null)
+    /// <param name="tls">serve HTTPS with this certificate (and its key), e.g. a member node's own</param>
+    public static async Task<MisbehavingRegistry> StartAsync(Func<object> ca, Func<CertificateRequestMessage, object>? certificate = null,
+        System.Security.Cryptography.X509Certificates.X509Certificate2? tls = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, listen => { if (tls is not null) listen.UseHttps(tls); }));
         var app = builder.Build();
         app.MapGet("/v1/ca", () => Results.Json(ca(), RegistryJson.Options));
         app.MapPost("/v1/certificates", async (HttpContext context) =>
