@@ -7,11 +7,16 @@ namespace Vifibnet.Bench.Mesh;
 /// <summary>
 /// One mesh build for the benchmark: N nodes with a hello, started together; then <c>faults</c>
 /// times a path in use is cut (time until all pairs answer again; the path is restored after) and
-/// a node on the internet is rebooted (stopped, started at once: time until all pairs answer).
+/// a node on the internet is rebooted (stopped, started at once: time until all pairs answer); then,
+/// with <c>loss</c>, every node loses <c>lossPercent</c> % of its underlay packets for that long while
+/// all pairs are probed (share answered, tunnels openvpn gave up on).
 /// </summary>
 public static class MeshBenchRun
 {
-    public static async Task<BuildFigures> RunAsync(int nodes, int hello, int faults, Action<string> say, CancellationToken cancel)
+    /// <summary>Seconds one probe of a pair may take over the lossy underlay (an echo request every 0.2 s until one is answered).</summary>
+    public const int LossProbeSeconds = 5;
+
+    public static async Task<BuildFigures> RunAsync(int nodes, int hello, int faults, TimeSpan loss, int lossPercent, Action<string> say, CancellationToken cancel)
     {
         var log = new Logger(LogLevel.Warning, r => say(r.ToString()));
         await using var mesh = MeshLab.Create(new MeshOptions
@@ -51,11 +56,20 @@ public static class MeshBenchRun
             say($"    {node.Label} rebooted: all pairs again after {t:0.0} s");
         }
 
+        LossyRun? lossy = null;
+        if (loss > TimeSpan.Zero)
+        {
+            // Back to all pairs first (the last reboot may still settle), then the loss.
+            await watcher.WaitForAllPairsAsync(all, Stopwatch.StartNew(), Max(180, 40 * h), cancel);
+            lossy = await LossyRun.RunAsync(mesh, lossPercent, loss, LossProbeSeconds, cancel);
+            say($"    {lossy}");
+        }
+
         var usage = new List<ProcessUsage>();
         foreach (var n in mesh.Nodes)
             foreach (var pid in NetworkLab.Pids(n.Namespace))
                 if (ProcessUsage.Read(pid) is { } u) usage.Add(u);
-        return new BuildFigures(converge, reroutes, reboots, usage);
+        return new BuildFigures(converge, reroutes, reboots, usage, lossy);
     }
 
     static TimeSpan Max(int seconds, TimeSpan other) => TimeSpan.FromSeconds(Math.Max(seconds, other.TotalSeconds));

@@ -7,11 +7,13 @@ using Vifibnet.Bench.Mesh;
 // For each hello and size: time from start to all pairs answering ping6 over the overlay, from a cut
 // path in use to all pairs again, from a node reboot to all pairs again; medians of the repeats, also
 // in hello intervals; peak RSS and CPU of every node's processes. Last line: one JSON object.
-// Usage: dotnet run -c Release --project bench/mesh [-- --sizes 4,8,16 --hellos 4,15 --builds 2,1 --faults 2,1]
-// (--builds and --faults per hello: mesh builds per size, and cut+reboot rounds per build).
+// Usage: dotnet run -c Release --project bench/mesh [-- --sizes 4,8,16 --hellos 4,15 --builds 2,1 --faults 2,1 --loss-seconds 600 --loss-percent 20]
+// (--builds and --faults per hello: mesh builds per size, and cut+reboot rounds per build; the lossy-underlay
+// run comes after the faults of the first build of each size at the first hello; --loss-seconds 0 skips it).
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 int[] sizes = [4, 8, 16], hellos = [4, 15], builds = [2, 1], faults = [2, 1];
+int lossSeconds = 600, lossPercent = 20;
 for (var i = 0; i < args.Length - 1; i += 2)
 {
     var list = args[i + 1].Split(',').Select(int.Parse).ToArray();
@@ -21,6 +23,8 @@ for (var i = 0; i < args.Length - 1; i += 2)
         case "--hellos": hellos = list; break;
         case "--builds": builds = list; break;
         case "--faults": faults = list; break;
+        case "--loss-seconds": lossSeconds = list[0]; break;
+        case "--loss-percent": lossPercent = list[0]; break;
         default: Console.Error.WriteLine($"unknown option {args[i]}"); return 2;
     }
 }
@@ -47,7 +51,8 @@ for (var hi = 0; hi < hellos.Length; hi++)
         {
             try
             {
-                figures.Add(await MeshBenchRun.RunAsync(n, hello, f, s => Console.WriteLine(s), cancel.Token));
+                var loss = hi == 0 && r == 0 ? TimeSpan.FromSeconds(lossSeconds) : TimeSpan.Zero;
+                figures.Add(await MeshBenchRun.RunAsync(n, hello, f, loss, lossPercent, s => Console.WriteLine(s), cancel.Token));
             }
             catch (OperationCanceledException)
             {
@@ -73,6 +78,7 @@ for (var hi = 0; hi < hellos.Length; hi++)
                 count = p.Count,
                 peak_rss_mb_median = Math.Round(Median(p.Select(x => x.PeakRssMb)), 1),
                 peak_rss_mb_max = Math.Round(p.Max(x => x.PeakRssMb), 1),
+                pss_mb_median = Math.Round(Median(p.Select(x => x.PssMb)), 1),
                 cpu_percent_median = Math.Round(Median(p.Select(x => x.CpuPercent)), 2),
                 cpu_percent_max = Math.Round(p.Max(x => x.CpuPercent), 2),
             };
@@ -82,17 +88,24 @@ for (var hi = 0; hi < hellos.Length; hi++)
             nodes = n, hello, natted = Vifibnet.Lab.DemoTopology.NatCount(n), builds = figures.Count, failure,
             converge_s = Stat(converge, hello), reroute_s = Stat(reroute, hello), reboot_s = Stat(reboot, hello),
             vifibnet = Usage("vifibnet"), babeld = Usage("babeld"), openvpn = Usage("openvpn"),
+            lossy = figures.Select(x => x.Lossy).OfType<Vifibnet.Lab.LossyRun>().Select(l => new
+            {
+                loss_percent = l.LossPercent, seconds = Math.Round(l.Duration.TotalSeconds), probe_s = MeshBenchRun.LossProbeSeconds, rounds = l.Rounds,
+                probes = l.Probes, answered = l.Answered, answered_percent = Math.Round(100 * l.AnsweredShare, 2), tunnels_torn_down = l.TunnelsTornDown,
+            }).FirstOrDefault(),
             load_average = new[] { load0, load1 },
         };
         results.Add(row);
         Console.WriteLine($"   start -> all pairs   {Show(converge, hello)}" + (hello == 4 ? $"   (upstream: within {UpstreamConverge} s)" : ""));
         Console.WriteLine($"   cut path -> rerouted {Show(reroute, hello)}");
         Console.WriteLine($"   node reboot -> all   {Show(reboot, hello)}" + (hello == 4 ? $"   (upstream: within {UpstreamReboot} s)" : ""));
+        foreach (var l in figures.Select(x => x.Lossy).OfType<Vifibnet.Lab.LossyRun>())
+            Console.WriteLine($"   lossy underlay       {l} (target: none torn down, >= 99 % answered)");
         foreach (var (name, label) in new[] { ("vifibnet", "vifibnet node"), ("babeld", "babeld"), ("openvpn", "openvpn (each)") })
         {
             var p = procs.Where(x => x.Name == name).ToList();
             if (p.Count > 0)
-                Console.WriteLine($"   {label,-15} peak RSS median {Median(p.Select(x => x.PeakRssMb)):0.0} MB (max {p.Max(x => x.PeakRssMb):0.0}), CPU median {Median(p.Select(x => x.CpuPercent)):0.00} % of a core (max {p.Max(x => x.CpuPercent):0.00}) over {p.Count} processes");
+                Console.WriteLine($"   {label,-15} peak RSS median {Median(p.Select(x => x.PeakRssMb)):0.0} MB (max {p.Max(x => x.PeakRssMb):0.0}), PSS median {Median(p.Select(x => x.PssMb)):0.0} MB, CPU median {Median(p.Select(x => x.CpuPercent)):0.00} % of a core (max {p.Max(x => x.CpuPercent):0.00}) over {p.Count} processes");
         }
         Console.WriteLine($"   load average {load0:0.0} -> {load1:0.0}");
     }

@@ -190,7 +190,10 @@ public sealed class MeshLab : IAsyncDisposable
         // A node on the internet knows its address; one behind NAT learns it from the servers it reaches.
         if (!h.BehindNat)
             foreach (var address in h.PublicAddresses) args.AddRange(["--ip", address, "1194", "udp"]);
-        node.Process = Run(node.Namespace, $"node {node.Label}", args, Path.Combine(node.Directory, "console.log"));
+        // With the runtime settings the systemd unit gives a node (Node.NodeRuntime).
+        node.Process = lab.Start(node.Namespace, $"node {node.Label}", "env",
+            [.. Vifibnet.Node.NodeRuntime.Environment.Select(e => $"{e.Key}={e.Value}"), options.Vifibnet.FileName, .. options.Vifibnet.Prefix, .. args],
+            Path.Combine(node.Directory, "console.log"));
     }
 
     /// <summary>Stops a node cleanly (SIGTERM: it ends its openvpn and babeld and removes its tap devices).</summary>
@@ -207,6 +210,17 @@ public sealed class MeshLab : IAsyncDisposable
     }
 
     public void RestorePaths(MeshNode node) => lab.RestorePaths(node.Namespace);
+
+    /// <summary>Every node loses <paramref name="percent"/> % of the underlay packets it receives, at random (a lossy but live internet).</summary>
+    public void AddUnderlayLoss(int percent)
+    {
+        foreach (var n in Nodes) lab.AddLoss(n.Namespace, percent);
+    }
+
+    public void RemoveUnderlayLoss()
+    {
+        foreach (var n in Nodes) lab.RemoveLoss(n.Namespace);
+    }
 
     HttpRegistryClient RegistryClientIn(string ns) =>
         new(RegistryUri, http: NamespaceSocket.HttpClientIn(ns, TimeSpan.FromSeconds(20)));

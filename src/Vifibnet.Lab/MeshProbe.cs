@@ -26,24 +26,35 @@ public static class MeshProbe
         return new MeshSnapshot(elapsed, status, await matrix, members);
     }
 
-    public static async Task<Reachability> PingAllAsync(MeshLab mesh, CancellationToken cancel)
+    public static Task<Reachability> PingAllAsync(MeshLab mesh, CancellationToken cancel) =>
+        PingAllAsync(mesh, $"-c 1 -W {PingTimeoutSeconds}", cancel);
+
+    /// <summary>
+    /// All pairs, each pair counting as answered when any of up to <paramref name="seconds"/> × 5 echo requests
+    /// (one every 0.2 s until the first reply; 25 in 5 s) is answered: whether a pair is connected at all over a lossy underlay,
+    /// where one ping crossing a few lossy links is lost often.
+    /// </summary>
+    public static Task<Reachability> PingAllPersistentAsync(MeshLab mesh, int seconds, CancellationToken cancel) =>
+        PingAllAsync(mesh, $"-c 1 -i 0.2 -w {seconds}", cancel);
+
+    static async Task<Reachability> PingAllAsync(MeshLab mesh, string pingOptions, CancellationToken cancel)
     {
         var targets = mesh.Nodes.Where(n => n.Identity is not null).ToList();
         var rows = await Task.WhenAll(mesh.Nodes.Where(n => n.Running).Select(async from =>
         {
             var others = targets.Where(t => t != from).ToList();
-            var answered = await Task.Run(() => Ping(mesh.Lab, from.Namespace, others.Select(o => o.Address)), cancel);
+            var answered = await Task.Run(() => Ping(mesh.Lab, from.Namespace, others.Select(o => o.Address), pingOptions), cancel);
             return others.Where(o => answered.Contains(o.Address.ToString())).Select(o => (from.Number, o.Number));
         }));
         return new Reachability(mesh.Nodes.Count, rows.SelectMany(r => r).ToHashSet());
     }
 
     /// <summary>Pings every address at once from inside <paramref name="ns"/>; returns the ones that answered.</summary>
-    static HashSet<string> Ping(NetworkLab lab, string ns, IEnumerable<IPAddress> addresses)
+    static HashSet<string> Ping(NetworkLab lab, string ns, IEnumerable<IPAddress> addresses, string pingOptions)
     {
         var script = new StringBuilder();
         foreach (var a in addresses)
-            script.Append($"(ping -6 -n -q -c 1 -W {PingTimeoutSeconds} {a} >/dev/null 2>&1 && echo {a}) & ");
+            script.Append($"(ping -6 -n -q {pingOptions} {a} >/dev/null 2>&1 && echo {a}) & ");
         script.Append("wait");
         var (_, output) = lab.TryExec(ns, "sh", "-c", script.ToString());
         return output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet();

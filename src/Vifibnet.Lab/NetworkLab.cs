@@ -106,6 +106,17 @@ public sealed class NetworkLab : IDisposable
 
     static string Family(string address) => address.Contains(':', StringComparison.Ordinal) ? "ip6" : "ip";
 
+    /// <summary>
+    /// Random loss on the underlay (sch_netem is missing in this kernel): <paramref name="percent"/> % of the
+    /// IPv4 packets this namespace receives are dropped (nft numgen). The overlay is IPv6 and its tap
+    /// devices are left alone, so a packet between two namespaces that both lose is dropped once per direction.
+    /// </summary>
+    public void AddLoss(string ns, int percent) =>
+        Nft(ns, $"table inet vifib-loss {{\n chain in {{\n  type filter hook input priority 0;\n  meta nfproto ipv4 numgen random mod 100 < {percent} drop\n }}\n}}");
+
+    /// <summary>Removes what <see cref="AddLoss"/> added.</summary>
+    public void RemoveLoss(string ns) => TryExec(ns, "nft", "delete", "table", "inet", "vifib-loss");
+
     /// <summary>Removes every cut <see cref="CutPath"/> made in this namespace.</summary>
     public void RestorePaths(string ns) => TryExec(ns, "nft", "delete", "table", "inet", "vifib-cut");
 

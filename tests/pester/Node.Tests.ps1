@@ -14,6 +14,13 @@ Describe 'Start-VifibNode' {
         Test-Path "$TestDrive/bad/peers.db" | Should -BeFalse
     }
 
+    It 'rejects a -TunnelTimeout of 1 second (one lost ping would drop a tunnel) before starting anything' {
+        $err = { Start-VifibNode -Path "$TestDrive/timeout" -TunnelTimeout 1 } |
+            Should -Throw -ErrorId 'StartVifibNodeInvalidOption,Vifibnet.PowerShell.StartVifibNodeCommand' -PassThru
+        $err.Exception.Message | Should -BeLike "*--tunnel-timeout*2..3600*"
+        Test-Path "$TestDrive/timeout/peers.db" | Should -BeFalse
+    }
+
     It 'names the file and line of a bad -ConfigFile line' {
         Set-Content "$TestDrive/node.conf" "hello 4`nv 3"
         $err = { Start-VifibNode -Path "$TestDrive/conf" -ConfigFile "$TestDrive/node.conf" } |

@@ -32,8 +32,10 @@ public static class NodeOptionParser
             (o, a) => o with { Verbose = Int(a[0], "--verbose", 0, 5) }),
         new("registry", null, ["URL"], "registry URL, e.g. http://[2001:db8::1]:8000 (default: peer DB only)",
             (o, a) => o with { Registry = Url(a[0]) }),
-        new("hello", null, ["SECONDS"], "babel hello interval; openvpn ping-exit is 4 times it (default 15)",
+        new("hello", null, ["SECONDS"], "babel hello interval (default 15)",
             (o, a) => o with { Hello = Int(a[0], "--hello", 1, 3600) }),
+        new("tunnel-timeout", null, ["SECONDS"], $"a tunnel silent this long is dead; openvpn pings every second (default {NodeOptions.DefaultTunnelTimeout}; 0: ping every hello, dead after 4)",
+            (o, a) => o with { TunnelTimeout = TunnelTimeoutSeconds(a[0]) }),
         new("wireless", 'w', [], "babeld treats every interface as wireless",
             (o, _) => o with { Wireless = true }),
         new("pp", null, ["PORT", "PROTO"], "openvpn server port and protocol udp or tcp-server, udp6 or tcp6-server for IPv6 too (repeatable; default 1194 udp, 1194 tcp-server)",
@@ -211,6 +213,12 @@ public static class NodeOptionParser
         int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v) && v >= min && v <= max
             ? v
             : throw new NodeOptionException($"{option}: '{text}' is not a whole number in {min}..{max}");
+
+    /// <summary>0 (the seed's 4 hellos) or 2..3600: one second would drop a tunnel at the first lost ping.</summary>
+    static int TunnelTimeoutSeconds(string text) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v is 0 or (>= 2 and <= 3600)
+            ? v
+            : throw new NodeOptionException($"--tunnel-timeout: '{text}' is not 0 (4 hellos, as the seed) nor a whole number of seconds in 2..3600");
 
     static TimeSpan Seconds(string text, string option) =>
         double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v > 0 && v < 1e7

@@ -8,8 +8,16 @@ namespace Vifibnet.Node;
 public static class ChildSettings
 {
     public static BabelSettings Babel(NodeOptions o, NodePaths paths) =>
-        new(o.Hello, o.Wireless, o.Verbose, paths.BabeldPidFile, paths.BabeldState, paths.BabeldSocket, paths.BabeldLog);
+        new(o.Hello, o.Wireless, o.Verbose, paths.BabeldPidFile, paths.BabeldState, paths.BabeldSocket, paths.BabeldLog)
+        {
+            // Measured in bench/mesh and left off: with it babel keeps routing through a silent server client for
+            // many hellos when it knows no other route yet (a cut healed in 25-38 s instead of 10-16 s at hello 4).
+            TunnelLinkQuality = false,
+        };
 
     public static OpenVpnSettings OpenVpn(NodeOptions o, NodePaths paths) =>
-        new(o.CaPath, o.CertPath, o.KeyPath, o.Hello, o.Verbose, o.Dh, Math.Max(1, o.ConnectionCount), o.OpenVpnArgs, paths.RunDir, paths.LogDir, paths.CrlFile);
+        new(o.CaPath, o.CertPath, o.KeyPath, o.Hello, o.Verbose, o.Dh, Math.Max(1, o.ConnectionCount), o.OpenVpnArgs, paths.RunDir, paths.LogDir, paths.CrlFile)
+        {
+            TunnelTimeout = o.TunnelTimeout,
+        };
 }

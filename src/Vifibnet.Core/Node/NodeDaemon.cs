@@ -48,6 +48,8 @@ public sealed class NodeDaemon
     BabelProcess? babel;
     IReadOnlyList<string>? babelArgs;
     TunnelManager? tunnels;
+    FailoverRoutes? failover;
+    IReadOnlyDictionary<string, FailoverRoutes.Neighbour> peerNeighbours = new Dictionary<string, FailoverRoutes.Neighbour>();
     PeerDb? db;
     IPAddress? externalIp;
     readonly HashSet<IPAddress> refusedExternalIps = [];
@@ -129,6 +131,8 @@ public sealed class NodeDaemon
             control = ControlServer.Start(options.ControlSocketPath, HandleControlAsync, log.For("control"));
             OverlayInterface.Add(Identity.Address);
             serversHaveCrl = File.Exists(paths.CrlFile);
+            failover = new FailoverRoutes(options.Hello, log.For("failover"));
+            failover.Start();
             servers = NodeServers.Start(options.Servers, openVpnSettings, log.For("openvpn"));
             StartPortForwarding();
             babelArgs = BabelArguments.Build(babelSettings, Identity.Network, Identity.Subnet, Identity.Address,
@@ -166,6 +170,12 @@ public sealed class NodeDaemon
         nextPeerUpdate = DateTimeOffset.UtcNow;
         // With LAN interfaces, give babel two hellos to hear the LAN's nodes before tunnelling to any of them.
         var firstTunnels = DateTimeOffset.UtcNow + (options.Interfaces.Count > 0 ? TimeSpan.FromSeconds(2 * options.Hello) : TimeSpan.Zero);
+        if (registry is not null && db!.Count == 0)
+        {
+            // An empty peer DB has nothing to open tunnels to: ask the registry before the first tunnel pass, not a tick after it.
+            try { await UpdatePeersAsync(cancel).ConfigureAwait(false); }
+            catch (RegistryCallException) { /* logged; retried in RegistryRetry */ }
+        }
         while (true)
         {
             cancel.ThrowIfCancellationRequested();
@@ -177,6 +187,7 @@ public sealed class NodeDaemon
             {
                 var changes = now < firstTunnels ? TunnelChanges.None : await tunnels!.TickAsync(refresh, cancel).ConfigureAwait(false);
                 if (changes.NewlyConnected > 0) babel!.CheckInterfacesNow();
+                BridgeLostPeers(now);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -198,6 +209,27 @@ public sealed class NodeDaemon
             await LifecycleTickAsync(cancel).ConfigureAwait(false);
             await Task.Delay(TickInterval, cancel).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Peers whose tunnel went (a server client dropped after --tunnel-timeout, a client tunnel closed) get their
+    /// routes bridged through babel's next best until babel itself notices (see <see cref="FailoverRoutes"/>).
+    /// </summary>
+    void BridgeLostPeers(DateTimeOffset now)
+    {
+        var routes = tunnels!.LastRoutes;
+        var connected = tunnels.Snapshot().Where(t => t.State == "up").Select(t => t.Peer).Concat(tunnels.LastIncoming).ToHashSet();
+        foreach (var (peer, neighbour) in peerNeighbours)
+            if (!connected.Contains(peer)) failover!.Lost(peer, neighbour, now);
+        failover!.Update(routes, now);
+        // Only the peers we have a tunnel with: a peer reached through another node has no tunnel of ours to lose.
+        var subnets = new List<(string Peer, NetworkPrefix Subnet)>();
+        foreach (var peer in connected)
+        {
+            try { subnets.Add((peer, Identity!.Network.Append(NodePrefix.ParseBinary(peer)))); }
+            catch (AddressingException) { }
+        }
+        peerNeighbours = FailoverRoutes.NeighboursOf(routes, a => subnets.FirstOrDefault(s => s.Subnet.Contains(a)).Peer);
     }
 
     /// <summary>Restarts a server or babeld that died.</summary>
@@ -396,6 +428,7 @@ public sealed class NodeDaemon
             if (tunnels is not null) await tunnels.StopAllAsync().ConfigureAwait(false);
             if (servers is not null) await servers.StopAsync().ConfigureAwait(false);
             if (babel is not null) { await babel.StopAsync().ConfigureAwait(false); babel.Dispose(); }
+            failover?.Stop();
             if (Identity is not null) OverlayInterface.Remove(Identity.Address);
         }
         catch (Exception e) when (e is not OutOfMemoryException)

@@ -19,8 +19,8 @@ public static class OpenVpnArguments
             "--dh", o.Dh ?? "none",
             "--max-clients", Num(o.MaxClients),
             "--client-connect", o.HookScript,
-            // Per client: a silent client is dropped after 4 hellos (the client exits on its side).
-            "--ping", Num(o.Hello), "--ping-restart", Num(o.PingExit),
+            // Per client: a silent client is dropped after the tunnel timeout (the client exits on its side).
+            "--ping", Num(o.PingInterval), "--ping-restart", Num(o.PingExit),
         ]);
         // A server restarted (on a renewed certificate, say) tells its UDP clients to reconnect at once,
         // instead of leaving them to notice after --ping-exit (TCP clients see the connection close).
@@ -40,8 +40,11 @@ public static class OpenVpnArguments
         args.AddRange([
             // Try each advertised address once, then give up: the daemon picks another peer.
             "--connect-retry", "1", "--connect-retry-max", "1", "--server-poll-timeout", Num(Math.Max(5, 2 * o.Hello)),
-            "--ping", Num(o.Hello), "--ping-exit", Num(o.PingExit),
+            "--ping", Num(o.PingInterval), "--ping-exit", Num(o.PingExit),
         ]);
+        // A clean stop tells the server at once (UDP only: TCP closes the connection anyway), so the peer's
+        // daemon reroutes now instead of after the tunnel timeout.
+        if (remotes.All(r => r.Protocol == "udp")) args.AddRange(["--explicit-exit-notify", "1"]);
         args.AddRange(o.ExtraArgs);
         return args;
     }

@@ -29,6 +29,9 @@ public static class BabelArguments
             "-C", "in deny",
         };
         if (o.Wireless) args.Add("-w");
+        if (o.TunnelLinkQuality)
+            foreach (var tunnel in interfaces.Distinct().Where(i => i.StartsWith(BabelSettings.TunnelDevicePrefix, StringComparison.Ordinal)))
+                args.AddRange(["-C", $"interface {tunnel} link-quality true"]);
         // -d 1 dumps the whole table at every iteration: only at the seed's two chattiest levels.
         if (o.Verbose >= 4) args.AddRange(["-d", (o.Verbose - 3).ToString(CultureInfo.InvariantCulture)]);
         args.AddRange(interfaces.Distinct());

@@ -5,6 +5,20 @@ namespace Vifibnet.Routing;
 /// <summary>A route babeld knows: destination prefix, the interface it was learned on, and whether it is the one installed in the kernel.</summary>
 public sealed record BabelRoute(IPAddress Destination, int Length, string Device, bool Installed)
 {
+    /// <summary>babeld's metric of the route (65535: retracted, unusable).</summary>
+    public int Metric { get; init; }
+
+    /// <summary>The metric the neighbour announced: 0 when the neighbour is the route's origin (the node itself).</summary>
+    public int RefMetric { get; init; } = Infinity;
+
+    /// <summary>The next hop: the neighbour's link-local address on <see cref="Device"/>, when the dump names it.</summary>
+    public IPAddress? Via { get; init; }
+
+    /// <summary>babeld's infinite metric: a retracted route.</summary>
+    public const int Infinity = 0xFFFF;
+
+    public string Prefix => $"{Destination}/{Length}";
+
     /// <summary>
     /// Reads the "add route" lines of babeld's local `dump`, e.g.
     /// "add route 55fe prefix 2001:db8:42:2::1/128 from ::/0 installed yes id ... metric 96 refmetric 0 via fe80::1 if vifib-c0".
@@ -28,7 +42,12 @@ public sealed record BabelRoute(IPAddress Destination, int Length, string Device
             var slash = prefix.IndexOf('/');
             if (!IPAddress.TryParse(slash < 0 ? prefix : prefix[..slash], out var ip)) continue;
             var length = slash < 0 ? 128 : int.Parse(prefix[(slash + 1)..], System.Globalization.CultureInfo.InvariantCulture);
-            routes.Add(new BabelRoute(ip, length, device, Value("installed") == "yes"));
+            routes.Add(new BabelRoute(ip, length, device, Value("installed") == "yes")
+            {
+                Metric = int.TryParse(Value("metric"), System.Globalization.CultureInfo.InvariantCulture, out var metric) ? metric : Infinity,
+                RefMetric = int.TryParse(Value("refmetric"), System.Globalization.CultureInfo.InvariantCulture, out var refMetric) ? refMetric : Infinity,
+                Via = IPAddress.TryParse(Value("via"), out var via) ? via : null,
+            });
         }
         return routes;
     }

@@ -8,4 +8,14 @@ namespace Vifibnet.Routing;
 /// <param name="StateFile">babeld -S.</param>
 /// <param name="Socket">babeld -G: its local socket, read to count routes.</param>
 /// <param name="LogFile">Where babeld's output goes.</param>
-public sealed record BabelSettings(int Hello, bool Wireless, int Verbose, string PidFile, string StateFile, string Socket, string LogFile);
+public sealed record BabelSettings(int Hello, bool Wireless, int Verbose, string PidFile, string StateFile, string Socket, string LogFile)
+{
+    /// <summary>
+    /// Link-quality estimation on the tunnels (names starting <see cref="TunnelDevicePrefix"/>): a lossy tunnel costs
+    /// more instead of being dropped after two lost hellos, and a new tunnel carries routes from its first hello.
+    /// A dead tunnel is noticed by openvpn (--tunnel-timeout), not by babel.
+    /// </summary>
+    public bool TunnelLinkQuality { get; init; }
+
+    public const string TunnelDevicePrefix = "vifib-";
+}

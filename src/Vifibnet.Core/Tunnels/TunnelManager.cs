@@ -44,6 +44,12 @@ public sealed class TunnelManager
     readonly object gate = new();
     IReadOnlyDictionary<string, int> routeCounts = new Dictionary<string, int>();
 
+    /// <summary>babel's routes as the last <see cref="TickAsync"/> read them.</summary>
+    public IReadOnlyList<BabelRoute> LastRoutes { get; private set; } = [];
+
+    /// <summary>The peers connected to our servers at the last <see cref="TickAsync"/>.</summary>
+    public IReadOnlyCollection<string> LastIncoming { get; private set; } = [];
+
     public TunnelManager(NetworkPrefix network, string selfPrefix, IReadOnlyList<string> lanInterfaces, int connectionCount,
         double refreshRate, TimeSpan flagDuration, PeerDb db, ITunnelLauncher launcher, ITunnelPolicy policy,
         Func<CancellationToken, Task<IReadOnlyList<BabelRoute>>> routes, Random random, Logger log,
@@ -74,6 +80,7 @@ public sealed class TunnelManager
             }
 
         var allRoutes = await routes(cancel).ConfigureAwait(false);
+        LastRoutes = allRoutes;
         routeCounts = BabelRoute.CountInstalledByDevice(allRoutes);
         var lanPeers = LanPeers(allRoutes);
         var closed = new List<string>();
@@ -87,6 +94,7 @@ public sealed class TunnelManager
         current.RemoveAll(t => lanPeers.Contains(t.Peer));
         // A peer already connected to one of our servers is linked to us: a client tunnel to it would be a second one.
         var incoming = (await incomingPeers(cancel).ConfigureAwait(false)).ToHashSet();
+        LastIncoming = incoming;
         foreach (var t in current.Where(t => incoming.Contains(t.Peer) && string.CompareOrdinal(self, t.Peer) > 0).ToList())
         {
             // Both ends opened a tunnel to the other in the same moment: both see the pair twice, and only

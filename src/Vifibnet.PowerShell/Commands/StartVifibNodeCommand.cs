@@ -45,8 +45,11 @@ public sealed class StartVifibNodeCommand : VifibCmdlet
     /// <summary>Registry URL, e.g. http://[2001:db8::1]:8000.</summary>
     [Parameter] public string? Registry { get; set; }
 
-    /// <summary>Babel hello interval in seconds (default 15); openvpn gives up after 4.</summary>
+    /// <summary>Babel hello interval in seconds (default 15).</summary>
     [Parameter, ValidateRange(1, 3600)] public int Hello { get; set; } = 15;
+
+    /// <summary>Seconds without a packet after which a tunnel is dead; openvpn pings every second (default 10; 0: every hello, dead after 4 hellos).</summary>
+    [Parameter, ValidateRange(0, 3600)] public int TunnelTimeout { get; set; } = NodeOptions.DefaultTunnelTimeout;
 
     /// <summary>babeld treats every interface as wireless.</summary>
     [Parameter] public SwitchParameter Wireless { get; set; }

@@ -37,7 +37,7 @@ public sealed class ShellSupportTests
         }
         Assert.Equal("new-registry\nnode\n", Complete("vifibnet", "n"));
         Assert.Contains("--connection-count\n", Complete("vifibnet", "node", "--conn"));
-        Assert.Equal("--tunnel-refresh\n", Complete("vifibnet", "node", "--tun"));
+        Assert.Equal("--tunnel-refresh\n--tunnel-timeout\n", Complete("vifibnet", "node", "--tun"));
     }
 
     [Fact]

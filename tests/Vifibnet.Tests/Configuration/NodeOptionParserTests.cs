@@ -26,6 +26,7 @@ public sealed class NodeOptionParserTests : IDisposable
         Assert.Equal(0, o.Verbose);
         Assert.Null(o.Registry);
         Assert.Equal(15, o.Hello);
+        Assert.Equal(10, o.TunnelTimeout);
         Assert.False(o.Wireless);
         Assert.Equal([new ServerEndpoint(1194, "udp"), new ServerEndpoint(1194, "tcp-server")], o.Servers);
         Assert.Equal(TimeSpan.FromSeconds(300), o.TunnelRefresh);
@@ -147,6 +148,9 @@ public sealed class NodeOptionParserTests : IDisposable
     [InlineData(new[] { "--refresh-rate", "-0.1" }, "--refresh-rate")]
     [InlineData(new[] { "--refresh-rate", "2" }, "--refresh-rate")]
     [InlineData(new[] { "--verbose", "6" }, "--verbose")]
+    [InlineData(new[] { "--tunnel-timeout", "1" }, "--tunnel-timeout: '1' is not 0")]
+    [InlineData(new[] { "--tunnel-timeout", "-5" }, "--tunnel-timeout: '-5'")]
+    [InlineData(new[] { "--tunnel-timeout", "3601" }, "2..3600")]
     [InlineData(new[] { "--hello" }, "--hello needs 1 value")]
     [InlineData(new[] { "--ip", "nowhere", "1194", "udp" }, "'nowhere' is not an IP address")]
     [InlineData(new[] { "--ip", "198.51.100.1", "1194", "tcp-server" }, "--ip protocol")]

@@ -35,7 +35,7 @@ public sealed class MeshTestBed : IAsyncDisposable
 
     /// <summary>Builds the internet, starts the registry, registers and starts every node, and waits for all pairs to answer.</summary>
     public static async Task<MeshTestBed> StartAsync(ITestOutputHelper output, int nodes = 8, Underlay underlay = Underlay.IPv4,
-        Func<MeshOptions, MeshOptions>? configure = null)
+        Func<MeshOptions, MeshOptions>? configure = null, int hello = Hello)
     {
         Requires.Root();
         Requires.Tool("openvpn", "openvpn");
@@ -44,7 +44,7 @@ public sealed class MeshTestBed : IAsyncDisposable
         var log = new Logger(LogLevel.Warning, r => output.WriteLine(r.ToString()));
         var options = new MeshOptions
         {
-            Prefix = Prefix, Nodes = nodes, Hello = Hello, Underlay = underlay, Vifibnet = (CliProgram.Dotnet, [CliProgram.Dll]),
+            Prefix = Prefix, Nodes = nodes, Hello = hello, Underlay = underlay, Vifibnet = (CliProgram.Dotnet, [CliProgram.Dll]),
         };
         var mesh = MeshLab.Create(configure?.Invoke(options) ?? options, log);
         var bed = new MeshTestBed(mesh, output);
@@ -54,7 +54,7 @@ public sealed class MeshTestBed : IAsyncDisposable
             await Task.WhenAll(mesh.Nodes.Select(n => mesh.RegisterAsync(n, CancellationToken.None)));
             var sw = Stopwatch.StartNew();
             foreach (var n in mesh.Nodes) mesh.StartNode(n);
-            var t = await bed.Watcher.WaitForAllPairsAsync(bed.All, sw, ConvergeTimeout, CancellationToken.None);
+            var t = await bed.Watcher.WaitForAllPairsAsync(bed.All, sw, ConvergeTimeout * Math.Max(1, hello / Hello / 2), CancellationToken.None);
             output.WriteLine($"all {nodes * (nodes - 1)} pairs answer {t.TotalSeconds:0.0} s after start");
             return bed;
         }

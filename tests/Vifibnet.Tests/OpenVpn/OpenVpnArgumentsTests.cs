@@ -14,7 +14,7 @@ public class OpenVpnArgumentsTests
     static string After(IReadOnlyList<string> args, string option) => args[args.ToList().IndexOf(option) + 1];
 
     [Fact]
-    public void ServerIsATapServerWithDhNoneMaxClientsAndPingFromHello()
+    public void ServerIsATapServerWithDhNoneMaxClientsAndPingEverySecondUntilTheTunnelTimeout()
     {
         var args = OpenVpnArguments.Server(Settings, "vifib-s1", 1195, "tcp-server");
         Assert.Equal("vifib-s1", After(args, "--dev"));
@@ -23,14 +23,27 @@ public class OpenVpnArgumentsTests
         Assert.Equal("1195", After(args, "--port"));
         Assert.Equal("none", After(args, "--dh"));
         Assert.Equal("7", After(args, "--max-clients"));
-        Assert.Equal("5", After(args, "--ping"));
-        Assert.Equal("20", After(args, "--ping-restart"));
+        Assert.Equal("1", After(args, "--ping"));
+        Assert.Equal("10", After(args, "--ping-restart"));
         Assert.Equal("/srv/n1/ca.pem", After(args, "--ca"));
         Assert.Equal("/srv/n1/run/vifib-s1.mgmt", After(args, "--management"));
         Assert.Equal("/srv/n1/run/vifib-s1.pid", After(args, "--writepid"));
         Assert.Equal("/srv/n1/run/openvpn-hook.sh", After(args, "--client-connect"));
         Assert.Equal("2", After(args, "--verb"));
         Assert.Equal(["--txqueuelen", "1000"], args.TakeLast(2));
+    }
+
+    [Theory]
+    [InlineData("0", "5", "20")] // the seed's timing: ping every hello, dead after 4 hellos
+    [InlineData("3", "1", "3")]
+    public void TheTunnelTimeoutSetsPingAndPingExitOfClientsAndServers(string timeout, string ping, string exit)
+    {
+        var options = NodeOptionParser.Parse(["-s", "/srv/n1", "--hello", "5", "--tunnel-timeout", timeout]);
+        var settings = ChildSettings.OpenVpn(options, NodePaths.Of(options));
+        var server = OpenVpnArguments.Server(settings, "vifib-s0", 1194, "udp");
+        var client = OpenVpnArguments.Client(settings, "vifib-c0", PeerAddress.ParseList("198.51.100.2,1194,udp"));
+        Assert.Equal((ping, exit), (After(server, "--ping"), After(server, "--ping-restart")));
+        Assert.Equal((ping, exit), (After(client, "--ping"), After(client, "--ping-exit")));
     }
 
     [Fact]
@@ -41,7 +54,7 @@ public class OpenVpnArgumentsTests
     }
 
     [Fact]
-    public void ClientHasOneRemotePerAdvertisedAddressAndPingExitOfFourHellos()
+    public void ClientHasOneRemotePerAdvertisedAddressAndPingExitAfterTheTunnelTimeout()
     {
         var remotes = PeerAddress.ParseList("198.51.100.2,1194,udp;203.0.113.2,443,tcp-client");
         var args = OpenVpnArguments.Client(Settings, "vifib-c0", remotes);
@@ -51,7 +64,8 @@ public class OpenVpnArgumentsTests
         Assert.Equal(["198.51.100.2", "1194", "udp"], list.GetRange(remoteAt[0] + 1, 3));
         Assert.Equal(["203.0.113.2", "443", "tcp-client"], list.GetRange(remoteAt[1] + 1, 3));
         Assert.Contains("--client", args);
-        Assert.Equal("20", After(args, "--ping-exit"));
+        Assert.Equal("1", After(args, "--ping"));
+        Assert.Equal("10", After(args, "--ping-exit"));
         Assert.Equal("/srv/n1/run/openvpn-hook.sh", After(args, "--route-up"));
         Assert.Equal(["--txqueuelen", "1000"], args.TakeLast(2));
     }

@@ -1,0 +1,144 @@
+using System.Globalization;
+using System.Net;
+using Vifibnet.Logging;
+using Vifibnet.Processes;
+
+namespace Vifibnet.Routing;
+
+/// <summary>
+/// Bridges the seconds between a tunnel's death and babel noticing it. A server's clients share one
+/// tap device, so when openvpn drops a silent client (--tunnel-timeout) nothing disappears for babeld:
+/// it keeps routing through the lost neighbour until it has missed two or three hellos (45 s at
+/// hello 15). When the daemon sees a peer leave (a server client gone, a client tunnel closed), the
+/// routes babel has installed through that peer's link-local address get a bridge route through
+/// babel's best other route for the same prefix, in a table of our own looked up before main.
+/// babeld's own routes are never touched; a bridge is removed as soon as babel's installed route no
+/// longer uses the lost neighbour (or the peer is back), and after <see cref="MaxAge"/> at the latest.
+/// </summary>
+public sealed class FailoverRoutes
+{
+    /// <summary>The routing table of the bridges, and the preference of the rule that looks it up (before main's 32766).</summary>
+    public const int Table = 30463;
+
+    public const int RulePreference = 30463;
+
+    /// <summary>A lost neighbour: where the peer's routes went (link-local next hop and device).</summary>
+    public sealed record Neighbour(IPAddress Via, string Device);
+
+    /// <summary>A bridge route in our table: <paramref name="Prefix"/> through <paramref name="Via"/> on <paramref name="Device"/> instead of the lost neighbour.</summary>
+    public sealed record Bridge(string Prefix, Neighbour Lost, IPAddress Via, string Device, DateTimeOffset Since);
+
+    readonly Func<string[], (int ExitCode, string Output)> ip;
+    readonly Logger log;
+    readonly Dictionary<string, Bridge> bridges = [];
+    readonly Dictionary<string, (Neighbour Neighbour, DateTimeOffset Since)> lost = [];
+
+    /// <summary>How long a bridge may stay while babel still routes through the lost neighbour.</summary>
+    public TimeSpan MaxAge { get; }
+
+    /// <param name="hello">babel's hello interval in seconds: babel drops a silent neighbour after about 3 of them.</param>
+    /// <param name="log">Where bridges are reported.</param>
+    /// <param name="ip">Runs `ip` with these arguments (default: the real one); returns its exit code and output.</param>
+    public FailoverRoutes(int hello, Logger log, Func<string[], (int, string)>? ip = null)
+    {
+        // babel drops a silent neighbour after 2-3 hellos: a bridge older than that only outlives its use.
+        MaxAge = TimeSpan.FromSeconds(3 * hello + 10);
+        this.log = log;
+        this.ip = ip ?? (args => Command.TryRun(Tools.Ip, args));
+    }
+
+    public IReadOnlyCollection<Bridge> Bridges => bridges.Values;
+
+    /// <summary>
+    /// For each installed route through <paramref name="lostNeighbour"/>: babel's best other usable, loop-free route
+    /// for the same prefix (lowest metric, another next hop), if it has one. Pure: unit-tested on dumps.
+    /// </summary>
+    public static IReadOnlyList<(string Prefix, BabelRoute Alternative)> Plan(IReadOnlyList<BabelRoute> routes, Neighbour lostNeighbour)
+    {
+        bool ThroughLost(BabelRoute r) => r.Device == lostNeighbour.Device && Equals(r.Via, lostNeighbour.Via);
+        var plan = new List<(string, BabelRoute)>();
+        foreach (var dead in routes.Where(r => r.Installed && ThroughLost(r)).DistinctBy(r => r.Prefix))
+        {
+            // Loop-free only. babeld announces a route on a tunnel only if it did not learn it there (split horizon
+            // on wired links), so a neighbour's path does not start with its link to us; a path coming through us
+            // further on would cost at least two links (ours to it, taken as symmetric: our metric through it minus
+            // its own) plus our metric. A neighbour announcing less cannot send the packets back to us.
+            var alternative = routes.Where(r => r.Prefix == dead.Prefix && !ThroughLost(r) && r.Via is not null && r.Metric < BabelRoute.Infinity
+                    && r.RefMetric < 2 * (r.Metric - r.RefMetric) + dead.Metric)
+                .MinBy(r => r.Metric);
+            if (alternative is not null) plan.Add((dead.Prefix, alternative));
+        }
+        return plan;
+    }
+
+    /// <summary>
+    /// The neighbours that are peers themselves: a route with refmetric 0 comes from the node that announces it,
+    /// so its next hop is that node's link-local address (<paramref name="peerOf"/> maps an address to its peer).
+    /// </summary>
+    public static IReadOnlyDictionary<string, Neighbour> NeighboursOf(IReadOnlyList<BabelRoute> routes, Func<IPAddress, string?> peerOf)
+    {
+        var result = new Dictionary<string, Neighbour>();
+        foreach (var r in routes.Where(r => r.RefMetric == 0 && r.Via is not null && r.Metric < BabelRoute.Infinity).OrderByDescending(r => r.Installed))
+            if (peerOf(r.Destination) is { } peer) result.TryAdd(peer, new Neighbour(r.Via!, r.Device));
+        return result;
+    }
+
+    /// <summary>Removes what a killed earlier run left and adds the rule that looks our table up.</summary>
+    public void Start()
+    {
+        Stop();
+        var (code, output) = ip(["-6", "rule", "add", "pref", Num(RulePreference), "lookup", Num(Table)]);
+        if (code != 0) log.Warning($"cannot add the failover routing rule (ip -6 rule add pref {RulePreference} lookup {Table}): {output.Trim()}; tunnels fail over at babel's pace");
+    }
+
+    /// <summary>Removes every bridge and the rule.</summary>
+    public void Stop()
+    {
+        ip(["-6", "route", "flush", "table", Num(Table)]);
+        while (ip(["-6", "rule", "del", "pref", Num(RulePreference)]).ExitCode == 0) { }
+        bridges.Clear();
+        lost.Clear();
+    }
+
+    /// <summary>A peer left (its tunnel died or closed): bridge the routes babel still sends through it.</summary>
+    public void Lost(string peer, Neighbour neighbour, DateTimeOffset now)
+    {
+        lost[peer] = (neighbour, now);
+        log.Info($"peer {peer} left {neighbour.Device} ({neighbour.Via}): bridging babel's routes through it until babel notices");
+    }
+
+    /// <summary>
+    /// Each daemon tick: bridges for the lost neighbours babel still routes through, re-pointed when babel's
+    /// best alternative changed; removed when babel caught up or after <see cref="MaxAge"/>. (A peer that comes
+    /// back has a new tap, so a new link-local address: the lost one stays lost.)
+    /// </summary>
+    public void Update(IReadOnlyList<BabelRoute> routes, DateTimeOffset now)
+    {
+        foreach (var (peer, (_, since)) in lost.ToList())
+            if (now - since > MaxAge) lost.Remove(peer);
+        var wanted = new Dictionary<string, Bridge>();
+        foreach (var (_, (neighbour, since)) in lost)
+            foreach (var (prefix, alternative) in Plan(routes, neighbour))
+                wanted.TryAdd(prefix, new Bridge(prefix, neighbour, alternative.Via!, alternative.Device, since));
+        foreach (var old in bridges.Values.Where(b => !wanted.ContainsKey(b.Prefix)).ToList())
+        {
+            ip(["-6", "route", "del", old.Prefix, "table", Num(Table)]);
+            bridges.Remove(old.Prefix);
+            log.Debug($"bridge for {old.Prefix} removed: babel no longer routes it through {old.Lost.Via} on {old.Lost.Device}");
+        }
+        foreach (var b in wanted.Values)
+        {
+            if (bridges.TryGetValue(b.Prefix, out var current) && current.Via.Equals(b.Via) && current.Device == b.Device) continue;
+            var (code, output) = ip(["-6", "route", "replace", b.Prefix, "via", b.Via.ToString(), "dev", b.Device, "table", Num(Table)]);
+            if (code != 0)
+            {
+                log.Warning($"cannot bridge {b.Prefix} through {b.Via} on {b.Device}: {output.Trim()}");
+                continue;
+            }
+            bridges[b.Prefix] = b;
+            log.Debug($"bridge for {b.Prefix}: through {b.Via} on {b.Device} instead of {b.Lost.Via} on {b.Lost.Device}");
+        }
+    }
+
+    static string Num(int n) => n.ToString(CultureInfo.InvariantCulture);
+}

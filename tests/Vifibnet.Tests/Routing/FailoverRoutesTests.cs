@@ -1,0 +1,87 @@
+using System.Net;
+using Vifibnet.Logging;
+using Vifibnet.Routing;
+
+namespace Vifibnet.Tests.Routing;
+
+/// <summary>
+/// The planning of <see cref="FailoverRoutes"/> on babeld dumps, and the `ip` commands it issues (recorded here,
+/// not run: the mesh end-to-end tests run them for real in namespaces).
+/// </summary>
+public class FailoverRoutesTests
+{
+    const string Lost = "fe80::a";
+    static readonly FailoverRoutes.Neighbour LostOnServer = new(IPAddress.Parse(Lost), "vifib-s0");
+
+    static IReadOnlyList<BabelRoute> Dump(params string[] lines) => BabelRoute.ParseDump(lines);
+
+    // Peer A (2001:db8:42:a::/64) was a client of our server; B and C are other neighbours.
+    static readonly IReadOnlyList<BabelRoute> Routes = Dump(
+        $"add route 1 prefix 2001:db8:42:a::1/128 from ::/0 installed yes id x metric 96 refmetric 0 via {Lost} if vifib-s0",
+        "add route 2 prefix 2001:db8:42:a::1/128 from ::/0 installed no id x metric 288 refmetric 192 via fe80::c if vifib-c1",
+        // F's path costs 288: as much as one through it, us and A (96 + 96 + 96): excluded. G's 160 is loop-free but dearer than B.
+        "add route 8 prefix 2001:db8:42:a::1/128 from ::/0 installed no id x metric 384 refmetric 288 via fe80::f if vifib-c1",
+        "add route 9 prefix 2001:db8:42:a::1/128 from ::/0 installed no id x metric 256 refmetric 160 via fe80::9 if vifib-c1",
+        "add route 3 prefix 2001:db8:42:a::1/128 from ::/0 installed no id x metric 192 refmetric 96 via fe80::b if vifib-s0",
+        // E's own route to A goes through us (its metric is ours plus a link): never a bridge, although the cheapest.
+        "add route 7 prefix 2001:db8:42:a::1/128 from ::/0 installed no id x metric 150 refmetric 192 via fe80::e if vifib-c0",
+        $"add route 4 prefix 2001:db8:42:d::1/128 from ::/0 installed yes id y metric 192 refmetric 96 via {Lost} if vifib-s0",
+        "add route 5 prefix 2001:db8:42:d::1/128 from ::/0 installed no id y metric 65535 refmetric 96 via fe80::c if vifib-c1",
+        "add route 6 prefix 2001:db8:42:b::1/128 from ::/0 installed yes id z metric 96 refmetric 0 via fe80::b if vifib-s0");
+
+    [Fact]
+    public void RoutesThroughTheLostNeighbourGoToBabelsNextBestUsableRoute()
+    {
+        var plan = FailoverRoutes.Plan(Routes, LostOnServer);
+        // A's address: the other client on the same tap (metric 192) beats C (288, two hops without us) and G (256);
+        // E and F could route through us; D's only other route is retracted.
+        var (prefix, alternative) = Assert.Single(plan);
+        Assert.Equal("2001:db8:42:a::1/128", prefix);
+        Assert.Equal((IPAddress.Parse("fe80::b"), "vifib-s0"), (alternative.Via, alternative.Device));
+    }
+
+    [Fact]
+    public void APeersNeighbourIsTheNextHopOfTheRouteItOriginates()
+    {
+        var neighbours = FailoverRoutes.NeighboursOf(Routes, a => a.GetAddressBytes()[7] switch { 0xa => "A", 0xb => "B", 0xd => "D", _ => null });
+        Assert.Equal(LostOnServer, neighbours["A"]);
+        Assert.Equal(new FailoverRoutes.Neighbour(IPAddress.Parse("fe80::b"), "vifib-s0"), neighbours["B"]);
+        Assert.False(neighbours.ContainsKey("D")); // reached through A: not a neighbour of ours
+    }
+
+    [Fact]
+    public void ABridgeIsAddedInItsOwnTableAndRemovedOnceBabelNoLongerUsesTheLostNeighbour()
+    {
+        var commands = new List<string>();
+        var failover = new FailoverRoutes(4, new Logger(LogLevel.Warning, _ => { }), args => { commands.Add(string.Join(' ', args)); return (0, ""); });
+        var t0 = DateTimeOffset.UnixEpoch;
+        failover.Lost("A", LostOnServer, t0);
+        failover.Update(Routes, t0);
+        Assert.Equal(["-6 route replace 2001:db8:42:a::1/128 via fe80::b dev vifib-s0 table 30463"], commands);
+        commands.Clear();
+        failover.Update(Routes, t0.AddSeconds(2));
+        Assert.Empty(commands); // unchanged: not replaced again
+
+        // babel noticed: its installed route to A now goes through B.
+        var caughtUp = Dump(
+            "add route 3 prefix 2001:db8:42:a::1/128 from ::/0 installed yes id x metric 192 refmetric 96 via fe80::b if vifib-s0",
+            "add route 6 prefix 2001:db8:42:b::1/128 from ::/0 installed yes id z metric 96 refmetric 0 via fe80::b if vifib-s0");
+        failover.Update(caughtUp, t0.AddSeconds(4));
+        Assert.Equal(["-6 route del 2001:db8:42:a::1/128 table 30463"], commands);
+        Assert.Empty(failover.Bridges);
+    }
+
+    [Fact]
+    public void ABridgeEndsAfterItsMaximumAgeEvenWhenBabelStillUsesTheLostNeighbour()
+    {
+        var commands = new List<string>();
+        var failover = new FailoverRoutes(4, new Logger(LogLevel.Warning, _ => { }), args => { commands.Add(string.Join(' ', args)); return (0, ""); });
+        var t0 = DateTimeOffset.UnixEpoch;
+        failover.Lost("A", LostOnServer, t0);
+        failover.Update(Routes, t0);
+        Assert.Single(failover.Bridges);
+        failover.Update(Routes, t0 + failover.MaxAge + TimeSpan.FromSeconds(1));
+        Assert.Empty(failover.Bridges);
+        Assert.Equal("-6 route del 2001:db8:42:a::1/128 table 30463", commands[^1]);
+    }
+}
