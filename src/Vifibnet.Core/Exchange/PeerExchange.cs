@@ -23,6 +23,8 @@ public sealed class PeerExchange(X509Certificate2 ca, X509Certificate2 certifica
 
     readonly TimeProvider clock = clock ?? TimeProvider.System;
     volatile SignedPeer? own;
+    // Swapped on renewal: a declaration or a request signed with the old certificate is refused once it expires.
+    volatile X509Certificate2 signingCertificate = certificate;
 
     public NetworkPrefix Network => network;
     public string SelfPrefix => selfPrefix;
@@ -37,7 +39,14 @@ public sealed class PeerExchange(X509Certificate2 ca, X509Certificate2 certifica
         var current = own;
         var now = clock.GetUtcNow();
         if (current is not null && current.Address == address && now - current.DeclaredAt < Resign) return;
-        own = SignedPeer.Sign(certificate, key, selfPrefix, address, now);
+        own = SignedPeer.Sign(signingCertificate, key, selfPrefix, address, now);
+    }
+
+    /// <summary>After a renewal (same key, same prefix): asks and declares with the new certificate from now on.</summary>
+    public void UseCertificate(X509Certificate2 renewed)
+    {
+        signingCertificate = renewed;
+        if (own is { } mine) own = SignedPeer.Sign(renewed, key, selfPrefix, mine.Address, clock.GetUtcNow());
     }
 
     /// <summary>What we hand a neighbour: our own declaration first, then those we hold that are still fresh.</summary>
@@ -77,7 +86,7 @@ public sealed class PeerExchange(X509Certificate2 ca, X509Certificate2 certifica
     {
         var endpoint = at ?? new IPEndPoint(OverlayAddress.For(network, NodePrefix.ParseBinary(neighbour)), PeerExchangeServer.Port);
         var self = at is null ? OverlayAddress.For(network, NodePrefix.ParseBinary(selfPrefix)) : null;
-        var answer = await PeerExchangeClient.AskAsync(endpoint, self, neighbour, certificate, key, timeout, cancel, clock).ConfigureAwait(false);
+        var answer = await PeerExchangeClient.AskAsync(endpoint, self, neighbour, signingCertificate, key, timeout, cancel, clock).ConfigureAwait(false);
         return Merge(neighbour, answer);
     }
 

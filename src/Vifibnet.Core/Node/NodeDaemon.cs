@@ -516,6 +516,7 @@ public sealed class NodeDaemon
                 throw;
             }
             (registry as HttpRegistryClient)?.UseCertificate(renewed);
+            exchange?.UseCertificate(renewed);
             var due = CertificateRenewal.DueAt(renewed);
             (nextRenewal, renewalFailures, lastRenewalError) = (due, 0, null);
             var notAfter = new DateTimeOffset(renewed.NotAfter.ToUniversalTime());

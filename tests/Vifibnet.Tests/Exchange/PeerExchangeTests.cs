@@ -19,7 +19,7 @@ namespace Vifibnet.Tests.Exchange;
 /// reachability is tested in namespaces by PeerExchangeMeshTests; here the server's source check is
 /// given loopback, except where that check itself is tested.)
 /// </summary>
-public sealed class PeerExchangeTests
+public sealed class PeerExchangeTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
@@ -190,6 +190,28 @@ public sealed class PeerExchangeTests
         clock.Advance(TimeSpan.FromHours(7));
         ex.Declare("2001:db8::11,1194,udp");
         Assert.True(ex.Own!.Declared > second.Declared);
+    }
+
+    [Fact]
+    public async Task AfterARenewalTheNodeDeclaresWithItsNewCertificate()
+    {
+        var clock = new ManualClock();
+        await using var net = new ExchangeMembers(clock);
+        var b = net.Add(2);
+        b.Exchange.Declare("198.51.100.12,1194,udp");
+        // The registry renews b's certificate (same key, same prefix, a new serial, a longer life); a day later the
+        // first one has expired.
+        using var renewed = net.Certificates.Ca.Issue(new CertificateRequest("CN=node", b.Key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1),
+            new NodePrefix(2, 16), [0x20, 0x02], TimeSpan.FromDays(3));
+        clock.Advance(TimeSpan.FromHours(25));
+        var before = Assert.Throws<PeerExchangeException>(() => b.Exchange.Own!.Verify(net.Certificates.Ca.Certificate, TestCertificates.Network, clock.GetUtcNow()));
+        output.WriteLine($"before the swap: {before.Message}");
+
+        b.Exchange.UseCertificate(renewed);
+
+        Assert.Equal(Convert.ToBase64String(renewed.RawData), b.Exchange.Own!.Certificate);
+        Assert.Equal(b.Prefix, b.Exchange.Own.Verify(net.Certificates.Ca.Certificate, TestCertificates.Network, clock.GetUtcNow()));
+        Assert.Equal("198.51.100.12,1194,udp", b.Exchange.Own.Address);
     }
 
     static string Sign(RSA key, string prefix, string address, long declared) =>
