@@ -40,7 +40,10 @@ public sealed class PeerExchangeMeshTests(ITestOutputHelper output)
             var full = await WaitForFullConnectionCountAsync(node, mesh.Nodes.Count - 1);
             output.WriteLine($"{node.Label}, bootstrap peer only, registry stopped: {ConnectionCount / 2} client tunnels up and {mesh.Nodes.Count - 1} peers known {full.TotalSeconds:0.0} s after start");
             var peers = await ControlClient.GetPeersAsync(node.Directory);
-            Assert.Contains(peers, p => p.Source == "exchange" && p.Via == mesh.Nodes[0].Prefix);
+            // Learned from neighbours: the bootstrap peer, or the nodes whose tunnels reached its server first (a race).
+            var neighbours = mesh.Nodes.Where(n => n != node).Select(n => n.Prefix).ToHashSet();
+            Assert.True(peers.Count(p => p.Source == "exchange" && neighbours.Contains(p.Via!)) >= ConnectionCount / 2,
+                "peers learned through exchange: " + string.Join(", ", peers.Select(p => $"{p.Prefix} {p.Source} via {p.Via}")));
             Assert.DoesNotContain(peers, p => p.Prefix == node.Prefix);
             var status = await ControlClient.GetStatusAsync(node.Directory);
             Assert.NotNull(status.LastRegistryError);
