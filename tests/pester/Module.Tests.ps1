@@ -39,7 +39,7 @@ Describe 'The package' {
     It 'exports every cmdlet of the assembly, each building its parameters in this runspace' {
         $commands = Get-Command -Module Vifibnet
         $commands.Name | Should -Contain 'Start-VifibNode'
-        @($commands).Count | Should -Be 11
+        @($commands).Count | Should -Be 12
         foreach ($c in $commands) { $c.Parameters.Count | Should -BeGreaterThan 0 -Because $c.Name }
     }
 
@@ -91,7 +91,7 @@ Describe 'Tab completion' {
 Describe 'Endpoints' {
     It 'accepts <Form>' -ForEach @(
         @{ Form = 'the compact -Ip and -Pp'; Ip = '198.51.100.7:1194/udp'; Pp = '1194/udp' }
-        @{ Form = 'an IPv6 -Ip in brackets'; Ip = '[2001:db8::7]:1194/udp'; Pp = '1194/tcp-server' }
+        @{ Form = 'an IPv6 -Ip in brackets'; Ip = '[2001:db8::7]:1194/udp'; Pp = '1194/udp6' }
         @{ Form = "the seed's words"; Ip = '198.51.100.7 1194 udp'; Pp = '1194 udp' }
     ) {
         New-TestNode "$TestDrive/ep"
