@@ -71,13 +71,15 @@ public sealed class DebPackageTests
         Assert.Contains(OpenFiles(node.Pid), f => f.EndsWith(".log.1", StringComparison.Ordinal));
         node.Signal(ChildProcess.SIGHUP);
         registry.Signal(ChildProcess.SIGHUP);
-        // What the node still writes to is at the original paths, and nothing it holds is a rotated file. (Not every
-        // moved path must come back: a child that ended or was restarted in between leaves its old file alone.)
+        // The node lets every rotated file go and writes at the original paths again (at least one of them back;
+        // a child that ended or restarted in between need not bring its own file back).
         await Until(() =>
         {
-            var open = OpenFiles(node.Pid).Where(f => f.Contains(".log", StringComparison.Ordinal)).ToList();
-            return open.Count > 0 && open.All(f => logs.Contains(f) && File.Exists(f));
-        }, "the node reopened its log files at their paths");
+            var open = OpenFiles(node.Pid);
+            return !open.Any(f => f.Contains(".log.1", StringComparison.Ordinal)) && logs.Any(l => open.Contains(l) && File.Exists(l));
+        }, "the node reopened its log files at their paths",
+            () => "open files of the node: " + string.Join(", ", OpenFiles(node.Pid).Where(f => f.Contains("/log/", StringComparison.Ordinal)))
+                + "; moved: " + string.Join(", ", logs));
         Assert.False(node.Child.HasExited || registry.Child.HasExited, "SIGHUP ended a service");
         Assert.Equal(0, Command.TryRun("/usr/bin/vifibnet", "status", "-s", "/var/lib/vifibnet/node").ExitCode);
 
@@ -149,12 +151,13 @@ public sealed class DebPackageTests
         catch (IOException) { return ""; }
     }
 
-    static async Task Until(Func<bool> condition, string what)
+    static async Task Until(Func<bool> condition, string what, Func<string>? state = null)
     {
         var watch = Stopwatch.StartNew();
         while (!condition())
         {
-            if (watch.Elapsed > Deadline) throw new Xunit.Sdk.XunitException($"timed out after {Deadline.TotalSeconds:N0} s waiting until {what}");
+            if (watch.Elapsed > Deadline)
+                throw new Xunit.Sdk.XunitException($"timed out after {Deadline.TotalSeconds:N0} s waiting until {what}" + (state is null ? "" : $" ({state()})"));
             await Task.Delay(250);
         }
     }
