@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Vifibnet.Bench.Mesh;
+using Vifibnet.Lab;
 
 // bench/mesh: real meshes (registry, `vifibnet node`, openvpn, babeld, NAT) in network namespaces, as root.
 // For each hello and size: time from start to all pairs answering ping6 over the overlay, from a cut

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using Vifibnet.Bench.PeerExchange;
 using Vifibnet.Lab;
 using Vifibnet.Logging;
 using Vifibnet.Node;

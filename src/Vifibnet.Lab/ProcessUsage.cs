@@ -1,10 +1,15 @@
 using System.Globalization;
 
-namespace Vifibnet.Bench.PeerExchange;
+namespace Vifibnet.Lab;
 
-/// <summary>One process's peak resident memory and CPU time so far, from /proc.</summary>
+/// <summary>
+/// One process's peak resident memory, its proportional set size now (PSS: pages shared with the other
+/// nodes' processes, the runtime's and libraries' files, counted once in all) and CPU time so far, from /proc.
+/// </summary>
 public sealed record ProcessUsage(int Pid, string Name, double PeakRssMb, double CpuSeconds, double AgeSeconds)
 {
+    public double PssMb { get; init; }
+
     static readonly double TicksPerSecond = 100; // USER_HZ on Linux
 
     /// <summary>Average share of one core over the process's life.</summary>
@@ -27,7 +32,9 @@ public sealed record ProcessUsage(int Pid, string Name, double PeakRssMb, double
             var uptime = double.Parse(File.ReadAllText("/proc/uptime").Split(' ')[0], CultureInfo.InvariantCulture);
             // The node runs as the vifibnet apphost or as `dotnet vifibnet.dll`.
             if (name == "dotnet") name = "vifibnet";
-            return new ProcessUsage(pid, name, peakKb / 1024, (utime + stime) / TicksPerSecond, uptime - start);
+            var pss = File.ReadLines($"/proc/{pid}/smaps_rollup").FirstOrDefault(l => l.StartsWith("Pss:", StringComparison.Ordinal));
+            var pssKb = pss is null ? 0 : double.Parse(pss[4..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+            return new ProcessUsage(pid, name, peakKb / 1024, (utime + stime) / TicksPerSecond, uptime - start) { PssMb = pssKb / 1024 };
         }
         catch (Exception e) when (e is IOException or FormatException or InvalidOperationException or IndexOutOfRangeException)
         {
