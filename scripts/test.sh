@@ -18,6 +18,8 @@ count() { grep -E "^ +$1: +[0-9]+" "$xlog" | tail -1 | grep -Eo '[0-9]+' || echo
 passed=$(count Passed); failed=$(count Failed); skipped=$(count Skipped)
 grep -q '^Total tests:' "$xlog" || { echo "xunit printed no totals: counting it as one failure"; failed=$((failed + 1)); }
 echo "xunit: $passed passed, $failed failed, $skipped skipped"
+# CI keeps only the tail of the output: name the failed xunit tests again at the end.
+xfailed=$(grep -E '^ +Failed [A-Za-z]' "$xlog" | sed -E 's/^ +Failed ([^ ]+).*/\1/' | sort -u || true)
 if [ "${VIFIBNET_PESTER:-1}" = 0 ]; then
   echo "PESTER NOT RUN (VIFIBNET_PESTER=0)"
 else
@@ -37,5 +39,6 @@ else
   [ $pstatus -eq 0 ] || status=1
 fi
 [ "$failed" -eq 0 ] || status=1
+[ -z "$xfailed" ] || { echo "xunit tests that failed:"; echo "$xfailed" | sed 's/^/  /'; }
 echo "tests: $passed passed, $failed failed, $skipped skipped"
 exit $status
