@@ -49,6 +49,8 @@ public sealed class NodeDaemon
     IReadOnlyList<string>? babelArgs;
     TunnelManager? tunnels;
     FailoverRoutes? failover;
+    LinkProbe? probe;
+    readonly SemaphoreSlim probeEvents = new(0);
     IReadOnlyDictionary<string, FailoverRoutes.Neighbour> peerNeighbours = new Dictionary<string, FailoverRoutes.Neighbour>();
     PeerDb? db;
     IPAddress? externalIp;
@@ -133,6 +135,8 @@ public sealed class NodeDaemon
             serversHaveCrl = File.Exists(paths.CrlFile);
             failover = new FailoverRoutes(options.Hello, log.For("failover"));
             failover.Start();
+            if (options.ProbeTimeout > TimeSpan.Zero)
+                probe = LinkProbe.Start(options.ProbeTimeout, () => probeEvents.Release(), log.For("probe"));
             servers = NodeServers.Start(options.Servers, openVpnSettings, log.For("openvpn"));
             StartPortForwarding();
             babelArgs = BabelArguments.Build(babelSettings, Identity.Network, Identity.Subnet, Identity.Address,
@@ -207,7 +211,7 @@ public sealed class NodeDaemon
                 catch (RegistryCallException) { /* logged; retried in RegistryRetry */ }
             }
             await LifecycleTickAsync(cancel).ConfigureAwait(false);
-            await Task.Delay(TickInterval, cancel).ConfigureAwait(false);
+            await WaitForNextTickAsync(cancel).ConfigureAwait(false);
         }
     }
 
@@ -230,6 +234,26 @@ public sealed class NodeDaemon
             catch (AddressingException) { }
         }
         peerNeighbours = FailoverRoutes.NeighboursOf(routes, a => subnets.FirstOrDefault(s => s.Subnet.Contains(a)).Peer);
+        probe?.Watch(peerNeighbours);
+    }
+
+    /// <summary>Waits <see cref="TickInterval"/>, bridging at once meanwhile when the tunnel probe suspects or clears a neighbour.</summary>
+    async Task WaitForNextTickAsync(CancellationToken cancel)
+    {
+        var deadline = Environment.TickCount64 + (long)TickInterval.TotalMilliseconds;
+        while (deadline - Environment.TickCount64 is > 0 and var left)
+        {
+            if (!await probeEvents.WaitAsync(TimeSpan.FromMilliseconds(left), cancel).ConfigureAwait(false)) return;
+            var events = probe?.TakeEvents() ?? [];
+            if (events.Count == 0) continue;
+            var now = DateTimeOffset.UtcNow;
+            foreach (var (peer, neighbour, suspected) in events)
+                if (suspected) failover!.Suspect(peer, neighbour, now);
+                else failover!.Cleared(peer, neighbour);
+            // A babeld that does not answer (restarting) gives no routes: keep the bridges until it does.
+            if (await BabelControl.DumpRoutesAsync(babelSettings.Socket, cancel).ConfigureAwait(false) is { Count: > 0 } routes)
+                failover!.Update(routes, now);
+        }
     }
 
     /// <summary>Restarts a server or babeld that died.</summary>
@@ -428,6 +452,8 @@ public sealed class NodeDaemon
             if (tunnels is not null) await tunnels.StopAllAsync().ConfigureAwait(false);
             if (servers is not null) await servers.StopAsync().ConfigureAwait(false);
             if (babel is not null) { await babel.StopAsync().ConfigureAwait(false); babel.Dispose(); }
+            probe?.Dispose();
+            probe = null;
             failover?.Stop();
             if (Identity is not null) OverlayInterface.Remove(Identity.Address);
         }

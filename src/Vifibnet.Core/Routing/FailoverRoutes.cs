@@ -108,6 +108,23 @@ public sealed class FailoverRoutes
     }
 
     /// <summary>
+    /// The tunnel probe suspects a neighbour that still has its tunnel (silent for --probe-timeout): bridged like a lost
+    /// one, until <see cref="Cleared"/> (it answered again) or openvpn gives the tunnel up and it is lost for good.
+    /// </summary>
+    public void Suspect(string peer, Neighbour neighbour, DateTimeOffset now)
+    {
+        lost[peer] = (neighbour, now);
+        log.Info($"peer {peer} on {neighbour.Device} ({neighbour.Via}) answers no probe: bridging babel's routes through it");
+    }
+
+    /// <summary>A suspected neighbour answered again: its bridges go at the next <see cref="Update"/>.</summary>
+    public void Cleared(string peer, Neighbour neighbour)
+    {
+        if (lost.TryGetValue(peer, out var entry) && entry.Neighbour == neighbour && lost.Remove(peer))
+            log.Info($"peer {peer} on {neighbour.Device} answers probes again: its bridges go");
+    }
+
+    /// <summary>
     /// Each daemon tick: bridges for the lost neighbours babel still routes through, re-pointed when babel's
     /// best alternative changed; removed when babel caught up or after <see cref="MaxAge"/>. (A peer that comes
     /// back has a new tap, so a new link-local address: the lost one stays lost.)

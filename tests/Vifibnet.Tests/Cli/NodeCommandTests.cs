@@ -13,7 +13,7 @@ public sealed class NodeCommandTests : IDisposable
         var r = await CliRun.RunAsync("node", "--help");
         Assert.Equal(0, r.Code);
         foreach (var option in new[] { "--ip", "--interface", "--peers-db-refresh", "--log", "--state", "--verbose", "--registry", "--hello",
-                     "--wireless", "--pp", "--tunnel-refresh", "--tunnel-timeout", "--dh", "--ca", "--cert", "--key", "--connection-count", "--refresh-rate", "@FILE", "-- ARGS" })
+                     "--wireless", "--pp", "--tunnel-refresh", "--tunnel-timeout", "--probe-timeout", "--dh", "--ca", "--cert", "--key", "--connection-count", "--refresh-rate", "@FILE", "-- ARGS" })
             Assert.Contains(option, r.Out);
         Assert.Contains("ceil(N/2)", r.Out);
     }

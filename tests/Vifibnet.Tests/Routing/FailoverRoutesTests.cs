@@ -84,4 +84,23 @@ public class FailoverRoutesTests
         Assert.Empty(failover.Bridges);
         Assert.Equal("-6 route del 2001:db8:42:a::1/128 table 30463", commands[^1]);
     }
+    [Fact]
+    public void ASuspectedNeighbourIsBridgedUntilItAnswersAgainAndOnlyItsOwnClearingEndsTheBridge()
+    {
+        var commands = new List<string>();
+        var failover = new FailoverRoutes(15, new Logger(LogLevel.Warning, _ => { }), args => { commands.Add(string.Join(' ', args)); return (0, ""); });
+        var t0 = DateTimeOffset.UnixEpoch;
+        failover.Suspect("A", LostOnServer, t0);
+        failover.Update(Routes, t0);
+        Assert.Equal(["-6 route replace 2001:db8:42:a::1/128 via fe80::b dev vifib-s0 table 30463"], commands);
+        // A clearing for another link-local address (A on a new tunnel) leaves the bridge for the silent one.
+        failover.Cleared("A", new FailoverRoutes.Neighbour(IPAddress.Parse("fe80::a2"), "vifib-c0"));
+        failover.Update(Routes, t0.AddSeconds(1));
+        Assert.Single(failover.Bridges);
+        // It answers again: the bridge goes although babel still routes through it (it never stopped).
+        failover.Cleared("A", LostOnServer);
+        failover.Update(Routes, t0.AddSeconds(2));
+        Assert.Empty(failover.Bridges);
+        Assert.Equal("-6 route del 2001:db8:42:a::1/128 table 30463", commands[^1]);
+    }
 }

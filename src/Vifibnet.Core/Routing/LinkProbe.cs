@@ -1,0 +1,204 @@
+using System.Buffers.Binary;
+using System.Net;
+using System.Net.Sockets;
+using Vifibnet.Logging;
+
+namespace Vifibnet.Routing;
+
+/// <summary>
+/// A liveness of the daemon's own on every tunnel neighbour, finer than openvpn's one-second pings:
+/// an ICMPv6 echo request to the neighbour's link-local address on the tunnel's tap every
+/// <see cref="Interval"/> (the peer's kernel answers; no port, no listener, nothing new to attack), and a
+/// neighbour that answered nothing for <see cref="Timeout"/> is <em>suspected</em>. A suspicion is only
+/// reported (the daemon bridges the neighbour's routes, which is reversible); the first answer clears
+/// it. The teardown stays openvpn's (--tunnel-timeout). Needs root (a raw socket), as the daemon does.
+/// </summary>
+public sealed class LinkProbe : IDisposable
+{
+    /// <summary>How often each neighbour is probed.</summary>
+    public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(100);
+
+    const byte EchoRequest = 128, EchoReply = 129;
+
+    sealed class Target(string peer, FailoverRoutes.Neighbour neighbour, IPEndPoint endPoint, ushort id, long now)
+    {
+        public string Peer { get; } = peer;
+        public FailoverRoutes.Neighbour Neighbour { get; } = neighbour;
+        public IPEndPoint EndPoint { get; } = endPoint;
+        public ushort Id { get; } = id;
+        public ushort Sequence;
+        public long LastAnswer = now;
+        public bool Suspected;
+    }
+
+    readonly Socket socket;
+    readonly Logger log;
+    readonly Action changed;
+    readonly object gate = new();
+    readonly Dictionary<string, Target> targets = [];
+    readonly Dictionary<ushort, Target> byId = [];
+    readonly List<(string Peer, FailoverRoutes.Neighbour Neighbour, bool Suspected)> events = [];
+    readonly CancellationTokenSource stop = new();
+    readonly Task sending, receiving;
+    readonly ushort idBase = (ushort)Random.Shared.Next(0, 0x8000);
+    ushort nextId;
+
+    public TimeSpan Timeout { get; }
+
+    LinkProbe(Socket socket, TimeSpan timeout, Action changed, Logger log)
+    {
+        (this.socket, Timeout, this.changed, this.log) = (socket, timeout, changed, log);
+        sending = Task.Run(SendLoopAsync);
+        receiving = Task.Run(ReceiveLoopAsync);
+    }
+
+    /// <summary>
+    /// Starts probing (nothing until <see cref="Watch"/>); null when the raw socket cannot be opened (not root),
+    /// which is logged: tunnels then fail over at openvpn's pace.
+    /// </summary>
+    /// <param name="timeout">How long a neighbour may answer nothing before it is suspected.</param>
+    /// <param name="log">Where a missing raw socket is reported.</param>
+    /// <param name="changed">Called from the probe's thread when a neighbour became suspected or answered again.</param>
+    public static LinkProbe? Start(TimeSpan timeout, Action changed, Logger log)
+    {
+        try
+        {
+            var socket = new Socket(AddressFamily.InterNetworkV6, SocketType.Raw, ProtocolType.IcmpV6);
+            return new LinkProbe(socket, timeout, changed, log);
+        }
+        catch (SocketException e)
+        {
+            log.Warning($"cannot open an ICMPv6 socket for the tunnel probes ({e.Message}); a silent tunnel is noticed after --tunnel-timeout only");
+            return null;
+        }
+    }
+
+    /// <summary>The neighbours to probe now (peer → its link-local address and tap); others are dropped.</summary>
+    public void Watch(IReadOnlyDictionary<string, FailoverRoutes.Neighbour> neighbours)
+    {
+        var now = Environment.TickCount64;
+        lock (gate)
+        {
+            foreach (var (peer, t) in targets.ToList())
+                if (!neighbours.TryGetValue(peer, out var n) || n != t.Neighbour)
+                {
+                    targets.Remove(peer);
+                    byId.Remove(t.Id);
+                }
+            foreach (var (peer, n) in neighbours)
+            {
+                if (targets.ContainsKey(peer) || InterfaceIndex(n.Device) is not { } index) continue;
+                var id = (ushort)(idBase + nextId++);
+                var address = new IPAddress(n.Via.GetAddressBytes(), index);
+                var t = new Target(peer, n, new IPEndPoint(address, 0), id, now);
+                targets[peer] = t;
+                byId[id] = t;
+            }
+        }
+    }
+
+    /// <summary>Suspicions raised and cleared since the last call, in order.</summary>
+    public IReadOnlyList<(string Peer, FailoverRoutes.Neighbour Neighbour, bool Suspected)> TakeEvents()
+    {
+        lock (gate)
+        {
+            var taken = events.ToList();
+            events.Clear();
+            return taken;
+        }
+    }
+
+    /// <summary>The peers suspected now.</summary>
+    public IReadOnlyCollection<string> Suspected()
+    {
+        lock (gate) return [.. targets.Values.Where(t => t.Suspected).Select(t => t.Peer)];
+    }
+
+    async Task SendLoopAsync()
+    {
+        var packet = new byte[16];
+        using var timer = new PeriodicTimer(Interval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop.Token).ConfigureAwait(false))
+            {
+                var now = Environment.TickCount64;
+                var raised = false;
+                Target[] current;
+                lock (gate)
+                {
+                    foreach (var t in targets.Values.Where(t => !t.Suspected && now - t.LastAnswer > Timeout.TotalMilliseconds))
+                    {
+                        t.Suspected = true;
+                        events.Add((t.Peer, t.Neighbour, true));
+                        raised = true;
+                    }
+                    current = [.. targets.Values];
+                }
+                if (raised) changed();
+                foreach (var t in current)
+                {
+                    packet[0] = EchoRequest;
+                    packet[1] = 0;
+                    packet[2] = packet[3] = 0; // the kernel fills in the ICMPv6 checksum
+                    BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(4), t.Id);
+                    BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(6), ++t.Sequence);
+                    try { socket.SendTo(packet, SocketFlags.None, t.EndPoint); }
+                    catch (SocketException) { /* the tap went away: the next Watch drops it */ }
+                }
+            }
+        }
+        catch (OperationCanceledException) { }
+    }
+
+    async Task ReceiveLoopAsync()
+    {
+        var buffer = new byte[1500];
+        EndPoint any = new IPEndPoint(IPAddress.IPv6Any, 0);
+        while (!stop.IsCancellationRequested)
+        {
+            int length;
+            try
+            {
+                var r = await socket.ReceiveFromAsync(buffer, SocketFlags.None, any, stop.Token).ConfigureAwait(false);
+                length = r.ReceivedBytes;
+            }
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException) { return; }
+            catch (SocketException e)
+            {
+                log.Debug($"tunnel probe receive failed: {e.Message}");
+                continue;
+            }
+            if (length < 8 || buffer[0] != EchoReply) continue;
+            var id = BinaryPrimitives.ReadUInt16BigEndian(buffer.AsSpan(4));
+            var cleared = false;
+            lock (gate)
+            {
+                if (!byId.TryGetValue(id, out var t)) continue;
+                t.LastAnswer = Environment.TickCount64;
+                if (t.Suspected)
+                {
+                    t.Suspected = false;
+                    events.Add((t.Peer, t.Neighbour, false));
+                    cleared = true;
+                }
+            }
+            if (cleared) changed();
+        }
+    }
+
+    static int? InterfaceIndex(string device)
+    {
+        try { return int.Parse(File.ReadAllText($"/sys/class/net/{device}/ifindex").Trim(), System.Globalization.CultureInfo.InvariantCulture); }
+        catch (Exception e) when (e is IOException or FormatException or UnauthorizedAccessException) { return null; }
+    }
+
+    public void Dispose()
+    {
+        stop.Cancel();
+        socket.Dispose();
+        try { Task.WaitAll([sending, receiving], TimeSpan.FromSeconds(2)); }
+        catch (AggregateException) { }
+        stop.Dispose();
+    }
+}
