@@ -250,6 +250,11 @@ public sealed class NodeDaemon
             foreach (var (peer, neighbour, suspected) in events)
                 if (suspected) failover!.Suspect(peer, neighbour, now);
                 else failover!.Cleared(peer, neighbour);
+            // A client tunnel's tap is the peer's alone: babeld itself reroutes around it. A server's tap is shared by
+            // its clients: only the bridges can route around one of them.
+            foreach (var device in events.Where(e => e.Suspected && e.Neighbour.Device.StartsWith(TunnelManager.DevicePrefix, StringComparison.Ordinal))
+                         .Select(e => e.Neighbour.Device).Distinct())
+                await LinkProbe.RerouteAroundAsync(device, log, cancel).ConfigureAwait(false);
             // A babeld that does not answer (restarting) gives no routes: keep the bridges until it does.
             if (await BabelControl.DumpRoutesAsync(babelSettings.Socket, cancel).ConfigureAwait(false) is { Count: > 0 } routes)
                 failover!.Update(routes, now);

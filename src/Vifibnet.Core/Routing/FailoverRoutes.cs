@@ -63,9 +63,13 @@ public sealed class FailoverRoutes
             // on wired links), so a neighbour's path does not start with its link to us; a path coming through us
             // further on would cost at least two links (ours to it, taken as symmetric: our metric through it minus
             // its own) plus our metric. A neighbour announcing less cannot send the packets back to us.
-            var alternative = routes.Where(r => r.Prefix == dead.Prefix && !ThroughLost(r) && r.Via is not null && r.Metric < BabelRoute.Infinity
-                    && r.RefMetric < 2 * (r.Metric - r.RefMetric) + dead.Metric)
-                .MinBy(r => r.Metric);
+            var candidates = routes.Where(r => r.Prefix == dead.Prefix && !ThroughLost(r) && r.Via is not null && r.Metric < BabelRoute.Infinity
+                    && r.RefMetric < 2 * (r.Metric - r.RefMetric) + dead.Metric).ToList();
+            // babeld splits horizons only on interfaces of type wired, not on our taps (a server's tap must repeat routes
+            // between its clients): a neighbour may announce a route through us, costing one link plus our metric.
+            // Below that it cannot come through us; only when no neighbour is that cheap, the two-link rule above.
+            var alternative = candidates.Where(r => r.RefMetric < (r.Metric - r.RefMetric) + dead.Metric).MinBy(r => r.Metric)
+                ?? candidates.MinBy(r => r.Metric);
             if (alternative is not null) plan.Add((dead.Prefix, alternative));
         }
         return plan;
