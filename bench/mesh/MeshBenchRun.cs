@@ -16,13 +16,15 @@ public static class MeshBenchRun
     /// <summary>Seconds one probe of a pair may take over the lossy underlay (an echo request every 0.2 s until one is answered).</summary>
     public const int LossProbeSeconds = 5;
 
-    public static async Task<BuildFigures> RunAsync(int nodes, int hello, int faults, TimeSpan loss, int lossPercent, Action<string> say, CancellationToken cancel)
+    public static async Task<BuildFigures> RunAsync(int nodes, int hello, int faults, TimeSpan loss, int lossPercent, Action<string> say, CancellationToken cancel,
+        IReadOnlyList<KeyValuePair<string, string>>? nodeEnvironment = null)
     {
         var log = new Logger(LogLevel.Warning, r => say(r.ToString()));
         await using var mesh = MeshLab.Create(new MeshOptions
         {
             Prefix = "vm-b-", Nodes = nodes, Hello = hello, Verbose = 1,
             Vifibnet = Vifibnet.Processes.VifibnetExecutable.In(AppContext.BaseDirectory),
+            ExtraNodeEnvironment = nodeEnvironment ?? [],
         }, log);
         await mesh.StartRegistryAsync(cancel);
         await Task.WhenAll(mesh.Nodes.Select(n => mesh.RegisterAsync(n, cancel)));

@@ -192,7 +192,7 @@ public sealed class MeshLab : IAsyncDisposable
             foreach (var address in h.PublicAddresses) args.AddRange(["--ip", address, "1194", "udp"]);
         // With the runtime settings the systemd unit gives a node (Node.NodeRuntime).
         node.Process = lab.Start(node.Namespace, $"node {node.Label}", "env",
-            [.. Vifibnet.Node.NodeRuntime.Environment.Select(e => $"{e.Key}={e.Value}"), options.Vifibnet.FileName, .. options.Vifibnet.Prefix, .. args],
+            [.. Vifibnet.Node.NodeRuntime.Environment.Concat(options.ExtraNodeEnvironment).Select(e => $"{e.Key}={e.Value}"), options.Vifibnet.FileName, .. options.Vifibnet.Prefix, .. args],
             Path.Combine(node.Directory, "console.log"));
     }
 
