@@ -255,10 +255,12 @@ public sealed class NodeDaemon
         var (ca, cert, key) = (PemFile.ReadCertificate(options.CaPath, "CA certificate"), PemFile.ReadCertificate(options.CertPath, "certificate"),
             PemFile.ReadPrivateKey(options.KeyPath, "node key"));
         var self = Identity!.Prefix.ToBinary();
-        exchange = new PeerExchange(ca, cert, key, Identity.Network, self, db!, exchangeLog);
+        // The CRL as last fetched: a revoked peer's declarations are not taken nor repeated, its requests refused.
+        bool IsRevoked(string prefix) => revocations?.RevokedPrefixes.Contains(prefix) == true;
+        exchange = new PeerExchange(ca, cert, key, Identity.Network, self, db!, exchangeLog, isRevoked: IsRevoked);
         exchange.Declare(AdvertisedAddress());
         exchangeServer = PeerExchangeServer.Start(new IPEndPoint(Identity.Address, PeerExchangeServer.Port), ca, self,
-            ip => Identity.Network.Contains(ip), NeighboursAsync, exchange.Answer, exchangeLog);
+            ip => Identity.Network.Contains(ip), NeighboursAsync, exchange.Answer, exchangeLog, isRevoked: IsRevoked);
         stopExchange = new CancellationTokenSource();
         var loop = new PeerExchangeLoop(exchange, options.PeerExchange, NeighboursAsync,
             () => db is { } d && d.Unused().Count < (options.ConnectionCount + 1) / 2, () => lastRegistryError is not null, exchangeLog);
