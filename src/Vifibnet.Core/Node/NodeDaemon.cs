@@ -276,14 +276,14 @@ public sealed class NodeDaemon
         return set;
     }
 
-    /// <summary>Without --ip, our address is what the servers we connect to saw; a change is declared at once.</summary>
+    /// <summary>Without --ip, our address is what most of the servers we connect to saw (<see cref="ExternalIpVote"/>); a change is declared at once.</summary>
     void LearnExternalIp()
     {
         if (options.Ips.Count > 0) return;
         var seen = tunnels!.ExternalIps().Where(PlausibleExternalIp).ToList();
-        if (seen.Count == 0 || (externalIp is not null && seen.Contains(externalIp))) return;
-        log.Info($"external IP is {seen[0]} (as seen by our peers' servers){(externalIp is null ? "" : $", was {externalIp}")}");
-        externalIp = seen[0];
+        if (ExternalIpVote.Choose(seen, externalIp) is not { } chosen) return;
+        log.Info($"external IP is {chosen} (as seen by {seen.Count(chosen.Equals)} of our {seen.Count} peers' servers){(externalIp is null ? "" : $", was {externalIp}")}");
+        externalIp = chosen;
         db!.SetConfig("external-ip", externalIp.ToString());
         nextPeerUpdate = DateTimeOffset.UtcNow;
     }
