@@ -64,6 +64,8 @@ public sealed class LinkProbe : IDisposable
         try
         {
             var socket = new Socket(AddressFamily.InterNetworkV6, SocketType.Raw, ProtocolType.IcmpV6);
+            // .NET receives only on a bound socket; bound to any address, it gets the replies from every tap.
+            socket.Bind(new IPEndPoint(IPAddress.IPv6Any, 0));
             return new LinkProbe(socket, timeout, changed, log);
         }
         catch (SocketException e)
@@ -168,6 +170,11 @@ public sealed class LinkProbe : IDisposable
             {
                 log.Debug($"tunnel probe receive failed: {e.Message}");
                 continue;
+            }
+            catch (Exception e)
+            {
+                log.Error($"tunnel probes stopped: {e.Message}", e);
+                return;
             }
             if (length < 8 || buffer[0] != EchoReply) continue;
             var id = BinaryPrimitives.ReadUInt16BigEndian(buffer.AsSpan(4));
