@@ -41,6 +41,9 @@ public static class MeshBenchRun
         var rebooted = new List<MeshNode> { mesh.Nodes[0] };
         for (var i = 0; i < faults; i++)
         {
+            // A mesh at rest: all pairs answer as soon as one path each way works, while babel may still be completing the
+            // two-hello handshake on other tunnels; cut then, and the heal waits for that handshake, not for the failover.
+            await Task.Delay(2 * h, cancel);
             var cut = await MeshScenario.CutPathInUseAsync(mesh, cancel);
             sw.Restart();
             var t = (await watcher.WaitForAllPairsAsync(all, sw, Max(120, 30 * h), cancel)).TotalSeconds;

@@ -233,7 +233,10 @@ public sealed class NodeDaemon
             try { subnets.Add((peer, Identity!.Network.Append(NodePrefix.ParseBinary(peer)))); }
             catch (AddressingException) { }
         }
-        peerNeighbours = FailoverRoutes.NeighboursOf(routes, a => subnets.FirstOrDefault(s => s.Subnet.Contains(a)).Peer);
+        var neighbours = FailoverRoutes.NeighboursOf(routes, a => subnets.FirstOrDefault(s => s.Subnet.Contains(a)).Peer);
+        if (neighbours.Count != peerNeighbours.Count)
+            log.Debug($"tunnel neighbours babel routes through: {neighbours.Count} of {connected.Count} tunnel peers ({routes.Count} routes known)");
+        peerNeighbours = neighbours;
         probe?.Watch(peerNeighbours);
     }
 

@@ -89,12 +89,18 @@ public sealed class LinkProbe : IDisposable
                 }
             foreach (var (peer, n) in neighbours)
             {
-                if (targets.ContainsKey(peer) || InterfaceIndex(n.Device) is not { } index) continue;
+                if (targets.ContainsKey(peer)) continue;
+                if (InterfaceIndex(n.Device) is not { } index)
+                {
+                    log.Debug($"cannot probe {peer}: no interface index for {n.Device}");
+                    continue;
+                }
                 var id = (ushort)(idBase + nextId++);
                 var address = new IPAddress(n.Via.GetAddressBytes(), index);
                 var t = new Target(peer, n, new IPEndPoint(address, 0), id, now);
                 targets[peer] = t;
                 byId[id] = t;
+                log.Debug($"probing {peer} at {n.Via} on {n.Device}");
             }
         }
     }

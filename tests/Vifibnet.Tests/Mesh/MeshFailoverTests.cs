@@ -49,6 +49,8 @@ public sealed class MeshFailoverTests(ITestOutputHelper output)
         await using var bed = await MeshTestBed.StartAsync(output, nodes: 6, hello: hello);
         await bed.RunAsync(async () =>
         {
+            // At rest: every tunnel's babel handshake (two hellos) done, so the cut node has another way out.
+            await Task.Delay(TimeSpan.FromSeconds(2 * hello));
             var before = LossyRun.InactivityTimeouts(bed.Mesh);
             var cut = await MeshScenario.CutPathInUseAsync(bed.Mesh, CancellationToken.None);
             output.WriteLine(cut.ToString());
