@@ -255,7 +255,9 @@ public sealed class NodeDaemon
                 else failover!.Cleared(peer, neighbour);
             // A client tunnel's tap is the peer's alone: babeld itself reroutes around it. A server's tap is shared by
             // its clients: only the bridges can route around one of them.
-            foreach (var device in events.Where(e => e.Suspected && e.Neighbour.Device.StartsWith(TunnelManager.DevicePrefix, StringComparison.Ordinal))
+            // The same again when it answers: on the way up babeld asks for routes, and the neighbour's full table comes back
+            // at once instead of at its next periodic update (4 hellos).
+            foreach (var device in events.Where(e => e.Neighbour.Device.StartsWith(TunnelManager.DevicePrefix, StringComparison.Ordinal))
                          .Select(e => e.Neighbour.Device).Distinct())
                 await LinkProbe.RerouteAroundAsync(device, log, cancel).ConfigureAwait(false);
             // A babeld that does not answer (restarting) gives no routes: keep the bridges until it does.

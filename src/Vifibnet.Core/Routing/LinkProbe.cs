@@ -84,6 +84,9 @@ public sealed class LinkProbe : IDisposable
             foreach (var (peer, t) in targets.ToList())
                 if (!neighbours.TryGetValue(peer, out var n) || n != t.Neighbour)
                 {
+                    // A suspected neighbour babel no longer routes through (we made it drop them) is still probed while its
+                    // tap lives: its answer is how we learn to ask babel for its routes again.
+                    if (n is null && t.Suspected && InterfaceIndex(t.Neighbour.Device) == t.EndPoint.Address.ScopeId) continue;
                     targets.Remove(peer);
                     byId.Remove(t.Id);
                 }
