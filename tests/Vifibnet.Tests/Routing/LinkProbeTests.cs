@@ -19,7 +19,7 @@ public class LinkProbeTests
     public async Task AnAnsweringNeighbourIsNotSuspectedAndASilentOneIsAfterTheTimeout()
     {
         var changes = 0;
-        using var probe = LinkProbe.Start(TimeSpan.FromSeconds(0.5), () => Interlocked.Increment(ref changes), Quiet);
+        using var probe = LinkProbe.Start(TimeSpan.FromSeconds(1), () => Interlocked.Increment(ref changes), Quiet);
         Assert.NotNull(probe);
         // ::1 answers; 2001:db8::dead (documentation prefix) is routed nowhere and cannot.
         probe.Watch(new Dictionary<string, FailoverRoutes.Neighbour>
@@ -27,11 +27,12 @@ public class LinkProbeTests
             ["alive"] = new(IPAddress.IPv6Loopback, "lo"),
             ["silent"] = new(IPAddress.Parse("2001:db8::dead"), "lo"),
         });
-        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
         Assert.Equal(["silent"], probe.Suspected());
+        // (On a loaded machine "alive" may have been late once: then it was suspected and cleared again.)
         var events = probe.TakeEvents();
-        var (peer, _, suspected) = Assert.Single(events);
-        Assert.Equal(("silent", true), (peer, suspected));
+        Assert.Contains(events, e => e.Peer == "silent" && e.Suspected);
+        Assert.DoesNotContain(events, e => e.Peer == "silent" && !e.Suspected);
         Assert.True(Volatile.Read(ref changes) >= 1);
     }
 }
