@@ -102,3 +102,15 @@ public static class AdminNetworkConfig
         return new RegistryDb(dbPath);
     }
 }
+
+/// <summary>
+/// The network configuration as the admin commands show it (`vifibnet network-config`, Get-/Set-VifibNetworkConfig):
+/// every setting, null when the network leaves it to each node, and the babel keys by name and start, never their values.
+/// </summary>
+public sealed record NetworkConfigSummary(string DatabasePath, long Version, DateTimeOffset Changed, int? Hello, int? ConnectionCount,
+    int? TunnelRefresh, double? RefreshRate, string? MinimumVersion, IReadOnlyList<string> BabelKeys)
+{
+    public static NetworkConfigSummary Of(string dbPath, NetworkConfiguration c) =>
+        new(Path.GetFullPath(dbPath), c.Version, c.Changed, c.Hello, c.ConnectionCount, c.TunnelRefresh, c.RefreshRate, c.MinimumVersion,
+            [.. c.BabelKeys.OrderBy(k => k.ActiveFrom).Select(k => $"{k.Name} from {k.ActiveFrom.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture)}")]);
+}
