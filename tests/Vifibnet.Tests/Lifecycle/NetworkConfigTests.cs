@@ -19,6 +19,13 @@ namespace Vifibnet.Tests.Lifecycle;
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class NetworkConfigTests
 {
+    /// <summary>The real `vifibnet` program as a child process (stdout and stderr together in both fields).</summary>
+    static Task<CliRun.Result> RunCli(params string[] args)
+    {
+        var (code, output) = CliRun.Tool(CliProgram.Dotnet, [CliProgram.Dll, .. args]);
+        return Task.FromResult(new CliRun.Result(code, output, output));
+    }
+
     static NetworkConfigMessage Message(SignedNetworkConfiguration s) => new(s.Body, s.Signature);
 
     [Fact]
@@ -172,12 +179,12 @@ public sealed class NetworkConfigTests
     {
         await using var registry = await TestRegistry.StartAsync();
         var db = registry.Db.Path;
-        var shown = await CliRun.RunAsync("network-config", "--db", db);
+        var shown = await RunCli("network-config", "--db", db);
         Assert.True(shown.Code == 0, shown.Error);
         Assert.Contains("version          0", shown.Out);
         Assert.Contains("(none: babel packets are not signed)", shown.Out);
 
-        var set = await CliRun.RunAsync("network-config", "--db", db, "--hello", "6", "--tunnel-refresh", "120", "--min-version", "0.1.0", "--rotate-babel-key", "--key-overlap", "60");
+        var set = await RunCli("network-config", "--db", db, "--hello", "6", "--tunnel-refresh", "120", "--min-version", "0.1.0", "--rotate-babel-key", "--key-overlap", "60");
         Assert.True(set.Code == 0, set.Error);
         Assert.Contains("version          1 (changed", set.Out);
         Assert.Contains("hello            6", set.Out);
@@ -185,7 +192,7 @@ public sealed class NetworkConfigTests
         var config = AdminNetworkConfig.Get(db);
         Assert.DoesNotContain(config.BabelKeys[0].Value, set.Out); // the key's value is never printed
 
-        var json = await CliRun.RunAsync("network-config", "--db", db, "--json");
+        var json = await RunCli("network-config", "--db", db, "--json");
         using (var doc = JsonDocument.Parse(json.Out))
         {
             Assert.Equal(6, doc.RootElement.GetProperty("hello").GetInt32());
@@ -197,16 +204,16 @@ public sealed class NetworkConfigTests
         var before = registry.Snapshot();
         foreach (var bad in new[] { new[] { "--hello", "0" }, ["--refresh-rate", "2"], ["--min-version", "soon"], ["--unset", "colour"], ["--bogus"] })
         {
-            var refused = await CliRun.RunAsync(["network-config", "--db", db, .. bad]);
+            var refused = await RunCli(["network-config", "--db", db, .. bad]);
             Assert.Equal(2, refused.Code);
             Assert.Contains(bad[^1], refused.Error);
         }
-        var missing = await CliRun.RunAsync("network-config", "--db", registry.Dir.File("nowhere.db"), "--hello", "5");
+        var missing = await RunCli("network-config", "--db", registry.Dir.File("nowhere.db"), "--hello", "5");
         Assert.Equal(1, missing.Code);
         Assert.Contains("does not exist", missing.Error);
         Assert.Equal(before, registry.Snapshot());
 
-        var unset = await CliRun.RunAsync("network-config", "--db", db, "--unset", "hello");
+        var unset = await RunCli("network-config", "--db", db, "--unset", "hello");
         Assert.Contains("hello            (not set", unset.Out);
     }
 }
