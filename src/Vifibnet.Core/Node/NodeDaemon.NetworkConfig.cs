@@ -62,8 +62,8 @@ public sealed partial class NodeDaemon
         {
             try
             {
-                await BabelAuthentication.SetHelloLiveAsync(babelSettings.Socket, babelInterfaces, hello, cancel).ConfigureAwait(false);
-                log.Info($"babel hello interval is now {hello} s on every interface (changed through babeld's socket; no restart)");
+                await BabelAuthentication.ReaddInterfacesAsync(babelSettings.Socket, babelInterfaces, hello, babelSettings.Authentication, cancel).ConfigureAwait(false);
+                log.Info($"babel hello interval is now {hello} s on every interface (each re-added through babeld's socket; babeld and the tunnels not restarted)");
             }
             catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or OperationCanceledException && !cancel.IsCancellationRequested)
             {
@@ -94,8 +94,8 @@ public sealed partial class NodeDaemon
         }
         try
         {
-            await wanted.ApplyLiveAsync(babelSettings.Socket, babelInterfaces, cancel).ConfigureAwait(false);
-            log.Info($"babel key {wanted.KeyName} in use on the LAN interfaces{(previous is null ? "" : $" (was {previous.KeyName})")}, set through babeld's socket");
+            await BabelAuthentication.ReaddInterfacesAsync(babelSettings.Socket, BabelAuthentication.SignedInterfaces(babelInterfaces), babelSettings.Hello, wanted, cancel).ConfigureAwait(false);
+            log.Info($"babel key {wanted.KeyName} in use on the LAN interfaces{(previous is null ? "" : $" (was {previous.KeyName})")}: each re-added through babeld's socket, babeld not restarted");
         }
         catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or OperationCanceledException && !cancel.IsCancellationRequested)
         {

@@ -21,20 +21,23 @@ public sealed record BabelAuthentication(string KeyName, string KeyHex)
         [$"key id {KeyName} type hmac-sha256 value {KeyHex}", .. SignedInterfaces(interfaces).Select(i => $"interface {i} key {KeyName}")];
 
     /// <summary>
-    /// Gives a running babeld this key through its local socket: the key first, then each LAN interface switched to it.
-    /// Throws IOException when babeld refuses a line (then the caller restarts babeld with the key in its file).
+    /// Changes a running babeld's interfaces: babeld 1.12 answers "ok" to `interface X hello-interval N` or
+    /// `interface X key K` on its socket but applies it only to an interface that appears afterwards (measured:
+    /// the hellos kept their old interval, a new key was not used), so each interface is flushed and added again
+    /// with its parameters: the key (LAN interfaces only) and the hello interval. Routes through an interface come
+    /// back with its neighbours' next hellos. Throws IOException when babeld refuses a line.
     /// </summary>
-    public async Task ApplyLiveAsync(string socket, IEnumerable<string> interfaces, CancellationToken cancel)
+    public static async Task ReaddInterfacesAsync(string socket, IEnumerable<string> interfaces, int hello, BabelAuthentication? key, CancellationToken cancel)
     {
-        foreach (var line in ConfigLines(interfaces))
-            await BabelControl.RequestAsync(socket, line, TimeSpan.FromSeconds(3), cancel).ConfigureAwait(false);
-    }
-
-    /// <summary>The hello interval of every interface changed in a running babeld (babeld answers "ok" to each line).</summary>
-    public static async Task SetHelloLiveAsync(string socket, IEnumerable<string> interfaces, int hello, CancellationToken cancel)
-    {
+        var signed = SignedInterfaces(interfaces).ToHashSet();
+        if (key is not null) await Request($"key id {key.KeyName} type hmac-sha256 value {key.KeyHex}").ConfigureAwait(false);
         var seconds = hello.ToString(CultureInfo.InvariantCulture);
         foreach (var i in interfaces.Distinct())
-            await BabelControl.RequestAsync(socket, $"interface {i} hello-interval {seconds}", TimeSpan.FromSeconds(3), cancel).ConfigureAwait(false);
+        {
+            await Request($"flush interface {i}").ConfigureAwait(false);
+            await Request($"interface {i} hello-interval {seconds}{(key is not null && signed.Contains(i) ? $" key {key.KeyName}" : "")}").ConfigureAwait(false);
+        }
+
+        Task<IReadOnlyList<string>> Request(string line) => BabelControl.RequestAsync(socket, line, TimeSpan.FromSeconds(3), cancel);
     }
 }
