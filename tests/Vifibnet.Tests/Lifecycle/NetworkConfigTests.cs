@@ -143,6 +143,23 @@ public sealed class NetworkConfigTests
     }
 
     [Fact]
+    public async Task ANodeBelowTheStoredMinimumVersionRefusesToStartBeforeAnyChildRuns()
+    {
+        using var network = new Vifibnet.Tests.Node.TestNetwork();
+        var dir = network.MakeNode(1);
+        var signed = SignedNetworkConfiguration.Sign(new NetworkConfiguration { Version = 5, MinimumVersion = "99.0.0" }, network.Ca.Key);
+        File.WriteAllText(Path.Combine(dir, "network-config.json"), JsonSerializer.Serialize(Message(signed), RegistryJson.Options));
+        var records = new List<LogRecord>();
+        var daemon = new NodeDaemon(new NodeOptions { StateDir = dir, LogDir = dir }, new Logger(LogLevel.Trace, r => { lock (records) records.Add(r); }));
+        var e = await Assert.ThrowsAsync<NodeDaemonException>(() => daemon.RunAsync(CancellationToken.None));
+        Assert.Equal(NodeErrorKind.VersionTooOld, e.Kind);
+        Assert.Contains("below the network's minimum version 99.0.0", e.Message);
+        Assert.Equal(NodeState.Failed, daemon.State);
+        Assert.False(File.Exists(Path.Combine(dir, "vifibnet.sock")));
+        Assert.False(File.Exists(Path.Combine(dir, "run", "babeld.pid")));
+    }
+
+    [Fact]
     public void ARotationKeepsTheKeyInUseAndAnnouncesTheNextAnOverlapAhead()
     {
         using var dir = new TempDir();
