@@ -63,6 +63,9 @@ public sealed partial class NodeDaemon
             try
             {
                 await BabelAuthentication.ReaddInterfacesAsync(babelSettings.Socket, babelInterfaces, hello, babelSettings.Authentication, cancel).ConfigureAwait(false);
+                // A re-added interface has no link-local address in babeld until its next interface check, and a
+                // signed interface sends nothing without one ("add_hmac: no link-local address"): check now.
+                babel.CheckInterfacesNow();
                 log.Info($"babel hello interval is now {hello} s on every interface (each re-added through babeld's socket; babeld and the tunnels not restarted)");
             }
             catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or OperationCanceledException && !cancel.IsCancellationRequested)
@@ -95,6 +98,7 @@ public sealed partial class NodeDaemon
         try
         {
             await BabelAuthentication.ReaddInterfacesAsync(babelSettings.Socket, BabelAuthentication.SignedInterfaces(babelInterfaces), babelSettings.Hello, wanted, cancel).ConfigureAwait(false);
+            babel.CheckInterfacesNow(); // as after a hello change: the re-added interface's link-local address, now
             log.Info($"babel key {wanted.KeyName} in use on the LAN interfaces{(previous is null ? "" : $" (was {previous.KeyName})")}: each re-added through babeld's socket, babeld not restarted");
         }
         catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or OperationCanceledException && !cancel.IsCancellationRequested)
