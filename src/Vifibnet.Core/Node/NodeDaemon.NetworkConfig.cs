@@ -44,12 +44,13 @@ public sealed partial class NodeDaemon
     /// <summary>At every peer refresh: a new configuration is applied where babeld and the tunnels allow it without a restart.</summary>
     async Task RefreshNetworkConfigAsync(CancellationToken cancel)
     {
-        if (!await FetchNetworkConfigAsync(cancel).ConfigureAwait(false)) return;
-        var config = networkConfig!.Current!;
-        log.Info($"network configuration version {config.Version} received");
+        var changed = await FetchNetworkConfigAsync(cancel).ConfigureAwait(false);
+        if (networkConfig?.Current is not { } config) return;
         versionError = NodeNetworkConfig.BelowMinimum(config, NodeNetworkConfig.RunningVersion);
-        // A running node keeps running (its tunnels carry other nodes' routes); it would not start again like this.
+        // Said at every refresh; a running node keeps running (its tunnels carry other nodes' routes), it would not start again like this.
         if (versionError is not null) log.Error($"{versionError}; it keeps running, but will refuse to start again");
+        if (!changed) return;
+        log.Info($"network configuration version {config.Version} received");
         var wanted = NodeNetworkConfig.Effective(localOptions, config, log);
         if (wanted.ConnectionCount != options.ConnectionCount)
             log.Warning($"connection count {wanted.ConnectionCount} takes effect at the node's next start (babeld and the servers are set up for {options.ConnectionCount})");

@@ -21,11 +21,11 @@ public sealed record BabelAuthentication(string KeyName, string KeyHex)
         [$"key id {KeyName} type hmac-sha256 value {KeyHex}", .. SignedInterfaces(interfaces).Select(i => $"interface {i} key {KeyName}")];
 
     /// <summary>
-    /// Changes a running babeld's interfaces: babeld 1.12 answers "ok" to `interface X hello-interval N` or
-    /// `interface X key K` on its socket but applies it only to an interface that appears afterwards (measured:
-    /// the hellos kept their old interval, a new key was not used), so each interface is flushed and added again
-    /// with its parameters: the key (LAN interfaces only) and the hello interval. Routes through an interface come
-    /// back with its neighbours' next hellos. Throws IOException when babeld refuses a line.
+    /// Switches a running babeld's interfaces to a key: babeld 1.12 answers "ok" to `interface X key K` (or a new
+    /// hello-interval) on its socket but applies it only to an interface that appears afterwards (measured: the
+    /// hellos kept their old interval, a node given another key kept its routes), so each interface is flushed
+    /// and added again with its parameters: the key (LAN interfaces only) and the hello interval. Its neighbours
+    /// come back with their next IHU (every 3 hellos). Throws IOException when babeld refuses a line.
     /// </summary>
     public static async Task ReaddInterfacesAsync(string socket, IEnumerable<string> interfaces, int hello, BabelAuthentication? key, CancellationToken cancel)
     {
