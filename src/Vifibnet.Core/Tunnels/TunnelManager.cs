@@ -33,7 +33,7 @@ public sealed class TunnelManager
     readonly string self;
     readonly IReadOnlyList<string> lanInterfaces;
     readonly int connectionCount;
-    readonly double refreshRate;
+    double refreshRate;
     readonly TimeSpan flagDuration;
     readonly PeerDb db;
     readonly ITunnelLauncher launcher;
@@ -62,6 +62,9 @@ public sealed class TunnelManager
         (this.db, this.launcher, this.policy, this.routes, this.random, this.log) = (db, launcher, policy, routes, random, log);
         this.incomingPeers = incomingPeers ?? (_ => Task.FromResult<IReadOnlyCollection<string>>([]));
     }
+
+    /// <summary>Share of tunnels replaced at each refresh; the network configuration may change it while the node runs.</summary>
+    public double RefreshRate { get => refreshRate; set => refreshRate = value; }
 
     /// <summary>Every client device name this node may use, for babeld's command line.</summary>
     public static IEnumerable<string> AllDevices(int connectionCount) =>
