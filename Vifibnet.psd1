@@ -21,6 +21,8 @@
         'Revoke-VifibNode'
         'Update-VifibCertificate'
         'Get-VifibPeer'
+        'Get-VifibNetworkConfig'
+        'Set-VifibNetworkConfig'
     )
     FormatsToProcess     = @('Vifibnet.Format.ps1xml')
     FunctionsToExport    = @()

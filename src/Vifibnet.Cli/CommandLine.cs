@@ -15,6 +15,7 @@ public static class CommandLine
         RegistryCommand.Command,
         TokenCommand.Command,
         RevokeCommand.Command,
+        NetworkConfigCommand.Command,
         SetupCommand.Command,
         IdentityCommand.Command,
         NodeCommand.Command,

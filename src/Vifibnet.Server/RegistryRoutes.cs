@@ -65,6 +65,8 @@ sealed class RegistryRoutes(RegistryService service)
             return context.Response.WriteAsync(service.GetCrlPem());
         });
         routes.MapGet("/v1/revocations", context => Reply(context, service.GetRevocations()));
+        routes.MapGet("/v1/network-config", async context =>
+            await Reply(context, service.GetNetworkConfig(await AuthenticateAsync(context))));
     }
 
     async Task<AuthenticatedNode> AuthenticateAsync(HttpContext context) => Authenticate(context, await ReadBodyAsync(context));

@@ -39,7 +39,7 @@ Describe 'The package' {
     It 'exports every cmdlet of the assembly, each building its parameters in this runspace' {
         $commands = Get-Command -Module Vifibnet
         $commands.Name | Should -Contain 'Start-VifibNode'
-        @($commands).Count | Should -Be 12
+        @($commands).Count | Should -Be 14
         foreach ($c in $commands) { $c.Parameters.Count | Should -BeGreaterThan 0 -Because $c.Name }
     }
 

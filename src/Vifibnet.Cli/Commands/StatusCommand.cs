@@ -35,6 +35,9 @@ public static class StatusCommand
         if (s.CertificateExpires is { } expires) w.WriteLine($"cert expires {Utc(expires)}");
         w.WriteLine($"next renewal {(s.NextRenewal is { } due ? Utc(due) : "(none: no registry)")}");
         if (s.LastRenewalError is not null) w.WriteLine($"renew error  {s.LastRenewalError}");
+        w.WriteLine($"hello        {s.Hello} s");
+        w.WriteLine($"network cfg  {(s.NetworkConfigVersion is { } v ? $"version {v}" : "(none)")}{(s.BabelKey is { } key ? $", babel key {key}" : "")}");
+        if (s.NetworkConfigError is not null) w.WriteLine($"config error {s.NetworkConfigError}");
         if (s.RevokedPeers > 0) w.WriteLine($"revoked      {s.RevokedPeers} node(s) on the CRL");
     }
 

@@ -103,6 +103,7 @@ public static class NodeOptionParser
             try
             {
                 options = spec.Apply(options, [.. values]);
+                options = options with { Given = new HashSet<string>(options.Given) { spec.Long } };
             }
             catch (NodeOptionException e) when (e.File is null && token.File is not null)
             {

@@ -92,6 +92,12 @@ public sealed record NodeOptions
     /// <summary>Arguments after `--`, given to every openvpn process as they are.</summary>
     public IReadOnlyList<string> OpenVpnArgs { get; init; } = [];
 
+    /// <summary>
+    /// The long names of the options given on the command line or in an @file ("hello", ...): those stay local
+    /// overrides of the network configuration the registry signs (docs/lifecycle.md). Built in code, say them here too.
+    /// </summary>
+    public IReadOnlySet<string> Given { get; init; } = new HashSet<string>();
+
     public string CaPath => Ca ?? Path.Combine(StateDir, "ca.pem");
     public string CertPath => Cert ?? Path.Combine(StateDir, "cert.crt");
     public string KeyPath => Key ?? Path.Combine(StateDir, "cert.key");

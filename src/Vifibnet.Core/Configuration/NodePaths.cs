@@ -22,6 +22,9 @@ public sealed record NodePaths(string StateDir, string LogDir)
     /// <summary>The certificates that CRL revokes, so the node knows their prefixes.</summary>
     public string RevokedCertificatesFile => Path.Combine(StateDir, "revoked.pem");
 
+    /// <summary>The last network configuration signed by the CA that the node took (it holds the babel key: owner only).</summary>
+    public string NetworkConfigFile => Path.Combine(StateDir, "network-config.json");
+
     public string DaemonLog => Path.Combine(LogDir, "vifibnet.log");
     public string BabeldLog => Path.Combine(LogDir, "vifibnet-babeld.log");
 }

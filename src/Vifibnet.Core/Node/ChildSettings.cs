@@ -13,6 +13,7 @@ public static class ChildSettings
             // Measured in bench/mesh and left off: with it babel keeps routing through a silent server client for
             // many hellos when it knows no other route yet (a cut healed in 25-38 s instead of 10-16 s at hello 4).
             TunnelLinkQuality = false,
+            KeyConfigFile = Path.Combine(paths.RunDir, "babeld-key.conf"),
         };
 
     public static OpenVpnSettings OpenVpn(NodeOptions o, NodePaths paths) =>

@@ -20,7 +20,7 @@ namespace Vifibnet.Node;
 /// <see cref="TunnelManager"/>, talks to the registry, and answers its control socket.
 /// One <see cref="RunAsync"/> per instance; the CLI, the PowerShell job and the tests all drive it.
 /// </summary>
-public sealed class NodeDaemon
+public sealed partial class NodeDaemon
 {
     /// <summary>How often dead tunnels and children are looked for.</summary>
     public static readonly TimeSpan TickInterval = TimeSpan.FromSeconds(2);
@@ -28,10 +28,12 @@ public sealed class NodeDaemon
     /// <summary>How soon a failed registry request is retried (the seed's 30 s).</summary>
     public static readonly TimeSpan RegistryRetry = TimeSpan.FromSeconds(30);
 
-    readonly NodeOptions options;
+    // The options in force: the command line's, with the network configuration's values where the command line gave none.
+    NodeOptions options;
+    readonly NodeOptions localOptions;
     readonly NodePaths paths;
-    readonly BabelSettings babelSettings;
-    readonly OpenVpnSettings openVpnSettings;
+    BabelSettings babelSettings;
+    OpenVpnSettings openVpnSettings;
     readonly ITunnelPolicy policy;
     IRegistryClient? registry;
     bool ownsRegistry;
@@ -72,6 +74,10 @@ public sealed class NodeDaemon
     DateTimeOffset lastRollAt;
     string? lastRolledPeer;
     bool serversHaveCrl;
+    // The network configuration signed by the CA (docs/lifecycle.md) and the babel key babeld uses now.
+    NodeNetworkConfig? networkConfig;
+    string? versionError;
+    IReadOnlyList<string> babelInterfaces = [];
 
     /// <summary>
     /// A daemon for these options. Without <paramref name="registry"/>, --registry gets an HTTP client
@@ -81,7 +87,7 @@ public sealed class NodeDaemon
         IPortForwarder? portForwarder = null)
     {
         portForwarderOverride = portForwarder;
-        this.options = options.Validate();
+        this.options = localOptions = options.Validate();
         paths = NodePaths.Of(options);
         babelSettings = ChildSettings.Babel(options, paths);
         openVpnSettings = ChildSettings.OpenVpn(options, paths);
@@ -141,7 +147,8 @@ public sealed class NodeDaemon
             StartPortForwarding();
             babelArgs = BabelArguments.Build(babelSettings, Identity.Network, Identity.Subnet, Identity.Address,
                 [.. servers.Devices, .. TunnelManager.AllDevices(options.ConnectionCount), .. options.Interfaces]);
-            babel = BabelProcess.Start(babelArgs, babelSettings, log.For("babeld"));
+            babelInterfaces = [.. servers.Devices, .. TunnelManager.AllDevices(options.ConnectionCount), .. options.Interfaces];
+            babel = BabelProcess.Start(babelArgs, babelSettings, log.For("babeld"), babelInterfaces);
             tunnels = new TunnelManager(Identity.Network, Identity.Prefix.ToBinary(), options.Interfaces, options.ConnectionCount,
                 options.RefreshRate, options.TunnelRefresh, db, new OpenVpnTunnelLauncher(openVpnSettings, Identity.Network, log.For("openvpn")),
                 policy, c => BabelControl.DumpRoutesAsync(babelSettings.Socket, c), Random.Shared, log.For("tunnels"),
@@ -211,6 +218,7 @@ public sealed class NodeDaemon
                 catch (RegistryCallException) { /* logged; retried in RegistryRetry */ }
             }
             await LifecycleTickAsync(cancel).ConfigureAwait(false);
+            await SwitchBabelKeyIfDueAsync(cancel).ConfigureAwait(false);
             await WaitForNextTickAsync(cancel).ConfigureAwait(false);
         }
     }
@@ -274,7 +282,7 @@ public sealed class NodeDaemon
         {
             log.Error($"babeld exited with code {babel.Process.Exited.Result}; restarting it (see {babelSettings.LogFile})");
             babel.Dispose();
-            babel = BabelProcess.Start(babelArgs!, babelSettings, log.For("babeld"));
+            babel = BabelProcess.Start(babelArgs!, babelSettings, log.For("babeld"), babelInterfaces);
         }
     }
 
@@ -386,6 +394,7 @@ public sealed class NodeDaemon
             (lastRegistryContact, lastRegistryError) = (DateTimeOffset.UtcNow, null);
             if (result.Declared is not null) db!.SetConfig("declared", result.Declared);
             await RefreshRevocationsAsync(cancel).ConfigureAwait(false);
+            await RefreshNetworkConfigAsync(cancel).ConfigureAwait(false);
             return result;
         }
         finally
@@ -414,7 +423,8 @@ public sealed class NodeDaemon
             AdvertisedAddress(), AdvertisedAddressSource(), externalIp?.ToString(),
             clients.Count, clients.Count(t => t.State == "up"), served, peers.Count,
             NatStatusView.Of(PortForwarding), lastRegistryContact, lastRegistryError,
-            identity.NotAfter, nextRenewal, lastRenewalError, revocations?.RevokedPrefixes.Count ?? 0);
+            identity.NotAfter, nextRenewal, lastRenewalError, revocations?.RevokedPrefixes.Count ?? 0,
+            options.Hello, networkConfig?.Current?.Version, versionError ?? networkConfig?.LastRefusal, babelSettings.Authentication?.KeyName);
     }
 
     async Task<object> HandleControlAsync(string request, CancellationToken cancel) => request switch
@@ -509,12 +519,24 @@ public sealed class NodeDaemon
         using (var ca = PemFile.ReadCertificate(options.CaPath, "CA certificate"))
             revocations = new NodeRevocations(paths.CrlFile, paths.RevokedCertificatesFile, new System.Security.Cryptography.X509Certificates.X509Certificate2(ca.RawData), log.For("crl"));
         revocations.LoadStored();
-        if (registry is null) return;
+        using (var ca = PemFile.ReadCertificate(options.CaPath, "CA certificate"))
+            networkConfig = new NodeNetworkConfig(paths.NetworkConfigFile, new System.Security.Cryptography.X509Certificates.X509Certificate2(ca.RawData), log.For("config"));
+        networkConfig.LoadStored();
+        if (registry is null)
+        {
+            ApplyNetworkConfigAtStart();
+            return;
+        }
         nextRenewal = CertificateRenewal.DueAt(PemFile.ReadCertificate(options.CertPath, "certificate"));
         using var quick = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         quick.CancelAfter(TimeSpan.FromSeconds(5));
-        try { await RefreshRevocationsAsync(quick.Token).ConfigureAwait(false); }
-        catch (OperationCanceledException) when (!cancel.IsCancellationRequested) { log.Warning("the registry did not send its CRL within 5 s; fetched again at the next peer refresh"); }
+        try
+        {
+            await RefreshRevocationsAsync(quick.Token).ConfigureAwait(false);
+            await FetchNetworkConfigAsync(quick.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancel.IsCancellationRequested) { log.Warning("the registry did not send its CRL and network configuration within 5 s; fetched again at the next peer refresh"); }
+        ApplyNetworkConfigAtStart();
     }
 
     /// <summary>Each loop pass: renew when due, and restart one tunnel or server still on the old certificate.</summary>
@@ -579,13 +601,13 @@ public sealed class NodeDaemon
         var lastIsUp = lastRolledPeer is { } peer && tunnels.IsConnected(peer) && now - lastRollAt >= TickInterval;
         if (now - lastRollAt < settle && !lastIsUp) return;
         lastRollAt = now;
-        if (await tunnels.RestartOneOpenedBeforeAsync(since).ConfigureAwait(false) is { } restarted)
+        if (tunnels.ReloadOneLoadedBefore(since) is { } restarted)
         {
             lastRolledPeer = restarted;
             return;
         }
         lastRolledPeer = null;
-        if (await servers.RestartOneStartedBeforeAsync(since).ConfigureAwait(false) is { } device)
+        if (await servers.ReloadOneLoadedBeforeAsync(since).ConfigureAwait(false) is { } device)
         {
             log.Info($"openvpn server on {device} restarted on the current certificate and CRL");
             babel?.CheckInterfacesNow();

@@ -23,4 +23,7 @@ public enum NodeErrorKind
 
     /// <summary>The node closed the control connection or answered nothing usable.</summary>
     NoAnswer,
+
+    /// <summary>This program is older than the network configuration's minimum version.</summary>
+    VersionTooOld,
 }

@@ -26,6 +26,10 @@ namespace Vifibnet.Node;
 /// <param name="NextRenewal">When the node will renew it (null without a registry).</param>
 /// <param name="LastRenewalError">Why the last renewal failed, null when it did not.</param>
 /// <param name="RevokedPeers">Prefixes the network's CRL revokes (as the node last fetched it).</param>
+/// <param name="Hello">The babel hello interval in force (the network configuration's, or --hello when given).</param>
+/// <param name="NetworkConfigVersion">The version of the network configuration the node holds, null when none.</param>
+/// <param name="NetworkConfigError">Why the registry's last configuration was refused, or the node's version is below the network's minimum.</param>
+/// <param name="BabelKey">The babel key the LAN interfaces use ("vifib3"), null when none.</param>
 public sealed record NodeStatus(
     string State,
     string Network,
@@ -46,4 +50,8 @@ public sealed record NodeStatus(
     DateTimeOffset? CertificateExpires = null,
     DateTimeOffset? NextRenewal = null,
     string? LastRenewalError = null,
-    int RevokedPeers = 0);
+    int RevokedPeers = 0,
+    int Hello = 0,
+    long? NetworkConfigVersion = null,
+    string? NetworkConfigError = null,
+    string? BabelKey = null);

@@ -100,6 +100,20 @@ public sealed class HttpRegistryClient : IRegistryClient, IDisposable
     public Task<RevocationsResponse> GetRevocationsAsync(CancellationToken cancel = default) =>
         SendAsync<RevocationsResponse>(HttpMethod.Get, "v1/revocations", null, signed: false, cancel);
 
+    public async Task<NetworkConfigMessage> GetNetworkConfigAsync(CancellationToken cancel = default)
+    {
+        var answer = await SendAsync<NetworkConfigResponse>(HttpMethod.Get, "v1/network-config", null, signed: true, cancel).ConfigureAwait(false);
+        try
+        {
+            return JsonSerializer.Deserialize<NetworkConfigMessage>(answer.Sealed.Open(key!), RegistryJson.Options)
+                   ?? throw new JsonException("empty configuration");
+        }
+        catch (Exception e) when (e is CryptographicException or JsonException or NullReferenceException)
+        {
+            throw new RegistryCallException($"the network configuration from {BaseUri}v1/network-config could not be opened with our key: {e.Message}", inner: e);
+        }
+    }
+
     /// <summary>Signs the next requests with this certificate (the renewed one; same key).</summary>
     public void UseCertificate(X509Certificate2 renewed) => certificate = renewed;
 

@@ -39,4 +39,7 @@ public interface IRegistryClient
 
     /// <summary>The network's CRL and the certificates it revokes (public: no signature).</summary>
     Task<RevocationsResponse> GetRevocationsAsync(CancellationToken cancel = default);
+
+    /// <summary>The network configuration signed by the CA, opened with our key (signed request; the node checks the CA's signature).</summary>
+    Task<NetworkConfigMessage> GetNetworkConfigAsync(CancellationToken cancel = default);
 }

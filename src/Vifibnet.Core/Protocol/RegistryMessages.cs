@@ -41,3 +41,9 @@ public sealed record RevocationsResponse(string Crl, IReadOnlyList<string> Certi
 
 /// <summary>Every error answer: a stable code (snake_case) and a message saying what was wrong.</summary>
 public sealed record ErrorResponse(string Error, string Message);
+
+/// <summary>The network configuration as the CA signed it: the JSON text and the CA's signature over it (base64, RSA PKCS#1 SHA-256).</summary>
+public sealed record NetworkConfigMessage(string Body, string Signature);
+
+/// <summary>GET /v1/network-config (signed): a <see cref="NetworkConfigMessage"/> as JSON, sealed to the requesting node's key (it holds the babel key).</summary>
+public sealed record NetworkConfigResponse(SealedBox Sealed);

@@ -29,6 +29,8 @@ public static class BabelArguments
             "-C", "in deny",
         };
         if (o.Wireless) args.Add("-w");
+        // The key is in a file only the node reads (BabelProcess writes it): a command line is public to local users.
+        if (o.Authentication is not null && o.KeyConfigFile is not null) args.AddRange(["-c", o.KeyConfigFile]);
         if (o.TunnelLinkQuality)
             foreach (var tunnel in interfaces.Distinct().Where(i => i.StartsWith(BabelSettings.TunnelDevicePrefix, StringComparison.Ordinal)))
                 args.AddRange(["-C", $"interface {tunnel} link-quality true"]);

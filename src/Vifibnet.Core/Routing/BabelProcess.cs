@@ -12,8 +12,18 @@ public sealed class BabelProcess : IDisposable
 
     BabelProcess(ChildProcess child) => this.child = child;
 
-    public static BabelProcess Start(IReadOnlyList<string> args, BabelSettings settings, Logger log)
+    public static BabelProcess Start(IReadOnlyList<string> args, BabelSettings settings, Logger log, IEnumerable<string>? interfaces = null)
     {
+        if (settings.KeyConfigFile is { } keyFile)
+        {
+            File.Delete(keyFile);
+            if (settings.Authentication is { } auth)
+            {
+                File.WriteAllText(keyFile, "");
+                OwnerOnly.Restrict(keyFile);
+                File.AppendAllLines(keyFile, auth.ConfigLines(interfaces ?? []));
+            }
+        }
         // babeld refuses to start over a pid file it did not remove (after a crash, say).
         File.Delete(settings.PidFile);
         File.Delete(settings.Socket);

@@ -18,4 +18,10 @@ public sealed record BabelSettings(int Hello, bool Wireless, int Verbose, string
     public bool TunnelLinkQuality { get; init; }
 
     public const string TunnelDevicePrefix = "vifib-";
+
+    /// <summary>The network's babel key for the LAN interfaces (from the network configuration), null: packets unsigned.</summary>
+    public BabelAuthentication? Authentication { get; init; }
+
+    /// <summary>babeld -c: the file (0600, in the node's run directory) the key lines go in, so no command line shows the key.</summary>
+    public string? KeyConfigFile { get; init; }
 }

@@ -36,6 +36,14 @@ public sealed class VifibNodeStatus
     public string? LastRenewalError { get; init; }
     /// <summary>How many nodes the network's CRL revokes.</summary>
     public int RevokedPeers { get; init; }
+    /// <summary>The babel hello interval in force (the network configuration's, or -Hello when given).</summary>
+    public int Hello { get; init; }
+    /// <summary>The version of the network configuration the node holds (signed by the CA), null when none.</summary>
+    public long? NetworkConfigVersion { get; init; }
+    /// <summary>Why the registry's last configuration was refused, or that the node is below the network's minimum version.</summary>
+    public string? NetworkConfigError { get; init; }
+    /// <summary>The babel key the LAN interfaces use, null when none.</summary>
+    public string? BabelKey { get; init; }
     /// <summary>The node's state directory.</summary>
     public required string Path { get; init; }
 
@@ -47,6 +55,7 @@ public sealed class VifibNodeStatus
         UpnpState = s.Upnp.State, UpnpGateway = s.Upnp.Gateway, UpnpMappings = [.. s.Upnp.Mappings], UpnpError = s.Upnp.LastError,
         LastRegistryContact = s.LastRegistryContact, LastRegistryError = s.LastRegistryError,
         CertificateExpires = s.CertificateExpires, NextRenewal = s.NextRenewal, LastRenewalError = s.LastRenewalError, RevokedPeers = s.RevokedPeers,
+        Hello = s.Hello, NetworkConfigVersion = s.NetworkConfigVersion, NetworkConfigError = s.NetworkConfigError, BabelKey = s.BabelKey,
         Path = directory,
     };
 }

@@ -35,7 +35,7 @@ public sealed class ShellSupportTests
             Assert.True(bash.ExitCode == 0, bash.StandardError.ReadToEnd());
             return output;
         }
-        Assert.Equal("new-registry\nnode\n", Complete("vifibnet", "n"));
+        Assert.Equal("new-registry\nnetwork-config\nnode\n", Complete("vifibnet", "n"));
         Assert.Contains("--connection-count\n", Complete("vifibnet", "node", "--conn"));
         Assert.Equal("--tunnel-refresh\n--tunnel-timeout\n", Complete("vifibnet", "node", "--tun"));
     }

@@ -16,6 +16,7 @@ public sealed class NodeMeshBed : IDisposable
 {
     readonly ITestOutputHelper output;
     readonly TestNetwork network;
+    readonly TestNetwork? secondNetwork;
     readonly string?[] dirs;
     readonly string[] ns;
     readonly ChildProcess?[] daemons;
@@ -24,8 +25,9 @@ public sealed class NodeMeshBed : IDisposable
     public NetworkLab Lab { get; }
     public int Count { get; }
 
-    NodeMeshBed(int count, ITestOutputHelper output, TestNetwork network, NetworkLab lab)
+    NodeMeshBed(int count, ITestOutputHelper output, TestNetwork network, NetworkLab lab, TestNetwork? secondNetwork = null, IReadOnlyCollection<int>? secondNodes = null)
     {
+        this.secondNetwork = secondNetwork;
         Count = count;
         this.output = output;
         this.network = network;
@@ -36,7 +38,7 @@ public sealed class NodeMeshBed : IDisposable
         bridge = lab.CreateBridge("br");
         for (var n = 1; n <= count; n++)
         {
-            dirs[n] = network.MakeNode(n);
+            dirs[n] = secondNodes?.Contains(n) == true ? secondNetwork!.MakeNode(n) : network.MakeNode(n);
             ns[n] = lab.AddHost($"n{n}", $"198.51.100.{n}/24", bridge);
         }
     }
@@ -45,25 +47,32 @@ public sealed class NodeMeshBed : IDisposable
     /// Builds the lab and the node directories, with certificates from a CA made here or from
     /// <paramref name="ca"/> (a registry's); fails loudly (root, openvpn, babeld) when it cannot here.
     /// </summary>
-    public static NodeMeshBed Create(int count, ITestOutputHelper output, CertificateAuthority? ca = null, TimeSpan? certificateValidity = null)
+    public static NodeMeshBed Create(int count, ITestOutputHelper output, CertificateAuthority? ca = null, TimeSpan? certificateValidity = null,
+        IReadOnlyCollection<int>? secondNetworkNodes = null)
     {
         Requires.Root();
         Requires.Tool("openvpn", "openvpn");
         Requires.Tool("babeld", "babeld");
         var network = new TestNetwork(ca, certificateValidity);
+        // Nodes of a second network: the same prefix, another CA (two networks that share a LAN).
+        var second = secondNetworkNodes is null ? null : new TestNetwork(null, certificateValidity);
         NetworkLab? lab = null;
         try
         {
             lab = new NetworkLab(LabPrefix.ForThisCheckout);
-            return new NodeMeshBed(count, output, network, lab);
+            return new NodeMeshBed(count, output, network, lab, second, secondNetworkNodes);
         }
         catch
         {
             lab?.Dispose();
             network.Dispose();
+            second?.Dispose();
             throw;
         }
     }
+
+    /// <summary>The CA of node n's network (the second one for the nodes given as its members).</summary>
+    public CertificateAuthority CaOf(int n) => secondNetwork is not null && dirs[n]!.StartsWith(secondNetwork.Root, StringComparison.Ordinal) ? secondNetwork.Ca : network.Ca;
 
     /// <summary>A temporary directory removed with the bed (the node directories are in it).</summary>
     public string Root => network.Root;
@@ -135,5 +144,6 @@ public sealed class NodeMeshBed : IDisposable
         Lab.Dispose();
         foreach (var d in daemons) d?.Dispose();
         network.Dispose();
+        secondNetwork?.Dispose();
     }
 }
