@@ -53,6 +53,8 @@ public sealed partial class NodeDaemon
     FailoverRoutes? failover;
     LinkProbe? probe;
     readonly SemaphoreSlim probeEvents = new(0);
+    // Peers the probe found silent while their tunnel was reconnecting (not acted upon, nor their recovery).
+    readonly HashSet<string> reconnectSilences = [];
     IReadOnlyDictionary<string, FailoverRoutes.Neighbour> peerNeighbours = new Dictionary<string, FailoverRoutes.Neighbour>();
     PeerDb? db;
     IPAddress? externalIp;
@@ -255,7 +257,23 @@ public sealed partial class NodeDaemon
         while (deadline - Environment.TickCount64 is > 0 and var left)
         {
             if (!await probeEvents.WaitAsync(TimeSpan.FromMilliseconds(left), cancel).ConfigureAwait(false)) return;
-            var events = probe?.TakeEvents() ?? [];
+            var events = new List<(string Peer, FailoverRoutes.Neighbour Neighbour, bool Suspected)>();
+            foreach (var e in probe?.TakeEvents() ?? [])
+            {
+                // A tunnel that openvpn is reconnecting (a reload on a renewed certificate, ours or the peer's) keeps
+                // its tap and is back in a second or two: bouncing it, or bridging around it, would make babel drop and
+                // relearn its routes, a far longer gap than the reconnection itself. Its "answers again" is ignored too.
+                if (!e.Suspected)
+                {
+                    if (!reconnectSilences.Remove(e.Peer)) events.Add(e);
+                    continue;
+                }
+                var reconnecting = e.Neighbour.Device.StartsWith(TunnelManager.DevicePrefix, StringComparison.Ordinal)
+                    ? await tunnels!.IsReconnectingAsync(e.Neighbour.Device, cancel).ConfigureAwait(false)
+                    : servers!.IsReconnecting(e.Peer);
+                if (!reconnecting) events.Add(e);
+                else if (reconnectSilences.Add(e.Peer)) log.Debug($"{e.Peer} on {e.Neighbour.Device} is silent while its tunnel reconnects: not rerouted");
+            }
             if (events.Count == 0) continue;
             var now = DateTimeOffset.UtcNow;
             foreach (var (peer, neighbour, suspected) in events)

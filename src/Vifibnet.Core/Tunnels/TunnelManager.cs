@@ -233,6 +233,17 @@ public sealed class TunnelManager
         return doomed.Count;
     }
 
+    /// <summary>
+    /// Whether openvpn itself knows the tunnel on <paramref name="device"/> is reconnecting (reloaded on a renewed
+    /// certificate, or told to by the peer's reloading server): not a silent cut, and its tap stays.
+    /// </summary>
+    public async Task<bool> IsReconnectingAsync(string device, CancellationToken cancel)
+    {
+        Tunnel? t;
+        lock (gate) t = tunnels.Values.FirstOrDefault(x => x.Handle.Device == device);
+        return t is not null && !t.Handle.HasExited && !await t.Handle.IsConnectedAsync(cancel).ConfigureAwait(false);
+    }
+
     /// <summary>Whether the tunnel to <paramref name="peer"/> is open and connected.</summary>
     public bool IsConnected(string peer)
     {
