@@ -24,6 +24,7 @@ using Vifibnet.Registry;
 //   BENCH_SIGNED    signed requests per signed phase (default 16000; the 1-client peer list gets half)
 //   BENCH_SOAK_SECONDS  instead of the phases: signed load for this long on each program, RSS sampled
 //   BENCH_SOAK_RATE     the soak's requests per second (default: as fast as two signing clients go)
+//   BENCH_PHASES    which phases: signed, issue or both (default signed,issue)
 //
 // Signed requests are signed BEFORE the timed part (on every core, while the registry idles) and
 // sent once each, so the load generator's RSA signing is not what is measured; its remaining CPU per
@@ -35,6 +36,7 @@ var phase = TimeSpan.FromSeconds(Env("BENCH_SECONDS", 5));
 var signed = Env("BENCH_SIGNED", 16000);
 var soak = Env("BENCH_SOAK_SECONDS", 0);
 var soakRate = Env("BENCH_SOAK_RATE", 0); // signed requests per second in the soak; 0: as fast as it goes
+var selected = (Environment.GetEnvironmentVariable("BENCH_PHASES") ?? "signed,issue").Split(',', StringSplitOptions.TrimEntries);
 const int Peers = 10_000, Stored = 100_000, IssuePrefixLength = 20, Tokens = 40_000;
 var network = NetworkPrefix.Parse("2001:db8:42::/48");
 var binaries = (Environment.GetEnvironmentVariable("BENCH_BINARIES") ?? $"current={DefaultBinary()}")
@@ -74,8 +76,10 @@ try
         {
             loads.Add(ProcStat.LoadAverage());
             Console.WriteLine($"--- run {run}/{runs}: {label} (load average {loads[^1]:0.00})");
-            foreach (var f in await SignedPhasesAsync(path, peersTemplate, nodeCert, nodeKey))
-                Report(label, f);
+            if (selected.Contains("signed"))
+                foreach (var f in await SignedPhasesAsync(path, peersTemplate, nodeCert, nodeKey))
+                    Report(label, f);
+            if (!selected.Contains("issue")) continue;
             Report(label, await IssuePhaseAsync(path, emptyTemplate, "certs(empty DB)", csr, tokens));
             Report(label, await IssuePhaseAsync(path, storedTemplate, $"certs({Stored / 1000}k stored)", csr, tokens));
         }
