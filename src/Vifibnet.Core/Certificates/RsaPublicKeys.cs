@@ -15,6 +15,9 @@ public static class RsaPublicKeys
 {
     static volatile bool nativeUnavailable = !OperatingSystem.IsLinux();
 
+    /// <summary>False once libcrypto.so.3 could not be used (not Linux, another OpenSSL): keys are then imported by .NET.</summary>
+    public static bool BuildsKeysInOpenSsl => !nativeUnavailable;
+
     /// <summary>The key of a PKCS#1 RSAPublicKey (SEQUENCE { modulus, publicExponent }, DER); throws <see cref="CryptographicException"/> when it is not one.</summary>
     public static RSA FromRsaPublicKey(ReadOnlySpan<byte> pkcs1)
     {
