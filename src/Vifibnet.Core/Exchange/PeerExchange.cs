@@ -14,10 +14,13 @@ public sealed record ExchangeResult(string Neighbour, int Accepted, int Rejected
 /// A node's side of peer exchange: its own signed declaration, the answer it gives (its own
 /// declaration and the verified ones it holds), and the merging of a neighbour's answer into the peer
 /// DB, each declaration checked (<see cref="SignedPeer.Verify"/>) before it is stored or repeated.
+/// <paramref name="isRevoked"/> says which prefixes the network's CRL revokes: their declarations are neither stored
+/// nor handed out, even while still signed and unexpired.
 /// </summary>
 public sealed class PeerExchange(X509Certificate2 ca, X509Certificate2 certificate, RSA key, NetworkPrefix network, string selfPrefix,
-    PeerDb db, Logger log, TimeProvider? clock = null)
+    PeerDb db, Logger log, TimeProvider? clock = null, Func<string, bool>? isRevoked = null)
 {
+    readonly Func<string, bool> isRevoked = isRevoked ?? (_ => false);
     /// <summary>Our declaration is signed again this often even when the address stays (so it never goes stale while we run).</summary>
     public static readonly TimeSpan Resign = TimeSpan.FromHours(6);
 
@@ -53,7 +56,7 @@ public sealed class PeerExchange(X509Certificate2 ca, X509Certificate2 certifica
     public IReadOnlyList<SignedPeer> Answer()
     {
         var cutoff = clock.GetUtcNow() - SignedPeer.Lifetime;
-        var held = db.Declarations().Where(d => d.Declared > cutoff && d.Prefix != selfPrefix)
+        var held = db.Declarations().Where(d => d.Declared > cutoff && d.Prefix != selfPrefix && !isRevoked(d.Prefix))
             .Select(d => new SignedPeer(d.Certificate, d.Address, d.Declared.ToUnixTimeSeconds(), d.Signature));
         return own is { } mine ? [mine, .. held] : [.. held];
     }
@@ -71,6 +74,7 @@ public sealed class PeerExchange(X509Certificate2 ca, X509Certificate2 certifica
             try { prefix = d.Verify(ca, network, now); }
             catch (PeerExchangeException e) { rejected.Add(e.Message); continue; }
             if (prefix == selfPrefix) continue;
+            if (isRevoked(prefix)) { rejected.Add($"{prefix} is revoked by the network's CRL"); continue; }
             if (good.TryGetValue(prefix, out var seen) && seen.Declared >= d.DeclaredAt) continue;
             good[prefix] = new PeerDeclarationRecord(prefix, d.Address, d.DeclaredAt, d.Certificate, d.Signature, neighbour);
         }

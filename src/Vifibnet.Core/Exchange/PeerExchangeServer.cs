@@ -42,6 +42,7 @@ public sealed class PeerExchangeServer : IAsyncDisposable
     readonly Func<IReadOnlyList<SignedPeer>> declarations;
     readonly Logger log;
     readonly TimeProvider clock;
+    readonly Func<string, bool> isRevoked;
     readonly ConcurrentDictionary<string, long> seenNonces = new();
     readonly SemaphoreSlim slots = new(MaxConcurrent, MaxConcurrent);
     readonly CancellationTokenSource stop = new();
@@ -49,20 +50,22 @@ public sealed class PeerExchangeServer : IAsyncDisposable
     long answered, refused;
 
     PeerExchangeServer(TcpListener listener, X509Certificate2 ca, string selfPrefix, Func<IPAddress, bool> sourceAllowed,
-        Func<CancellationToken, Task<IReadOnlyCollection<string>>> neighbours, Func<IReadOnlyList<SignedPeer>> declarations, Logger log, TimeProvider clock)
+        Func<CancellationToken, Task<IReadOnlyCollection<string>>> neighbours, Func<IReadOnlyList<SignedPeer>> declarations, Logger log, TimeProvider clock, Func<string, bool> isRevoked)
     {
-        (this.listener, this.ca, this.selfPrefix, this.sourceAllowed, this.neighbours, this.declarations, this.log, this.clock) =
-            (listener, ca, selfPrefix, sourceAllowed, neighbours, declarations, log, clock);
+        (this.listener, this.ca, this.selfPrefix, this.sourceAllowed, this.neighbours, this.declarations, this.log, this.clock, this.isRevoked) =
+            (listener, ca, selfPrefix, sourceAllowed, neighbours, declarations, log, clock, isRevoked);
         accepting = AcceptLoopAsync();
     }
 
     /// <summary>
     /// Listens on <paramref name="listen"/> (the node's overlay address and <see cref="Port"/>).
     /// <paramref name="sourceAllowed"/> says which client addresses may connect (the network prefix);
-    /// <paramref name="neighbours"/> gives the prefixes we have a tunnel with; <paramref name="declarations"/> what to hand out.
+    /// <paramref name="neighbours"/> gives the prefixes we have a tunnel with; <paramref name="declarations"/> what to hand out;
+    /// <paramref name="isRevoked"/> the prefixes the network's CRL revokes (refused even before openvpn drops their tunnel).
     /// </summary>
     public static PeerExchangeServer Start(IPEndPoint listen, X509Certificate2 ca, string selfPrefix, Func<IPAddress, bool> sourceAllowed,
-        Func<CancellationToken, Task<IReadOnlyCollection<string>>> neighbours, Func<IReadOnlyList<SignedPeer>> declarations, Logger log, TimeProvider? clock = null)
+        Func<CancellationToken, Task<IReadOnlyCollection<string>>> neighbours, Func<IReadOnlyList<SignedPeer>> declarations, Logger log, TimeProvider? clock = null,
+        Func<string, bool>? isRevoked = null)
     {
         var listener = new TcpListener(listen);
         try
@@ -76,7 +79,7 @@ public sealed class PeerExchangeServer : IAsyncDisposable
             listener.Dispose();
             throw new PeerExchangeException($"cannot listen for peer exchange on {listen}: {e.Message}", e);
         }
-        return new PeerExchangeServer(listener, ca, selfPrefix, sourceAllowed, neighbours, declarations, log, clock ?? TimeProvider.System);
+        return new PeerExchangeServer(listener, ca, selfPrefix, sourceAllowed, neighbours, declarations, log, clock ?? TimeProvider.System, isRevoked ?? (_ => false));
     }
 
     public IPEndPoint Endpoint => (IPEndPoint)listener.LocalEndpoint;
@@ -192,6 +195,7 @@ public sealed class PeerExchangeServer : IAsyncDisposable
             PruneNonces(current, window);
             if (!seenNonces.TryAdd(asker + "/" + request.Nonce, request.Timestamp)) throw new PeerExchangeException($"{asker}: request replayed");
             if (asker == selfPrefix) throw new PeerExchangeException("the request is signed with our own certificate");
+            if (isRevoked(asker)) throw new PeerExchangeException($"{asker} is revoked by the network's CRL");
             if (!(await neighbours(cancel).ConfigureAwait(false)).Contains(asker))
                 throw new PeerExchangeException($"{asker} is a member but not one of our tunnel neighbours");
             return asker;

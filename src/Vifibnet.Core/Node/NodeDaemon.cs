@@ -255,10 +255,12 @@ public sealed class NodeDaemon
         var (ca, cert, key) = (PemFile.ReadCertificate(options.CaPath, "CA certificate"), PemFile.ReadCertificate(options.CertPath, "certificate"),
             PemFile.ReadPrivateKey(options.KeyPath, "node key"));
         var self = Identity!.Prefix.ToBinary();
-        exchange = new PeerExchange(ca, cert, key, Identity.Network, self, db!, exchangeLog);
+        // The CRL as last fetched: a revoked peer's declarations are not taken nor repeated, its requests refused.
+        bool IsRevoked(string prefix) => revocations?.RevokedPrefixes.Contains(prefix) == true;
+        exchange = new PeerExchange(ca, cert, key, Identity.Network, self, db!, exchangeLog, isRevoked: IsRevoked);
         exchange.Declare(AdvertisedAddress());
         exchangeServer = PeerExchangeServer.Start(new IPEndPoint(Identity.Address, PeerExchangeServer.Port), ca, self,
-            ip => Identity.Network.Contains(ip), NeighboursAsync, exchange.Answer, exchangeLog);
+            ip => Identity.Network.Contains(ip), NeighboursAsync, exchange.Answer, exchangeLog, isRevoked: IsRevoked);
         stopExchange = new CancellationTokenSource();
         var loop = new PeerExchangeLoop(exchange, options.PeerExchange, NeighboursAsync,
             () => db is { } d && d.Unused().Count < (options.ConnectionCount + 1) / 2, () => lastRegistryError is not null, exchangeLog);
@@ -274,14 +276,14 @@ public sealed class NodeDaemon
         return set;
     }
 
-    /// <summary>Without --ip, our address is what the servers we connect to saw; a change is declared at once.</summary>
+    /// <summary>Without --ip, our address is what most of the servers we connect to saw (<see cref="ExternalIpVote"/>); a change is declared at once.</summary>
     void LearnExternalIp()
     {
         if (options.Ips.Count > 0) return;
         var seen = tunnels!.ExternalIps().Where(PlausibleExternalIp).ToList();
-        if (seen.Count == 0 || (externalIp is not null && seen.Contains(externalIp))) return;
-        log.Info($"external IP is {seen[0]} (as seen by our peers' servers){(externalIp is null ? "" : $", was {externalIp}")}");
-        externalIp = seen[0];
+        if (ExternalIpVote.Choose(seen, externalIp) is not { } chosen) return;
+        log.Info($"external IP is {chosen} (as seen by {seen.Count(chosen.Equals)} of our {seen.Count} peers' servers){(externalIp is null ? "" : $", was {externalIp}")}");
+        externalIp = chosen;
         db!.SetConfig("external-ip", externalIp.ToString());
         nextPeerUpdate = DateTimeOffset.UtcNow;
     }

@@ -212,7 +212,7 @@ public sealed class TunnelManager
     /// <summary>Our addresses as the servers we connect to saw them.</summary>
     public IReadOnlyList<IPAddress> ExternalIps()
     {
-        lock (gate) return [.. tunnels.Values.Select(t => t.Handle.ExternalIp()).OfType<IPAddress>().Distinct()];
+        lock (gate) return [.. tunnels.Values.Select(t => t.Handle.ExternalIp()).OfType<IPAddress>()];
     }
 
     /// <summary>Closes the tunnels to these peers (revoked): they are not reopened while the peer DB does not offer them.</summary>

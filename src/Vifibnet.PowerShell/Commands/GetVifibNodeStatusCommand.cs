@@ -11,8 +11,8 @@ namespace Vifibnet.PowerShell;
 /// <example><code>Register-VifibNode ::1 8000 -Path ./node1 -Token $t | Get-VifibNodeStatus</code><para>The status of the node just registered, once it runs.</para></example>
 [Cmdlet(VerbsCommon.Get, "VifibNodeStatus")]
 [OutputType(typeof(VifibNodeStatus))]
-public sealed class GetVifibNodeStatusCommand : NodeQueryCmdlet
+public sealed class GetVifibNodeStatusCommand : NodeCmdlet
 {
-    protected override async Task<IEnumerable<object>> AskAsync(string stateDirectory) =>
-        [VifibNodeStatus.From(await NodeControl.GetStatusAsync(stateDirectory), stateDirectory)];
+    protected override void ProcessNode(string stateDirectory) =>
+        WriteObject(VifibNodeStatus.From(RunAndPump(_ => NodeControl.GetStatusAsync(stateDirectory)), stateDirectory));
 }

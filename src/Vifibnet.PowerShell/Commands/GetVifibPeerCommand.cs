@@ -12,23 +12,10 @@ namespace Vifibnet.PowerShell;
 /// <example><code>Get-VifibPeer ./node1 | Group-Object State</code><para>How many peers are used, unused, flagged.</para></example>
 [Cmdlet(VerbsCommon.Get, "VifibPeer")]
 [OutputType(typeof(PeerListing))]
-public sealed class GetVifibPeerCommand : VifibCmdlet
+public sealed class GetVifibPeerCommand : NodeCmdlet
 {
-    /// <summary>The node's state directory (default /var/lib/vifibnet).</summary>
-    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
-    public string Path { get; set; } = Configuration.NodeOptions.DefaultStateDir;
-
-    protected override void ProcessRecord()
+    protected override void ProcessNode(string stateDirectory)
     {
-        var state = FileSystemPath(Path);
-        try
-        {
-            foreach (var peer in RunAndPump(cancel => NodeControl.GetPeersAsync(state, Log.Logger, cancel))) WriteObject(peer);
-        }
-        catch (Exception e) when (e is NodeDaemonException or PeerDbException)
-        {
-            WriteFailure(e, state);
-        }
+        foreach (var peer in RunAndPump(cancel => NodeControl.GetPeersAsync(stateDirectory, Log.Logger, cancel))) WriteObject(peer);
     }
 }

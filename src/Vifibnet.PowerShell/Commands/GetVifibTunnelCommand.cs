@@ -12,8 +12,10 @@ namespace Vifibnet.PowerShell;
 /// <example><code>Get-VifibTunnel ./node1 | Where-Object State -eq up | Measure-Object</code><para>Counts the tunnels that are up.</para></example>
 [Cmdlet(VerbsCommon.Get, "VifibTunnel")]
 [OutputType(typeof(TunnelInfo))]
-public sealed class GetVifibTunnelCommand : NodeQueryCmdlet
+public sealed class GetVifibTunnelCommand : NodeCmdlet
 {
-    protected override async Task<IEnumerable<object>> AskAsync(string stateDirectory) =>
-        await NodeControl.GetTunnelsAsync(stateDirectory);
+    protected override void ProcessNode(string stateDirectory)
+    {
+        foreach (var tunnel in RunAndPump(_ => NodeControl.GetTunnelsAsync(stateDirectory))) WriteObject(tunnel);
+    }
 }

@@ -13,28 +13,15 @@ namespace Vifibnet.PowerShell;
 /// <example><code>Update-VifibCertificate -Path /var/lib/vifibnet</code><para>Renews the certificate of the node in /var/lib/vifibnet.</para></example>
 [Cmdlet(VerbsData.Update, "VifibCertificate", SupportsShouldProcess = true)]
 [OutputType(typeof(RenewalResult))]
-public sealed class UpdateVifibCertificateCommand : VifibCmdlet
+public sealed class UpdateVifibCertificateCommand : NodeCmdlet
 {
-    /// <summary>The node's state directory (default /var/lib/vifibnet).</summary>
-    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
-    public string Path { get; set; } = Configuration.NodeOptions.DefaultStateDir;
-
     /// <summary>The registry, for a node that never ran with -Registry (a running node uses its own).</summary>
     [Parameter]
     public Uri? Registry { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void ProcessNode(string stateDirectory)
     {
-        var state = FileSystemPath(Path);
-        if (!ShouldProcess(state, "Renew the node's certificate")) return;
-        try
-        {
-            WriteObject(RunAndPump(cancel => NodeControl.RenewAsync(state, Log.Logger, cancel, Registry)));
-        }
-        catch (Exception e) when (e is RenewalException or RegistryCallException or NodeDaemonException or PeerDbException or CertificateException)
-        {
-            WriteFailure(e, state);
-        }
+        if (ShouldProcess(stateDirectory, "Renew the node's certificate"))
+            WriteObject(RunAndPump(cancel => NodeControl.RenewAsync(stateDirectory, Log.Logger, cancel, Registry)));
     }
 }

@@ -14,24 +14,11 @@ namespace Vifibnet.PowerShell;
 /// <example><code>Get-Job -Name VifibNode | Update-VifibPeers</code><para>Refreshes every node running in a job of this PowerShell.</para></example>
 [Cmdlet(VerbsData.Update, "VifibPeers", SupportsShouldProcess = true)]
 [OutputType(typeof(VifibPeersUpdate))]
-public sealed class UpdateVifibPeersCommand : VifibCmdlet
+public sealed class UpdateVifibPeersCommand : NodeCmdlet
 {
-    /// <summary>The node's state directory (default /var/lib/vifibnet).</summary>
-    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
-    public string Path { get; set; } = Configuration.NodeOptions.DefaultStateDir;
-
-    protected override void ProcessRecord()
+    protected override void ProcessNode(string stateDirectory)
     {
-        var state = FileSystemPath(Path);
-        if (!ShouldProcess(System.IO.Path.Combine(state, "peers.db"), "Declare to the registry and refresh the peer DB")) return;
-        try
-        {
-            WriteObject(VifibPeersUpdate.From(RunAndPump(cancel => NodeControl.UpdatePeersAsync(state, Log.Logger)), state));
-        }
-        catch (Exception e) when (e is RegistryCallException or NodeDaemonException or PeerDbException or CertificateException)
-        {
-            WriteFailure(e, state);
-        }
+        if (ShouldProcess(System.IO.Path.Combine(stateDirectory, "peers.db"), "Declare to the registry and refresh the peer DB"))
+            WriteObject(VifibPeersUpdate.From(RunAndPump(_ => NodeControl.UpdatePeersAsync(stateDirectory, Log.Logger)), stateDirectory));
     }
 }

@@ -19,6 +19,8 @@ public sealed class ExchangeMembers : IAsyncDisposable
     public string Dir { get; } = Directory.CreateTempSubdirectory("vifibnet-exchange-").FullName;
     public List<string> Log { get; } = [];
     public TimeProvider Clock { get; }
+    /// <summary>Prefixes every member takes as revoked by the CRL (what NodeRevocations gives a real node).</summary>
+    public HashSet<string> Revoked { get; } = [];
 
     public ExchangeMembers(TimeProvider? clock = null) => Clock = clock ?? TimeProvider.System;
 
@@ -32,7 +34,7 @@ public sealed class ExchangeMembers : IAsyncDisposable
         var db = PeerDb.Open(Path.Combine(Dir, $"n{n}.db"), clock: Clock);
         owned.AddRange([key, cert, db]);
         var logger = new Logger(LogLevel.Debug, r => { lock (Log) Log.Add($"n{n}: {r}"); });
-        return new Member(n, key, cert, prefix, db, new PeerExchange(Certificates.Ca.Certificate, cert, key, TestCertificates.Network, prefix, db, logger, Clock));
+        return new Member(n, key, cert, prefix, db, new PeerExchange(Certificates.Ca.Certificate, cert, key, TestCertificates.Network, prefix, db, logger, Clock, Revoked.Contains));
     }
 
     /// <summary>A server for <paramref name="member"/> on loopback answering <paramref name="neighbours"/> with <paramref name="answer"/> (default: its honest answer).</summary>
@@ -42,7 +44,7 @@ public sealed class ExchangeMembers : IAsyncDisposable
         var allowed = neighbours.Select(n => n.Prefix).ToHashSet();
         var logger = new Logger(LogLevel.Debug, r => { lock (Log) Log.Add($"server n{member.Number}: {r}"); });
         var server = PeerExchangeServer.Start(new IPEndPoint(on ?? IPAddress.Loopback, 0), Certificates.Ca.Certificate, member.Prefix,
-            sourceAllowed ?? IPAddress.IsLoopback, _ => Task.FromResult<IReadOnlyCollection<string>>(allowed), answer ?? member.Exchange.Answer, logger, Clock);
+            sourceAllowed ?? IPAddress.IsLoopback, _ => Task.FromResult<IReadOnlyCollection<string>>(allowed), answer ?? member.Exchange.Answer, logger, Clock, Revoked.Contains);
         servers.Add(server);
         return server;
     }

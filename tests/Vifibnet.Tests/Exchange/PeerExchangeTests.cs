@@ -95,6 +95,33 @@ public sealed class PeerExchangeTests(Xunit.Abstractions.ITestOutputHelper outpu
     }
 
     [Fact]
+    public async Task ARevokedMembersDeclarationIsNeitherTakenNorRepeatedAndItsRequestsAreRefused()
+    {
+        await using var net = new ExchangeMembers();
+        var (a, b, c, r) = (net.Add(1), net.Add(2), net.Add(3), net.Add(5));
+        r.Exchange.Declare("198.51.100.15,1194,udp");
+        b.Exchange.Declare("198.51.100.12,1194,udp");
+        // B learned R's signed declaration before R was revoked; R's certificate is still valid and signed by the CA.
+        Assert.Equal(1, b.Exchange.Merge(r.Prefix, [r.Exchange.Own!]).Added);
+        var server = net.Serve(b, [a, r]);
+        net.Revoked.Add(r.Prefix);
+
+        // B no longer hands R's declaration out, and A would not take it if it did.
+        var result = await a.Exchange.AskAsync(b.Prefix, Timeout, CancellationToken.None, server.Endpoint);
+        Assert.Equal(new ExchangeResult(b.Prefix, 1, 0, 1), result);
+        Assert.Null(a.Db.Find(r.Prefix));
+        var liar = net.Serve(c, [a], () => [r.Exchange.Own!]);
+        Assert.Equal(new ExchangeResult(c.Prefix, 0, 1, 0), await a.Exchange.AskAsync(c.Prefix, Timeout, CancellationToken.None, liar.Endpoint));
+        Assert.Null(a.Db.Find(r.Prefix));
+        Assert.Contains(net.Log, l => l.Contains(r.Prefix + " is revoked by the network's CRL", StringComparison.Ordinal));
+
+        // R itself, still a tunnel neighbour of B for the moment, is refused.
+        var e = await Assert.ThrowsAsync<PeerExchangeException>(() => r.Exchange.AskAsync(b.Prefix, Timeout, CancellationToken.None, server.Endpoint));
+        Assert.Contains("revoked by the network's CRL", e.Message);
+        Assert.Equal(0, r.Db.Count);
+    }
+
+    [Fact]
     public async Task OutsidersNonNeighboursMisdirectedReplayedAndOversizedRequestsAreRefused()
     {
         await using var net = new ExchangeMembers();

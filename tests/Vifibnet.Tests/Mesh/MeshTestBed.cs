@@ -95,11 +95,11 @@ public sealed class MeshTestBed : IAsyncDisposable
     public void DumpLogs()
     {
         foreach (var n in Mesh.Nodes)
-            foreach (var name in new[] { "console.log", "vifibnet.log" })
-            {
-                var path = Path.Combine(n.Directory, name);
-                if (File.Exists(path)) output.WriteLine($"--- {n.Label} {name} (tail)\n{string.Join('\n', File.ReadAllLines(path).TakeLast(12))}");
-            }
+        {
+            // console.log repeats vifibnet.log, plus what the daemon printed before its log file was open.
+            var path = new[] { "vifibnet.log", "console.log" }.Select(name => Path.Combine(n.Directory, name)).FirstOrDefault(File.Exists);
+            if (path is not null) output.WriteLine($"--- {n.Label} {Path.GetFileName(path)} (tail, DEBUG left out)\n{Support.NodeLogs.Tail(path)}");
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -79,18 +79,21 @@ public sealed class PeerExchangeMeshTests(ITestOutputHelper output)
     async Task<TimeSpan> WaitForFullConnectionCountAsync(MeshNode node, int peers)
     {
         var sw = Stopwatch.StartNew();
+        var last = "no status yet";
         await MeshProbe.Until(async () =>
         {
             try
             {
                 var status = await ControlClient.GetStatusAsync(node.Directory);
+                last = $"{status.ClientTunnelsUp} client tunnels up, {status.PeersKnown} peers known";
                 return status.ClientTunnelsUp >= ConnectionCount / 2 && status.PeersKnown >= peers;
             }
             catch (Exception e) when (e is NodeNotRunningException or NodeDaemonException)
             {
+                last = e.Message;
                 return false;
             }
-        }, RefillTimeout, $"{node.Label} to have {ConnectionCount / 2} client tunnels up and know {peers} peers");
+        }, RefillTimeout, () => $"{node.Label} to have {ConnectionCount / 2} client tunnels up and know {peers} peers (last: {last})");
         return sw.Elapsed;
     }
 }

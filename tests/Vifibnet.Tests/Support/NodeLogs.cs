@@ -12,7 +12,14 @@ public static class NodeLogs
         {
             if (dirs[n] is not { } dir) continue;
             foreach (var log in Directory.EnumerateFiles(dir, "*.log").Order())
-                output.WriteLine($"--- node {n} {Path.GetFileName(log)} (tail)\n{string.Join('\n', File.ReadAllLines(log).TakeLast(12))}");
+                output.WriteLine($"--- node {n} {Path.GetFileName(log)} (tail)\n{Tail(log)}");
         }
     }
+
+    /// <summary>
+    /// The last lines of a log that say what happened: DEBUG lines left out (at -v 3 the peer exchange's
+    /// "answered" lines alone would fill the tail and hide why a node did not get its tunnels).
+    /// </summary>
+    public static string Tail(string path, int lines = 25) =>
+        string.Join('\n', File.ReadAllLines(path).Where(l => !l.Contains(" DEBUG ", StringComparison.Ordinal)).TakeLast(lines));
 }

@@ -137,7 +137,7 @@ public sealed class TunnelManagerTests : IDisposable
         var changes = await m.TickAsync(false, default);
         Assert.Equal(2, changes.NewlyConnected);
         Assert.All(m.Snapshot(), t => Assert.Equal("up", t.State));
-        Assert.Equal([IPAddress.Parse("203.0.113.9")], m.ExternalIps());
+        Assert.Equal([IPAddress.Parse("203.0.113.9"), IPAddress.Parse("203.0.113.9")], m.ExternalIps()); // one vote per tunnel
     }
 
     [Fact]
