@@ -26,7 +26,7 @@ public static class NodeCommand
             throw new UsageException(e.Message);
         }
         var log = new Logger(Verbosity.MinimumLevel(options.Verbose), ConsoleLog.Sink(ctx));
-        using var hangup = ConsoleLog.ReopenOnHangup();
+        using var hangup = ConsoleLog.ReopenOnHangup(log);
         var daemon = new NodeDaemon(options, log) { FileLog = !ConsoleLog.UnderSystemd };
         await daemon.RunAsync(ctx.Cancel);
         return CommandLine.Ok;

@@ -69,7 +69,7 @@ public static class RegistryCommand
         catch (ArgumentException e) { throw new UsageException(e.Message); }
 
         var log = new Logger(Verbosity.MinimumLevel(verbose), ConsoleLog.Sink(context));
-        using var hangup = ConsoleLog.ReopenOnHangup();
+        using var hangup = ConsoleLog.ReopenOnHangup(log);
         using var ca = CertificateAuthority.Load(ArgumentCursor.Required(caPath, "--ca"), ArgumentCursor.Required(keyPath, "--key"), log.For("registry"));
         using var registryDb = RegistryDb.OpenForCa(ArgumentCursor.Required(db, "--db"), ca.Certificate);
         if (registryDb.IsTemporary) log.Info($"temporary DB {registryDb.Path} (deleted on exit)");

@@ -39,16 +39,18 @@ public sealed class FileLogSink : IDisposable
         }
     }
 
-    /// <summary>Reopens every sink open in this process; a sink that cannot reopen keeps quiet rather than fail the caller.</summary>
-    public static void ReopenAll()
+    /// <summary>Reopens every sink open in this process and returns how many reopened; a sink that cannot reopen keeps quiet rather than fail the caller.</summary>
+    public static int ReopenAll()
     {
         FileLogSink[] sinks;
         lock (Open) sinks = [.. Open];
+        var reopened = 0;
         foreach (var sink in sinks)
         {
-            try { sink.Reopen(); }
+            try { sink.Reopen(); reopened++; }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException) { /* the next write is lost, the daemon goes on */ }
         }
+        return reopened;
     }
 
     public void Dispose()

@@ -543,13 +543,13 @@ public sealed class NodeDaemon
         var lastIsUp = lastRolledPeer is { } peer && tunnels.IsConnected(peer) && now - lastRollAt >= TickInterval;
         if (now - lastRollAt < settle && !lastIsUp) return;
         lastRollAt = now;
-        if (await tunnels.RestartOneOpenedBeforeAsync(since).ConfigureAwait(false) is { } restarted)
+        if (tunnels.ReloadOneLoadedBefore(since) is { } restarted)
         {
             lastRolledPeer = restarted;
             return;
         }
         lastRolledPeer = null;
-        if (await servers.RestartOneStartedBeforeAsync(since).ConfigureAwait(false) is { } device)
+        if (await servers.ReloadOneLoadedBeforeAsync(since).ConfigureAwait(false) is { } device)
         {
             log.Info($"openvpn server on {device} restarted on the current certificate and CRL");
             babel?.CheckInterfacesNow();

@@ -18,11 +18,13 @@ public sealed class NodeServers
     readonly OpenVpnSettings settings;
     readonly Logger log;
     readonly OpenVpnProcess?[] processes;
+    readonly IReadOnlyList<string>[] commandLines;
 
     NodeServers(IReadOnlyList<ServerEndpoint> endpoints, OpenVpnSettings settings, Logger log)
     {
         (this.endpoints, this.settings, this.log) = (endpoints, settings, log);
         processes = new OpenVpnProcess?[endpoints.Count];
+        commandLines = new IReadOnlyList<string>[endpoints.Count];
     }
 
     public IEnumerable<string> Devices => Enumerable.Range(0, endpoints.Count).Select(i => DevicePrefix + i);
@@ -39,10 +41,12 @@ public sealed class NodeServers
     {
         var device = DevicePrefix + i;
         var endpoint = endpoints[i];
-        processes[i] = OpenVpnProcess.Start($"openvpn server {endpoint} on {device}", device,
-            OpenVpnArguments.Server(settings, device, endpoint.Port, endpoint.Protocol), settings, log);
+        commandLines[i] = CommandLine(i);
+        processes[i] = OpenVpnProcess.Start($"openvpn server {endpoint} on {device}", device, commandLines[i], settings, log);
         log.Info($"openvpn server {endpoint} started on {device}");
     }
+
+    IReadOnlyList<string> CommandLine(int i) => OpenVpnArguments.Server(settings, DevicePrefix + i, endpoints[i].Port, endpoints[i].Protocol);
 
     /// <summary>A server that died is logged and started again.</summary>
     public Task RestartExitedAsync()
@@ -103,11 +107,19 @@ public sealed class NodeServers
     }
 
     /// <summary>Restarts one server started before <paramref name="since"/> (a renewed certificate); its device, or null when none is left.</summary>
-    public async Task<string?> RestartOneStartedBeforeAsync(DateTimeOffset since)
+    public async Task<string?> ReloadOneLoadedBeforeAsync(DateTimeOffset since)
     {
         for (var i = 0; i < processes.Length; i++)
         {
-            if (processes[i] is not { } old || old.Process.Started >= since) continue;
+            if (processes[i] is not { } old || old.LoadedAt >= since || old.Process.HasExited) continue;
+            if (commandLines[i].SequenceEqual(CommandLine(i)))
+            {
+                // Same command line: openvpn reads the renewed certificate and the CRL again in place (SIGUSR1), its
+                // tap stays, and it tells its UDP clients to reconnect at once (--explicit-exit-notify).
+                old.Reload();
+                return old.Device;
+            }
+            // The command line changed (the CRL appeared since the start: --crl-verify): a new process.
             await old.StopAsync().ConfigureAwait(false);
             old.Dispose();
             StartOne(i);

@@ -78,6 +78,9 @@ public static class OpenVpnArguments
     static List<string> CommonWithoutCrl(OpenVpnSettings o, string device) =>
     [
         "--dev", device, "--dev-type", "tap",
+        // A soft restart (SIGUSR1, a renewed certificate; a server's RESTART to its clients) keeps the tap:
+        // babeld never sees the interface go, so routes over it survive the second the tunnel is down.
+        "--persist-tun",
         "--ca", Path.GetFullPath(o.CaPath), "--cert", Path.GetFullPath(o.CertPath), "--key", Path.GetFullPath(o.KeyPath),
         "--tls-version-min", "1.2",
         "--script-security", "2", "--up", o.HookScript,

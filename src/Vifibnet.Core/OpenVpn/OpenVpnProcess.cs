@@ -16,11 +16,15 @@ public sealed class OpenVpnProcess : IDisposable
     public string Device { get; }
     public ChildProcess Process => child;
 
+    /// <summary>When openvpn last read its certificate, key and CRL: its start, or its last <see cref="Reload"/>.</summary>
+    public DateTimeOffset LoadedAt { get; private set; }
+
     OpenVpnProcess(ChildProcess child, OpenVpnSettings settings, string device)
     {
         this.child = child;
         this.settings = settings;
         Device = device;
+        LoadedAt = child.Started;
     }
 
     public static OpenVpnProcess Start(string name, string device, IReadOnlyList<string> args, OpenVpnSettings settings, Logger log)
@@ -107,6 +111,19 @@ public sealed class OpenVpnProcess : IDisposable
         {
             return null;
         }
+    }
+
+    /// <summary>
+    /// SIGUSR1: openvpn restarts inside the same process and reads its certificate, key and CRL again, while
+    /// --persist-tun keeps the tap device, so babeld keeps the interface and its neighbours: the tunnels come
+    /// back in about a second instead of being rebuilt and relearnt (a renewed certificate, docs/lifecycle.md).
+    /// </summary>
+    public void Reload()
+    {
+        child.Signal(ChildProcess.SIGUSR1);
+        LoadedAt = DateTimeOffset.UtcNow;
+        // The management socket may be made again by the restart: restricted again at the next query.
+        socketRestricted = false;
     }
 
     public Task StopAsync() => child.StopAsync(TimeSpan.FromSeconds(5));

@@ -44,6 +44,8 @@ public sealed class OpenVpnTunnelLauncher(OpenVpnSettings settings, NetworkPrefi
 
         public IPAddress? ExternalIp() => process.ReadExternalIp();
 
+        public void Reload() => process.Reload();
+
         public Task StopAsync() => process.StopAsync();
 
         public void Dispose() => process.Dispose();

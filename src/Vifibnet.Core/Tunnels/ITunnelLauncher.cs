@@ -24,6 +24,9 @@ public interface ITunnelHandle : IDisposable
     /// <summary>Our address as the peer's server saw it, once known.</summary>
     IPAddress? ExternalIp();
 
+    /// <summary>Makes the tunnel read its certificate, key and CRL again without losing its device (a renewed certificate).</summary>
+    void Reload();
+
     Task StopAsync();
 }
 

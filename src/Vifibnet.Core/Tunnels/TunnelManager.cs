@@ -23,6 +23,8 @@ public sealed class TunnelManager
         public string Remote { get; } = remote;
         public ITunnelHandle Handle { get; } = handle;
         public DateTimeOffset Since { get; } = since;
+        /// <summary>When its openvpn last read the certificate: <see cref="Since"/>, or its last reload.</summary>
+        public DateTimeOffset LoadedAt = since;
         public bool Connected;
         public long TrafficBaseline;
     }
@@ -235,28 +237,19 @@ public sealed class TunnelManager
     }
 
     /// <summary>
-    /// Restarts one live tunnel opened before <paramref name="since"/> (on the renewed certificate), to the same
-    /// peer on the same device; returns the peer, or null when every tunnel is newer.
+    /// Reloads one live tunnel whose openvpn read its certificate before <paramref name="since"/> (a renewal):
+    /// same process, peer and device, reconnecting on the renewed certificate; returns the peer, or null when
+    /// every tunnel is newer.
     /// </summary>
-    public async Task<string?> RestartOneOpenedBeforeAsync(DateTimeOffset since)
+    public string? ReloadOneLoadedBefore(DateTimeOffset since)
     {
         Tunnel? old;
-        lock (gate) old = tunnels.Values.Where(t => t.Since < since && !t.Handle.HasExited).OrderBy(t => t.Since).FirstOrDefault();
+        lock (gate) old = tunnels.Values.Where(t => t.LoadedAt < since && !t.Handle.HasExited).OrderBy(t => t.LoadedAt).FirstOrDefault();
         if (old is null) return null;
-        await old.Handle.StopAsync().ConfigureAwait(false);
-        old.Handle.Dispose();
-        try
-        {
-            var handle = launcher.Start(old.Handle.Device, new Peer(old.Peer, old.Remote));
-            lock (gate) tunnels[old.Peer] = new Tunnel(old.Peer, old.Remote, handle, DateTimeOffset.UtcNow);
-            log.Info($"restarted tunnel to {old.Peer} on {old.Handle.Device} (renewed certificate)");
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            lock (gate) tunnels.Remove(old.Peer);
-            db.MarkUnused(old.Peer);
-            log.Warning($"cannot reopen the tunnel to {old.Peer}: {e.Message}", e);
-        }
+        // Same process, same tap (see ITunnelHandle.Reload): the device and its routes stay while it reconnects.
+        old.Handle.Reload();
+        lock (gate) (old.LoadedAt, old.Connected) = (DateTimeOffset.UtcNow, false); // "up" again once the tick sees it connected
+        log.Info($"restarted tunnel to {old.Peer} on {old.Handle.Device} (renewed certificate)");
         return old.Peer;
     }
 

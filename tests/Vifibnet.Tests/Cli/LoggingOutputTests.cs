@@ -59,4 +59,25 @@ public sealed class LoggingOutputTests
         Assert.Equal(0, await registry.Child.Exited.WaitAsync(TimeSpan.FromSeconds(30)));
         Assert.DoesNotMatch(@"\d{4}-\d\d-\d\d \d\d:\d\d", registry.Output);
     }
+
+    [Fact]
+    public async Task StartedWithSighupIgnoredTheRegistryStillHandlesSighup()
+    {
+        // nohup (and the CI runner) start us with SIGHUP ignored; .NET would then never call the handler, and
+        // logrotate's SIGHUP would leave the daemon writing into the rotated file (DebPackageTests failed so in CI).
+        using var dir = new TempDir();
+        var net = dir.File("net");
+        Assert.Equal(0, (await CliRun.RunAsync("new-registry", "--dir", net, "--network", "2001:db8:42::/48")).Code);
+        var port = FreePort.Get();
+        using var registry = new CliRun.Process(["registry", port.ToString(), "--db", $"{net}/registry.db", "--ca", $"{net}/ca.crt", "--key", $"{net}/ca.key", "-v", "1"],
+            hangupIgnored: true);
+        registry.WaitFor($"listening on port {port}", TimeSpan.FromSeconds(30));
+        var ignored = Convert.ToUInt64(File.ReadAllLines($"/proc/{registry.Child.Pid}/status").Single(l => l.StartsWith("SigIgn:", StringComparison.Ordinal))[7..].Trim(), 16);
+        Assert.Equal(0UL, ignored & 1); // SIGHUP (bit 0) is no longer ignored once the registry runs
+        registry.Child.Signal(Vifibnet.Processes.ChildProcess.SIGHUP);
+        registry.WaitFor("SIGHUP: reopened 0 log files", TimeSpan.FromSeconds(10));
+        Assert.False(registry.Child.HasExited, "SIGHUP ended the registry");
+        registry.Child.Signal(Vifibnet.Processes.ChildProcess.SIGTERM);
+        Assert.Equal(0, await registry.Child.Exited.WaitAsync(TimeSpan.FromSeconds(30)));
+    }
 }

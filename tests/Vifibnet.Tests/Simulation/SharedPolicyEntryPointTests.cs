@@ -44,6 +44,7 @@ public sealed class SharedPolicyEntryPointTests : IDisposable
         public Task<bool> IsConnectedAsync(CancellationToken cancel) => Task.FromResult(true);
         public (long Rx, long Tx) ReadCounters() => (0, 0);
         public IPAddress? ExternalIp() => null;
+        public void Reload() { }
         public Task StopAsync() => Task.CompletedTask;
         public void Dispose() { }
     }

@@ -25,11 +25,13 @@ public static class CliRun
         public ChildProcess Child { get; }
 
         /// <param name="environment">variables to set (through env(1): ChildProcess drops systemd's own, these are set after)</param>
-        public Process(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
+        /// <param name="hangupIgnored">start it with SIGHUP ignored, as nohup or some CI runners do (inherited through exec)</param>
+        public Process(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, bool hangupIgnored = false)
         {
             var (file, prefix) = VifibnetExecutable.In(AppContext.BaseDirectory);
             IEnumerable<string> command = [.. prefix, .. args];
             if (environment is not null) (file, command) = ("env", [.. environment.Select(e => $"{e.Key}={e.Value}"), file, .. command]);
+            if (hangupIgnored) (file, command) = ("bash", ["-c", "trap '' HUP; exec \"$@\"", "vifibnet", file, .. command]);
             Child = ChildProcess.Start("vifibnet", file, command, null, Logger.Null, line => { lock (lines) lines.Add(line); });
         }
 

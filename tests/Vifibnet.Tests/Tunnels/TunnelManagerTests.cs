@@ -40,6 +40,8 @@ public sealed class TunnelManagerTests : IDisposable
         public Task<bool> IsConnectedAsync(CancellationToken cancel) => Task.FromResult(Connected);
         public (long Rx, long Tx) ReadCounters() => (Bytes, 0);
         public IPAddress? ExternalIp() => Connected ? IPAddress.Parse("203.0.113.9") : null;
+        public int Reloads;
+        public void Reload() => Reloads++;
         public Task StopAsync() { Stopped = true; return Task.CompletedTask; }
         public void Dispose() { }
     }
@@ -138,6 +140,31 @@ public sealed class TunnelManagerTests : IDisposable
         Assert.Equal(2, changes.NewlyConnected);
         Assert.All(m.Snapshot(), t => Assert.Equal("up", t.State));
         Assert.Equal([IPAddress.Parse("203.0.113.9"), IPAddress.Parse("203.0.113.9")], m.ExternalIps()); // one vote per tunnel
+    }
+
+    [Fact]
+    public async Task ARenewalReloadsEachTunnelOnceInPlaceAndItIsUpAgainOnlyOnceConnected()
+    {
+        var m = Manager();
+        await m.TickAsync(false, default);
+        foreach (var t in launcher.Started) t.Connected = true;
+        await m.TickAsync(false, default);
+        await Task.Delay(5);
+        var renewedAt = DateTimeOffset.UtcNow; // the tunnels were opened before the renewal
+
+        var first = m.ReloadOneLoadedBefore(renewedAt);
+        Assert.NotNull(first);
+        Assert.False(m.IsConnected(first)); // reconnecting on the new certificate
+        Assert.Equal("connecting", m.Snapshot().Single(t => t.Peer == first).State);
+        var second = m.ReloadOneLoadedBefore(renewedAt);
+        Assert.NotNull(second);
+        Assert.NotEqual(first, second);
+        Assert.Null(m.ReloadOneLoadedBefore(renewedAt));
+        // Reloaded in place: no process stopped or started, each reloaded exactly once.
+        Assert.Equal(2, launcher.Started.Count);
+        Assert.All(launcher.Started, t => Assert.Equal((1, false), (t.Reloads, t.Stopped)));
+        Assert.Equal(2, (await m.TickAsync(false, default)).NewlyConnected);
+        Assert.True(m.IsConnected(first));
     }
 
     [Fact]
