@@ -19,6 +19,10 @@ public sealed class NodeServers
     readonly Logger log;
     readonly OpenVpnProcess?[] processes;
     readonly IReadOnlyList<string>[] commandLines;
+    // Peers that were connected to a server when we reloaded it, for as long as they may take to reconnect:
+    // counted as connected meanwhile, so the daemon does not open a second tunnel to each of them (and close
+    // it again a few seconds later, "one tunnel per pair"), which is what made renewals drop routes.
+    readonly Dictionary<string, DateTimeOffset> reconnecting = [];
 
     NodeServers(IReadOnlyList<ServerEndpoint> endpoints, OpenVpnSettings settings, Logger log)
     {
@@ -80,8 +84,20 @@ public sealed class NodeServers
         var peers = new HashSet<string>();
         foreach (var server in processes.OfType<OpenVpnProcess>())
             peers.UnionWith(PeersOf(await server.GetClientsAsync(cancel).ConfigureAwait(false)));
+        var now = DateTimeOffset.UtcNow;
+        lock (reconnecting)
+        {
+            // Kept for the whole grace, even once listed again: right after SIGUSR1 openvpn still lists the clients
+            // it is about to drop, so "seen again" would end the grace before the restart even began.
+            foreach (var (peer, until) in reconnecting.ToList())
+                if (now > until) reconnecting.Remove(peer);
+                else peers.Add(peer);
+        }
         return peers;
     }
+
+    /// <summary>How long a client of a reloaded server is counted as connected while it reconnects.</summary>
+    public TimeSpan ReconnectGrace => TimeSpan.FromSeconds(2 * settings.Hello + 5);
 
     /// <summary>The binary node prefixes of these clients (a CN that is no node prefix is kept as it is).</summary>
     public static IEnumerable<string> PeersOf(IEnumerable<ServerClient> clients) => clients.Select(c => PeerOf(c.CommonName));
@@ -116,6 +132,9 @@ public sealed class NodeServers
             {
                 // Same command line: openvpn reads the renewed certificate and the CRL again in place (SIGUSR1), its
                 // tap stays, and it tells its UDP clients to reconnect at once (--explicit-exit-notify).
+                var clients = PeersOf(await old.GetClientsAsync(CancellationToken.None).ConfigureAwait(false)).ToList();
+                var until = DateTimeOffset.UtcNow + ReconnectGrace;
+                lock (reconnecting) foreach (var peer in clients) reconnecting[peer] = until;
                 old.Reload();
                 return old.Device;
             }

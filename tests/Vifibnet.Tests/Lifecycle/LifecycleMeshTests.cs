@@ -105,6 +105,11 @@ public sealed class LifecycleMeshTests(ITestOutputHelper output)
             Assert.Equal(new Vifibnet.Addressing.NodePrefix(n, 16).ToCommonName(), cert.GetNameInfo(System.Security.Cryptography.X509Certificates.X509NameType.SimpleName, false));
             Assert.True(cert.NotAfter.ToUniversalTime() > DateTime.UtcNow, $"node {n}'s certificate is current");
             Assert.True(CountInLog(bed, n, "restarted tunnel to") + CountInLog(bed, n, "openvpn server on vifib-s0 restarted") >= 1, $"node {n} restarted its tunnels on the renewed certificate");
+            // A reloaded server's clients reconnect to it: the node must not open a second tunnel to each of them
+            // meanwhile (and close it again: "one tunnel per pair"), which dropped routes at every renewal.
+            var lines = File.ReadAllLines(Path.Combine(bed.Dir(n), "vifibnet.log"));
+            var firstRenewal = Array.FindIndex(lines, l => l.Contains("certificate renewed"));
+            Assert.DoesNotContain(lines.Skip(firstRenewal), l => l.Contains("the peer also connected to our server"));
         }
         // Every pair answered again within a minute of any silence. The goal is a few seconds; measured:
         // 27-36 s when tunnels and servers were stopped and started, 16.4 s since they are reloaded in place
