@@ -115,7 +115,10 @@ public sealed class DebPackageTests(Xunit.Abstractions.ITestOutputHelper output)
             foreach (var dir in lines.Where(l => l.StartsWith(key + "=", StringComparison.Ordinal)).Select(l => l[(key.Length + 1)..]))
                 Directory.CreateDirectory(Path.Combine(key == "StateDirectory" ? "/var/lib" : "/var/log", dir));
         var execStart = Value("ExecStart").Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        return new UnitProcess(unit, ns, ["env", $"INVOCATION_ID={Guid.NewGuid():N}", .. execStart]);
+        // The unit's Environment= too (the registry's GC and JIT settings): the program runs as systemd would start it.
+        var environment = lines.Where(l => l.StartsWith("Environment=", StringComparison.Ordinal))
+            .SelectMany(l => l["Environment=".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        return new UnitProcess(unit, ns, ["env", $"INVOCATION_ID={Guid.NewGuid():N}", .. environment, .. execStart]);
     }
 
     /// <summary>Command names (comm) of every process descended from <paramref name="pid"/> in the namespace.</summary>
