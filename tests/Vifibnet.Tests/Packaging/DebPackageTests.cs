@@ -82,7 +82,9 @@ public sealed class DebPackageTests(Xunit.Abstractions.ITestOutputHelper output)
         }, "the node reopened its log files at their paths",
             () => "open files of the node: " + string.Join(", ", OpenFiles(node.Pid).Where(f => f.Contains("/log/", StringComparison.Ordinal)))
                 + "; moved: " + string.Join(", ", logs));
-        output.WriteLine(Assert.Single(node.Lines, l => l.Contains("SIGHUP: reopened", StringComparison.Ordinal)));
+        // Logged just after the files are reopened, and read from the journal pipe a moment later: waited for.
+        node.WaitFor("SIGHUP: reopened");
+        output.WriteLine(node.Lines.First(l => l.Contains("SIGHUP: reopened", StringComparison.Ordinal)));
         Assert.False(node.Child.HasExited || registry.Child.HasExited, "SIGHUP ended a service");
         Assert.Equal(0, Command.TryRun("/usr/bin/vifibnet", "status", "-s", "/var/lib/vifibnet/node").ExitCode);
 
