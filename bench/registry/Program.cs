@@ -24,6 +24,7 @@ using Vifibnet.Registry;
 //   BENCH_SIGNED    signed requests per signed phase (default 16000; the 1-client peer list gets half)
 //   BENCH_SOAK_SECONDS  instead of the phases: signed load for this long on each program, RSS sampled
 //   BENCH_SOAK_RATE     the soak's requests per second (default: as fast as two signing clients go)
+//   BENCH_PHASES    which phases: signed, issue or both (default signed,issue)
 //
 // Signed requests are signed BEFORE the timed part (on every core, while the registry idles) and
 // sent once each, so the load generator's RSA signing is not what is measured; its remaining CPU per
@@ -35,6 +36,7 @@ var phase = TimeSpan.FromSeconds(Env("BENCH_SECONDS", 5));
 var signed = Env("BENCH_SIGNED", 16000);
 var soak = Env("BENCH_SOAK_SECONDS", 0);
 var soakRate = Env("BENCH_SOAK_RATE", 0); // signed requests per second in the soak; 0: as fast as it goes
+var selected = (Environment.GetEnvironmentVariable("BENCH_PHASES") ?? "signed,issue").Split(',', StringSplitOptions.TrimEntries);
 const int Peers = 10_000, Stored = 100_000, IssuePrefixLength = 20, Tokens = 40_000;
 var network = NetworkPrefix.Parse("2001:db8:42::/48");
 var binaries = (Environment.GetEnvironmentVariable("BENCH_BINARIES") ?? $"current={DefaultBinary()}")
@@ -74,8 +76,10 @@ try
         {
             loads.Add(ProcStat.LoadAverage());
             Console.WriteLine($"--- run {run}/{runs}: {label} (load average {loads[^1]:0.00})");
-            foreach (var f in await SignedPhasesAsync(path, peersTemplate, nodeCert, nodeKey))
-                Report(label, f);
+            if (selected.Contains("signed"))
+                foreach (var f in await SignedPhasesAsync(path, peersTemplate, nodeCert, nodeKey))
+                    Report(label, f);
+            if (!selected.Contains("issue")) continue;
             Report(label, await IssuePhaseAsync(path, emptyTemplate, "certs(empty DB)", csr, tokens));
             Report(label, await IssuePhaseAsync(path, storedTemplate, $"certs({Stored / 1000}k stored)", csr, tokens));
         }
@@ -124,6 +128,7 @@ async Task<List<LoadFigures>> SignedPhasesAsync(string program, string template,
         new("rss at rest", 0, 0, 1, 0, 0, 0, 0, rest),
         new("rss at rest: anon", 0, 0, 1, 0, 0, 0, 0, ProcStat.RssMb(registry.Pid, "RssAnon")),
         new("rss at rest: file", 0, 0, 1, 0, 0, 0, 0, ProcStat.RssMb(registry.Pid, "RssFile")),
+        new("rss at rest: shmem (JIT)", 0, 0, 1, 0, 0, 0, 0, ProcStat.RssMb(registry.Pid, "RssShmem")),
         await LoadRun.RunAsync("ca", registry.Pid, 4, int.MaxValue, phase, async _ =>
         {
             using var response = await http.GetAsync(new Uri(registry.Uri, "v1/ca"));
@@ -146,6 +151,8 @@ async Task<List<LoadFigures>> SignedPhasesAsync(string program, string template,
         }));
     result.Add(new("rss after signed load", 0, 0, 1, 0, 0, 0, 0, ProcStat.RssMb(registry.Pid)));
     result.Add(new("rss after signed load: anon", 0, 0, 1, 0, 0, 0, 0, ProcStat.RssMb(registry.Pid, "RssAnon")));
+    result.Add(new("rss after signed load: file", 0, 0, 1, 0, 0, 0, 0, ProcStat.RssMb(registry.Pid, "RssFile")));
+    result.Add(new("rss after signed load: shmem (JIT)", 0, 0, 1, 0, 0, 0, 0, ProcStat.RssMb(registry.Pid, "RssShmem")));
     return result;
 }
 
@@ -233,10 +240,10 @@ async Task<object> SoakAsync(string label, string program, string template, X509
     {
         await Task.WhenAny(load, Task.Delay(TimeSpan.FromSeconds(30)));
         samples.Add(ProcStat.RssMb(registry.Pid));
-        Console.WriteLine($"{label}: {clock.Elapsed.TotalSeconds,4:0} s {Interlocked.Read(ref sent),8} signed requests, RSS {samples[^1]:0.0} MB (anon {ProcStat.RssMb(registry.Pid, "RssAnon"):0.0}; load average {ProcStat.LoadAverage():0.00})");
+        Console.WriteLine($"{label}: {clock.Elapsed.TotalSeconds,4:0} s {Interlocked.Read(ref sent),8} signed requests, RSS {samples[^1]:0.0} MB (anon {ProcStat.RssMb(registry.Pid, "RssAnon"):0.0}, file {ProcStat.RssMb(registry.Pid, "RssFile"):0.0}, JIT code {ProcStat.RssMb(registry.Pid, "RssShmem"):0.0}; load average {ProcStat.LoadAverage():0.00})");
     }
     await load;
-    return new { label, rate = soakRate, requests = sent, rss_rest_mb = Math.Round(rest, 1), rss_end_mb = Math.Round(samples[^1], 1), rss_max_mb = Math.Round(samples.Max(), 1), rss_anon_end_mb = Math.Round(ProcStat.RssMb(registry.Pid, "RssAnon"), 1) };
+    return new { label, rate = soakRate, requests = sent, rss_rest_mb = Math.Round(rest, 1), rss_end_mb = Math.Round(samples[^1], 1), rss_max_mb = Math.Round(samples.Max(), 1), rss_anon_end_mb = Math.Round(ProcStat.RssMb(registry.Pid, "RssAnon"), 1), rss_file_end_mb = Math.Round(ProcStat.RssMb(registry.Pid, "RssFile"), 1), rss_shmem_end_mb = Math.Round(ProcStat.RssMb(registry.Pid, "RssShmem"), 1) };
 }
 
 // A network made by the program itself, 10,000 declared peers and one node certificate (issued by the service, recorded).
@@ -294,12 +301,34 @@ static double Median(IEnumerable<LoadFigures> group, Func<LoadFigures, double> v
     return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
 }
 
-static string DefaultBinary()
+static string DefaultBinary() => Path.Combine(ServiceUnit.RepoRoot(), "src", "Vifibnet.Cli", "bin", "Release", "net10.0", "vifibnet");
+
+/// <summary>
+/// The environment the packaged service unit gives the registry (its Environment= lines: the GC's settings),
+/// given to every registry the bench starts so that it measures the registry as deployed; BENCH_UNIT_ENV=0: none.
+/// </summary>
+static class ServiceUnit
 {
-    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        if (File.Exists(Path.Combine(dir.FullName, "Vifibnet.slnx")))
-            return Path.Combine(dir.FullName, "src", "Vifibnet.Cli", "bin", "Release", "net10.0", "vifibnet");
-    throw new InvalidOperationException("run from inside the repository, or set BENCH_BINARIES");
+    public static readonly IReadOnlyList<(string Name, string Value)> Environment = Read();
+
+    static List<(string, string)> Read()
+    {
+        if (System.Environment.GetEnvironmentVariable("BENCH_UNIT_ENV") == "0") return [];
+        var unit = Path.Combine(RepoRoot(), "packaging", "systemd", "vifibnet-registry.service");
+        var settings = File.ReadLines(unit)
+            .Where(line => line.StartsWith("Environment=", StringComparison.Ordinal))
+            .SelectMany(line => line["Environment=".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Select(setting => setting.Split('=', 2)).Select(pair => (pair[0], pair[1])).ToList();
+        Console.WriteLine($"registry environment from {unit}: {(settings.Count == 0 ? "none" : string.Join(" ", settings.Select(s => $"{s.Item1}={s.Item2}")))}");
+        return settings;
+    }
+
+    public static string RepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Vifibnet.slnx"))) return dir.FullName;
+        throw new InvalidOperationException("run from inside the repository, or set BENCH_BINARIES");
+    }
 }
 
 /// <summary>`vifibnet registry` on a copy of a template network (default verbosity, -v 1), on a free loopback port; killed on dispose.</summary>
@@ -333,6 +362,7 @@ sealed class RegistryProcess : IAsyncDisposable
         var info = new ProcessStartInfo(program, ["registry", port.ToString(CultureInfo.InvariantCulture), "--db", Path.Combine(dir, "registry.db"),
             "--ca", Path.Combine(dir, "ca.crt"), "--key", Path.Combine(dir, "ca.key"), "--prefix-length", prefixLength.ToString(CultureInfo.InvariantCulture)])
         { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = dir }; // as a service unit would
+        foreach (var (name, value) in ServiceUnit.Environment) info.Environment[name] = value;
         var process = Process.Start(info)!;
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };

@@ -147,9 +147,8 @@ public sealed partial class NodeDaemon
                 probe = LinkProbe.Start(options.ProbeTimeout, () => probeEvents.Release(), log.For("probe"));
             servers = NodeServers.Start(options.Servers, openVpnSettings, log.For("openvpn"));
             StartPortForwarding();
-            babelArgs = BabelArguments.Build(babelSettings, Identity.Network, Identity.Subnet, Identity.Address,
-                [.. servers.Devices, .. TunnelManager.AllDevices(options.ConnectionCount), .. options.Interfaces]);
             babelInterfaces = [.. servers.Devices, .. TunnelManager.AllDevices(options.ConnectionCount), .. options.Interfaces];
+            babelArgs = BabelArguments.Build(babelSettings, Identity.Network, Identity.Subnet, Identity.Address, babelInterfaces);
             babel = BabelProcess.Start(babelArgs, babelSettings, log.For("babeld"), babelInterfaces);
             tunnels = new TunnelManager(Identity.Network, Identity.Prefix.ToBinary(), options.Interfaces, options.ConnectionCount,
                 options.RefreshRate, options.TunnelRefresh, db, new OpenVpnTunnelLauncher(openVpnSettings, Identity.Network, log.For("openvpn")),
@@ -535,10 +534,11 @@ public sealed partial class NodeDaemon
     async Task StartLifecycleAsync(CancellationToken cancel)
     {
         using (var ca = PemFile.ReadCertificate(options.CaPath, "CA certificate"))
+        {
             revocations = new NodeRevocations(paths.CrlFile, paths.RevokedCertificatesFile, new System.Security.Cryptography.X509Certificates.X509Certificate2(ca.RawData), log.For("crl"));
-        revocations.LoadStored();
-        using (var ca = PemFile.ReadCertificate(options.CaPath, "CA certificate"))
             networkConfig = new NodeNetworkConfig(paths.NetworkConfigFile, new System.Security.Cryptography.X509Certificates.X509Certificate2(ca.RawData), log.For("config"));
+        }
+        revocations.LoadStored();
         networkConfig.LoadStored();
         if (registry is null)
         {

@@ -11,6 +11,7 @@ namespace Vifibnet.Registry;
 /// </summary>
 public sealed record AuthenticatedNode(NodePrefix Prefix, X509Certificate2 Certificate)
 {
-    public RSA PublicKey { get; } = Certificate.GetRSAPublicKey()
-        ?? throw new CryptographicException($"certificate '{Certificate.Subject}' carries no RSA key");
+    public RSA PublicKey { get; } = Certificate.PublicKey.Oid.Value == "1.2.840.113549.1.1.1"
+        ? Certificates.RsaPublicKeys.FromRsaPublicKey(Certificate.PublicKey.EncodedKeyValue.RawData)
+        : throw new CryptographicException($"certificate '{Certificate.Subject}' carries no RSA key");
 }

@@ -243,7 +243,7 @@ public sealed partial class RegistryService
         try
         {
             // Verifies the CSR's self-signature: a request must prove it holds the key.
-            csr = CertificateRequest.LoadSigningRequestPem(pem, HashAlgorithmName.SHA256, CertificateRequestLoadOptions.Default);
+            csr = SigningRequests.LoadVerifiedPem(pem);
         }
         catch (Exception e) when (e is CryptographicException or ArgumentException or NotSupportedException)
         {

@@ -33,7 +33,6 @@ public sealed class TunnelManager
     readonly string self;
     readonly IReadOnlyList<string> lanInterfaces;
     readonly int connectionCount;
-    double refreshRate;
     readonly TimeSpan flagDuration;
     readonly PeerDb db;
     readonly ITunnelLauncher launcher;
@@ -57,14 +56,14 @@ public sealed class TunnelManager
         Func<CancellationToken, Task<IReadOnlyList<BabelRoute>>> routes, Random random, Logger log,
         Func<CancellationToken, Task<IReadOnlyCollection<string>>>? incomingPeers = null)
     {
-        (this.network, self, this.lanInterfaces, this.connectionCount, this.refreshRate, this.flagDuration) =
+        (this.network, self, this.lanInterfaces, this.connectionCount, RefreshRate, this.flagDuration) =
             (network, selfPrefix, lanInterfaces, connectionCount, refreshRate, flagDuration);
         (this.db, this.launcher, this.policy, this.routes, this.random, this.log) = (db, launcher, policy, routes, random, log);
         this.incomingPeers = incomingPeers ?? (_ => Task.FromResult<IReadOnlyCollection<string>>([]));
     }
 
     /// <summary>Share of tunnels replaced at each refresh; the network configuration may change it while the node runs.</summary>
-    public double RefreshRate { get => refreshRate; set => refreshRate = value; }
+    public double RefreshRate { get; set; }
 
     /// <summary>Every client device name this node may use, for babeld's command line.</summary>
     public static IEnumerable<string> AllDevices(int connectionCount) =>
@@ -121,7 +120,7 @@ public sealed class TunnelManager
             candidates = [.. db.All().Where(p => p.State == PeerState.Flagged && Eligible(p.Prefix)).Select(p => p.Prefix)];
             if (candidates.Count > 0) log.Info($"no tunnel left and every peer flagged: trying {candidates.Count} flagged peers again");
         }
-        var decision = policy.Decide(new PolicyInput(views, candidates, connectionCount, refreshRate, refresh), random);
+        var decision = policy.Decide(new PolicyInput(views, candidates, connectionCount, RefreshRate, refresh), random);
 
         foreach (var peer in decision.Close)
         {

@@ -82,7 +82,9 @@ public sealed class DebPackageTests(Xunit.Abstractions.ITestOutputHelper output)
         }, "the node reopened its log files at their paths",
             () => "open files of the node: " + string.Join(", ", OpenFiles(node.Pid).Where(f => f.Contains("/log/", StringComparison.Ordinal)))
                 + "; moved: " + string.Join(", ", logs));
-        output.WriteLine(Assert.Single(node.Lines, l => l.Contains("SIGHUP: reopened", StringComparison.Ordinal)));
+        // Logged just after the files are reopened, and read from the journal pipe a moment later: waited for.
+        node.WaitFor("SIGHUP: reopened");
+        output.WriteLine(node.Lines.First(l => l.Contains("SIGHUP: reopened", StringComparison.Ordinal)));
         Assert.False(node.Child.HasExited || registry.Child.HasExited, "SIGHUP ended a service");
         Assert.Equal(0, Command.TryRun("/usr/bin/vifibnet", "status", "-s", "/var/lib/vifibnet/node").ExitCode);
 
@@ -115,7 +117,10 @@ public sealed class DebPackageTests(Xunit.Abstractions.ITestOutputHelper output)
             foreach (var dir in lines.Where(l => l.StartsWith(key + "=", StringComparison.Ordinal)).Select(l => l[(key.Length + 1)..]))
                 Directory.CreateDirectory(Path.Combine(key == "StateDirectory" ? "/var/lib" : "/var/log", dir));
         var execStart = Value("ExecStart").Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        return new UnitProcess(unit, ns, ["env", $"INVOCATION_ID={Guid.NewGuid():N}", .. execStart]);
+        // The unit's Environment= too (the registry's GC and JIT settings): the program runs as systemd would start it.
+        var environment = lines.Where(l => l.StartsWith("Environment=", StringComparison.Ordinal))
+            .SelectMany(l => l["Environment=".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        return new UnitProcess(unit, ns, ["env", $"INVOCATION_ID={Guid.NewGuid():N}", .. environment, .. execStart]);
     }
 
     /// <summary>Command names (comm) of every process descended from <paramref name="pid"/> in the namespace.</summary>

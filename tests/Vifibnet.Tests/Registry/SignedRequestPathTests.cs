@@ -106,6 +106,18 @@ public sealed class SignedRequestPathTests
         clock.Advance(PeerPool.ResyncInterval);
         Assert.Equal(["198.51.100.3,1194,udp"], service.GetPeerList(nodes[2], 10).Peers.Select(p => p.Address));
 
+        // Changed behind its back: the new address once the pool resyncs (a resync keeps only unchanged rows' strings).
+        db.Write((c, t) =>
+        {
+            using var update = c.CreateCommand();
+            update.Transaction = t;
+            update.CommandText = "UPDATE peer SET address = '198.51.100.4,1194,udp' WHERE prefix = '0000000000000000'";
+            update.ExecuteNonQuery();
+        });
+        Assert.Equal(["198.51.100.3,1194,udp"], service.GetPeerList(nodes[2], 10).Peers.Select(p => p.Address));
+        clock.Advance(PeerPool.ResyncInterval);
+        Assert.Equal(["198.51.100.4,1194,udp"], service.GetPeerList(nodes[2], 10).Peers.Select(p => p.Address));
+
         // Not declared again within the peer time-out: no longer listed.
         clock.Advance(PeerTable.DefaultTimeout);
         Assert.Empty(service.GetPeerList(nodes[2], 10).Peers);
