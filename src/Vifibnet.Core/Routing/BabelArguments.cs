@@ -31,9 +31,13 @@ public static class BabelArguments
         if (o.Wireless) args.Add("-w");
         // The key is in a file only the node reads (BabelProcess writes it): a command line is public to local users.
         if (o.Authentication is not null && o.KeyConfigFile is not null) args.AddRange(["-c", o.KeyConfigFile]);
+        var tunnels = interfaces.Distinct().Where(i => i.StartsWith(BabelSettings.TunnelDevicePrefix, StringComparison.Ordinal)).ToList();
         if (o.TunnelLinkQuality)
-            foreach (var tunnel in interfaces.Distinct().Where(i => i.StartsWith(BabelSettings.TunnelDevicePrefix, StringComparison.Ordinal)))
+            foreach (var tunnel in tunnels)
                 args.AddRange(["-C", $"interface {tunnel} link-quality true"]);
+        if (o.TunnelUpdateInterval is { } update)
+            foreach (var tunnel in tunnels)
+                args.AddRange(["-C", $"interface {tunnel} update-interval {update.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)}"]);
         // -d 1 dumps the whole table at every iteration: only at the seed's two chattiest levels.
         if (o.Verbose >= 4) args.AddRange(["-d", (o.Verbose - 3).ToString(CultureInfo.InvariantCulture)]);
         args.AddRange(interfaces.Distinct());

@@ -87,6 +87,9 @@ public sealed class MeshTestBed : IAsyncDisposable
     void Show(MeshSnapshot s)
     {
         var line = $"[{s.Elapsed.TotalSeconds,6:0.0} s] tunnel ends {s.TunnelsUp}, pairs {s.Answered}/{s.Pairs}";
+        // A few dark pairs are named: which ones stay dark is what a diagnosis needs.
+        if (s.Matrix.Missing(s.Members) is { Count: > 0 and <= 12 } missing)
+            line += $" dark: {string.Join(' ', missing.Select(p => $"{p.From}>{p.To}"))}";
         if (line[line.IndexOf(']')..] == (lastLine.Length > 0 ? lastLine[lastLine.IndexOf(']')..] : "")) return;
         lastLine = line;
         output.WriteLine(line);
@@ -94,6 +97,7 @@ public sealed class MeshTestBed : IAsyncDisposable
 
     public void DumpLogs()
     {
+        SaveForDiagnosis("failed");
         foreach (var n in Mesh.Nodes)
         {
             // console.log repeats vifibnet.log, plus what the daemon printed before its log file was open.
@@ -102,9 +106,40 @@ public sealed class MeshTestBed : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// With VIFIBNET_MESH_SAVE=DIR set, a failing test leaves every node's logs and babeld's table (its `dump` now) in
+    /// DIR/&lt;node&gt;/ for a diagnosis with the real programs' own words; the mesh itself is still removed.
+    /// </summary>
+    void SaveForDiagnosis(string when)
+    {
+        if (Environment.GetEnvironmentVariable("VIFIBNET_MESH_SAVE") is not { Length: > 0 } saveDir) return;
+        foreach (var n in Mesh.Nodes)
+        {
+            var to = Path.Combine(saveDir, n.Label);
+            Directory.CreateDirectory(to);
+            foreach (var file in Directory.EnumerateFiles(n.Directory, "*.log", SearchOption.AllDirectories))
+                File.Copy(file, Path.Combine(to, Path.GetRelativePath(n.Directory, file).Replace('/', '_')), overwrite: true);
+            try
+            {
+                var dump = Vifibnet.Routing.BabelControl.RequestAsync(new Vifibnet.Configuration.NodePaths(n.Directory, n.Directory).BabeldSocket,
+                    "dump", TimeSpan.FromSeconds(3)).GetAwaiter().GetResult();
+                File.WriteAllLines(Path.Combine(to, $"babeld-dump-{when}.txt"), dump);
+            }
+            catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or OperationCanceledException)
+            {
+                File.WriteAllText(Path.Combine(to, $"babeld-dump-{when}.txt"), e.Message);
+            }
+            File.WriteAllText(Path.Combine(to, $"ip-{when}.txt"), $"{DateTimeOffset.UtcNow:O}\n"
+                + Mesh.Lab.TryExec(n.Namespace, "ip", "-6", "route", "show", "table", "all").Output
+                + Mesh.Lab.TryExec(n.Namespace, "ip", "-6", "rule").Output + Mesh.Lab.TryExec(n.Namespace, "ip", "-br", "link").Output);
+        }
+        output.WriteLine($"node logs and babeld tables saved in {saveDir}");
+    }
+
     public async ValueTask DisposeAsync()
     {
         var dir = Mesh.WorkDir;
+        SaveForDiagnosis("end");
         await Mesh.DisposeAsync();
         Assert.Empty(NetworkLab.Existing(Prefix));
         Assert.Empty(ProcessesUsing(dir));

@@ -22,7 +22,9 @@ public class BabelTests
             "redistribute local deny",
             "redistribute deny",
             "in ip 2001:db8:42::/48 allow",
-            "in deny"], statements);
+            "in deny",
+            "interface vifib-s0 update-interval 1",
+            "interface vifib-c0 update-interval 1"], statements);
         Assert.Equal("4", args[args.ToList().IndexOf("-h") + 1]);
         Assert.Equal("4", args[args.ToList().IndexOf("-H") + 1]);
         Assert.Contains("-w", args);
