@@ -66,6 +66,7 @@ public sealed class LinkProbe : IDisposable
             var socket = new Socket(AddressFamily.InterNetworkV6, SocketType.Raw, ProtocolType.IcmpV6);
             // .NET receives only on a bound socket; bound to any address, it gets the replies from every tap.
             socket.Bind(new IPEndPoint(IPAddress.IPv6Any, 0));
+            PassEchoRepliesOnly(socket);
             return new LinkProbe(socket, timeout, changed, log);
         }
         catch (SocketException e)
@@ -129,6 +130,7 @@ public sealed class LinkProbe : IDisposable
     {
         var packet = new byte[16];
         using var timer = new PeriodicTimer(Interval);
+        var lastTick = Environment.TickCount64;
         try
         {
             while (await timer.WaitForNextTickAsync(stop.Token).ConfigureAwait(false))
@@ -136,9 +138,18 @@ public sealed class LinkProbe : IDisposable
                 var now = Environment.TickCount64;
                 var raised = false;
                 Target[] current;
+                // A daemon that was not scheduled (a loaded machine, a long GC pause) sent no probes meanwhile: the time it
+                // did not probe is not the neighbours' silence. And answers waiting in the socket are not silence either.
+                var stalled = now - lastTick - Interval.TotalMilliseconds;
+                lastTick = now;
+                bool answersWaiting;
+                try { answersWaiting = socket.Available > 0; }
+                catch (ObjectDisposedException) { return; }
                 lock (gate)
                 {
-                    foreach (var t in targets.Values.Where(t => !t.Suspected && now - t.LastAnswer > Timeout.TotalMilliseconds))
+                    if (stalled > Interval.TotalMilliseconds)
+                        foreach (var t in targets.Values) t.LastAnswer += (long)stalled;
+                    foreach (var t in targets.Values.Where(t => !answersWaiting && !t.Suspected && now - t.LastAnswer > Timeout.TotalMilliseconds))
                     {
                         t.Suspected = true;
                         events.Add((t.Peer, t.Neighbour, true));
@@ -222,6 +233,22 @@ public sealed class LinkProbe : IDisposable
         // babeld reads the link state when netlink tells it something changed: it must see the tap down before it is up.
         try { await Task.Delay(TimeSpan.FromMilliseconds(300), cancel).ConfigureAwait(false); }
         finally { Processes.Command.TryRun(Processes.Tools.Ip, "link", "set", "dev", device, "up"); }
+    }
+
+    /// <summary>
+    /// The kernel hands a raw ICMPv6 socket every ICMPv6 packet (neighbour discovery, other echoes); its ICMP6_FILTER
+    /// passes the echo replies only, so the receive loop keeps up and answers waiting in the socket mean ours.
+    /// </summary>
+    static void PassEchoRepliesOnly(Socket socket)
+    {
+        const int IcmpV6Level = 58, Icmp6Filter = 1;
+        var blocked = new uint[8];
+        Array.Fill(blocked, uint.MaxValue);
+        blocked[EchoReply >> 5] &= ~(1u << (EchoReply & 31));
+        var bytes = new byte[32];
+        Buffer.BlockCopy(blocked, 0, bytes, 0, 32);
+        try { socket.SetRawSocketOption(IcmpV6Level, Icmp6Filter, bytes); }
+        catch (SocketException) { /* unfiltered: the replies are still told apart by their id */ }
     }
 
     static int? InterfaceIndex(string device)
