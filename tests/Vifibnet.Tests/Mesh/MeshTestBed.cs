@@ -21,6 +21,7 @@ public sealed class MeshTestBed : IAsyncDisposable
     public static readonly TimeSpan HealTimeout = TimeSpan.FromSeconds(120);
 
     readonly ITestOutputHelper output;
+    readonly DateTime started = DateTime.UtcNow;
     string lastLine = "";
 
     public MeshLab Mesh { get; }
@@ -108,14 +109,14 @@ public sealed class MeshTestBed : IAsyncDisposable
 
     /// <summary>
     /// With VIFIBNET_MESH_SAVE=DIR set, a failing test leaves every node's logs and babeld's table (its `dump` now) in
-    /// DIR/&lt;node&gt;/ for a diagnosis with the real programs' own words; the mesh itself is still removed.
+    /// DIR/&lt;mesh&gt;-&lt;time&gt;/&lt;node&gt;/ for a diagnosis with the real programs' own words; the mesh itself is still removed.
     /// </summary>
     void SaveForDiagnosis(string when)
     {
         if (Environment.GetEnvironmentVariable("VIFIBNET_MESH_SAVE") is not { Length: > 0 } saveDir) return;
         foreach (var n in Mesh.Nodes)
         {
-            var to = Path.Combine(saveDir, n.Label);
+            var to = Path.Combine(saveDir, Path.GetFileName(Mesh.WorkDir) + "-" + started.ToString("HHmmss", System.Globalization.CultureInfo.InvariantCulture), n.Label);
             Directory.CreateDirectory(to);
             foreach (var file in Directory.EnumerateFiles(n.Directory, "*.log", SearchOption.AllDirectories))
                 File.Copy(file, Path.Combine(to, Path.GetRelativePath(n.Directory, file).Replace('/', '_')), overwrite: true);
