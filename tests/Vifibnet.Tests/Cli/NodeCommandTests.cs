@@ -27,6 +27,20 @@ public sealed class NodeCommandTests : IDisposable
     }
 
     [Fact]
+    public void AProbeTimeoutThatOneLostProbeWouldTripIsAUsageErrorAndAValidOneIsTaken()
+    {
+        // The real program, as a process: exit code and message as a user sees them.
+        var (code, output) = CliRun.Tool(CliProgram.Dotnet, CliProgram.Dll, "node", "-s", dir, "-l", dir, "--probe-timeout", "0.1");
+        Assert.Equal(2, code);
+        Assert.Contains("--probe-timeout: '0.1' is not 0 (off) nor a number of seconds in 0.3..60", output);
+        // A valid one passes the parser: the run then fails on the missing certificate, not on the option.
+        (code, output) = CliRun.Tool(CliProgram.Dotnet, CliProgram.Dll, "node", "-s", dir, "-l", dir, "--probe-timeout", "2.5", "--ip", "198.51.100.1", "1194", "udp");
+        Assert.Equal(1, code);
+        Assert.DoesNotContain("--probe-timeout", output);
+        Assert.Contains(Path.Combine(dir, "ca.pem"), output);
+    }
+
+    [Fact]
     public async Task BadFileLineIsAUsageErrorNamingFileAndLine()
     {
         var file = Path.Combine(dir, "node.conf");
