@@ -219,13 +219,16 @@ public sealed partial class NodeDaemon
     }
 
     /// <summary>
-    /// Peers whose tunnel went (a server client dropped after --tunnel-timeout, a client tunnel closed) get their
+    /// Peers whose tunnel went (a server client dropped after --tunnel-timeout, a client tunnel's openvpn gone) get their
     /// routes bridged through babel's next best until babel itself notices (see <see cref="FailoverRoutes"/>).
     /// </summary>
     void BridgeLostPeers(DateTimeOffset now)
     {
         var routes = tunnels!.LastRoutes;
-        var connected = tunnels.Snapshot().Where(t => t.State == "up").Select(t => t.Peer).Concat(tunnels.LastIncoming).ToHashSet();
+        // A client tunnel whose openvpn lives on is reconnecting (our reload on a renewed certificate, or its server's
+        // restart): back within seconds on the same tap. A bridge then went through a neighbour whose best route
+        // led back through us, and the loop outlived the reconnect (7-27 s silences measured at renewals).
+        var connected = tunnels.Snapshot().Where(t => t.State != "dead").Select(t => t.Peer).Concat(tunnels.LastIncoming).ToHashSet();
         foreach (var (peer, neighbour) in peerNeighbours)
             if (!connected.Contains(peer)) failover!.Lost(peer, neighbour, now);
         failover!.Update(routes, now);
