@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Vifibnet.Protocol;
 using Vifibnet.Certificates;
 using Vifibnet.Registry;
 
@@ -49,7 +50,7 @@ public static class NetworkConfigCommand
         change = change with { Unset = unset };
         var path = ArgumentCursor.Required(db, "--db");
         var config = change.ChangesNothing ? AdminNetworkConfig.Get(path) : AdminNetworkConfig.Set(path, change);
-        if (json) context.Out.WriteLine(JsonSerializer.Serialize(NetworkConfigSummary.Of(path, config), new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true }));
+        if (json) context.Out.WriteLine(JsonSerializer.Serialize(NetworkConfigSummary.Of(path, config), VifibJsonContext.Info<NetworkConfigSummary>(RegistryJson.Indented)));
         else Print(context.Out, config, changed: !change.ChangesNothing);
         return Task.FromResult(CommandLine.Ok);
     }

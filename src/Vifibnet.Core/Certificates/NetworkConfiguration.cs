@@ -38,11 +38,11 @@ public sealed record NetworkConfiguration
     /// <summary>The babel keys: the one in use and at most one to come. Empty: babel packets are not signed.</summary>
     public IReadOnlyList<BabelKey> BabelKeys { get; init; } = [];
 
-    static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    static readonly JsonSerializerOptions Json = Protocol.VifibJsonContext.NewOptions(o =>
     {
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        MaxDepth = 8,
-    };
+        o.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+        o.MaxDepth = 8;
+    });
 
     /// <summary>The key babel should use at <paramref name="now"/>: the latest whose time has come (null: none yet).</summary>
     public BabelKey? KeyAt(DateTimeOffset now) => BabelKeys.Where(k => k.ActiveFrom <= now).MaxBy(k => k.ActiveFrom);
@@ -50,7 +50,7 @@ public sealed record NetworkConfiguration
     /// <summary>The next key to come after <paramref name="now"/>, if one is announced.</summary>
     public BabelKey? NextKeyAfter(DateTimeOffset now) => BabelKeys.Where(k => k.ActiveFrom > now).MinBy(k => k.ActiveFrom);
 
-    public string ToJson() => JsonSerializer.Serialize(this, Json);
+    public string ToJson() => JsonSerializer.Serialize(this, Protocol.VifibJsonContext.Info<NetworkConfiguration>(Json));
 
     /// <summary>Reads the settings; throws <see cref="CertificateException"/> when the text is not a configuration or a value is out of range.</summary>
     public static NetworkConfiguration FromJson(string json)
@@ -58,7 +58,7 @@ public sealed record NetworkConfiguration
         NetworkConfiguration config;
         try
         {
-            config = JsonSerializer.Deserialize<NetworkConfiguration>(json, Json) ?? throw new JsonException("null");
+            config = JsonSerializer.Deserialize(json, Protocol.VifibJsonContext.Info<NetworkConfiguration>(Json)) ?? throw new JsonException("null");
         }
         catch (JsonException e)
         {

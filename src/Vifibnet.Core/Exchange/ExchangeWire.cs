@@ -23,7 +23,7 @@ static class ExchangeWire
         }
         try
         {
-            return JsonSerializer.Deserialize<T>(line.GetBuffer().AsSpan(0, (int)line.Length), RegistryJson.Options)
+            return JsonSerializer.Deserialize(line.GetBuffer().AsSpan(0, (int)line.Length), VifibJsonContext.Info<T>(RegistryJson.Options))
                 ?? throw new PeerExchangeException("the line is JSON null");
         }
         catch (JsonException e)
@@ -34,7 +34,7 @@ static class ExchangeWire
 
     public static async Task WriteLineAsync<T>(NetworkStream stream, T message, CancellationToken cancel)
     {
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(message, RegistryJson.Options);
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(message, VifibJsonContext.Info<T>(RegistryJson.Options));
         await stream.WriteAsync(bytes, cancel).ConfigureAwait(false);
         await stream.WriteAsync("\n"u8.ToArray(), cancel).ConfigureAwait(false);
     }
