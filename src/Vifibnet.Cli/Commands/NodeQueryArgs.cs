@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Vifibnet.Node;
 using Vifibnet.Protocol;
 using Vifibnet.Configuration;
 
@@ -38,5 +39,5 @@ public sealed record NodeQueryArgs(string StateDir, bool Json)
     }
 
     /// <summary>Writes a value as indented camelCase JSON (what `--json` prints).</summary>
-    public static void WriteJson<T>(TextWriter w, T value) => w.WriteLine(JsonSerializer.Serialize(value, VifibJsonContext.Info<T>(RegistryJson.Indented)));
+    public static void WriteJson<T>(TextWriter w, T value) => w.WriteLine(JsonSerializer.Serialize(value, SourceGeneratedJson.Info<T>(ControlClient.IndentedJson)));
 }

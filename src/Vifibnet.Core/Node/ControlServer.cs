@@ -84,14 +84,11 @@ public sealed class ControlServer : IAsyncDisposable
         }
     }
 
-    /// <summary>
-    /// The JSON metadata of an answer (<see cref="VifibJsonContext"/>). Lists go by their interface: a collection
-    /// expression's runtime type is one the compiler makes, which no context can list.
-    /// </summary>
+    /// <summary>The JSON metadata of an answer (<see cref="ControlJsonContext"/>); lists by their interface, as listed there.</summary>
     static JsonTypeInfo TypeInfoOf(object answer) => answer switch
     {
-        IReadOnlyList<TunnelInfo> => VifibJsonContext.Info<IReadOnlyList<TunnelInfo>>(ControlClient.Json),
-        IReadOnlyList<PeerListing> => VifibJsonContext.Info<IReadOnlyList<PeerListing>>(ControlClient.Json),
+        IReadOnlyList<TunnelInfo> => SourceGeneratedJson.Info<IReadOnlyList<TunnelInfo>>(ControlClient.Json),
+        IReadOnlyList<PeerListing> => SourceGeneratedJson.Info<IReadOnlyList<PeerListing>>(ControlClient.Json),
         _ => ControlClient.Json.GetTypeInfo(answer.GetType()),
     };
 

@@ -79,7 +79,7 @@ public sealed class HttpRegistryClient : IRegistryClient, IDisposable
         }
         try
         {
-            return JsonSerializer.Deserialize(answer.Sealed.Open(key!), VifibJsonContext.Info<PeerEntry>(RegistryJson.Options))
+            return JsonSerializer.Deserialize(answer.Sealed.Open(key!), SourceGeneratedJson.Info<PeerEntry>(RegistryJson.Options))
                    ?? throw new JsonException("empty peer");
         }
         catch (Exception e) when (e is CryptographicException or JsonException)
@@ -105,7 +105,7 @@ public sealed class HttpRegistryClient : IRegistryClient, IDisposable
         var answer = await SendAsync<NetworkConfigResponse>(HttpMethod.Get, "v1/network-config", null, signed: true, cancel).ConfigureAwait(false);
         try
         {
-            return JsonSerializer.Deserialize(answer.Sealed.Open(key!), VifibJsonContext.Info<NetworkConfigMessage>(RegistryJson.Options))
+            return JsonSerializer.Deserialize(answer.Sealed.Open(key!), SourceGeneratedJson.Info<NetworkConfigMessage>(RegistryJson.Options))
                    ?? throw new JsonException("empty configuration");
         }
         catch (Exception e) when (e is CryptographicException or JsonException or NullReferenceException)
@@ -177,7 +177,7 @@ public sealed class HttpRegistryClient : IRegistryClient, IDisposable
 
     static T? TryParse<T>(string text)
     {
-        try { return JsonSerializer.Deserialize(text, VifibJsonContext.Info<T>(RegistryJson.Options)); }
+        try { return JsonSerializer.Deserialize(text, SourceGeneratedJson.Info<T>(RegistryJson.Options)); }
         catch (JsonException) { return default; }
     }
 
