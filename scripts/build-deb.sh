@@ -19,7 +19,8 @@ deb=out/vifibnet_${version}_${arch}.deb
 rm -rf "$work" out/vifibnet_*.deb
 mkdir -p "$root/DEBIAN"
 
-command -v clang >/dev/null || { echo "build-deb: Native AOT links the program with clang: apt-get install clang zlib1g-dev (scripts/install-deps.sh does)" >&2; exit 1; }
+# The SDK links with clang, or gcc when there is no clang.
+command -v clang >/dev/null || command -v gcc >/dev/null || { echo "build-deb: Native AOT links the program with clang: apt-get install clang zlib1g-dev (scripts/install-deps.sh does)" >&2; exit 1; }
 # Native AOT, self-contained: the settings live in src/Vifibnet.Cli/Vifibnet.Cli.csproj.
 dotnet publish src/Vifibnet.Cli -c Release -r "$rid" -o "$work/publish" -nologo -v quiet
 # SQLite's native library is not inside the program: it sits beside it, and the program finds its own
