@@ -152,9 +152,9 @@ public sealed class NetworkLab : IDisposable
         Command.TryRun(Tools.Ip, ["netns", "exec", ns, program, .. args]);
 
     /// <summary>Starts a long-running process inside the namespace; it is killed on Dispose at the latest.</summary>
-    public ChildProcess Start(string ns, string name, string program, IEnumerable<string> args, string? logFile)
+    public ChildProcess Start(string ns, string name, string program, IEnumerable<string> args, string? logFile, Action<string>? onLine = null)
     {
-        var child = ChildProcess.Start(name, Tools.Find(Tools.Ip), ["netns", "exec", ns, program, .. args], logFile, log);
+        var child = ChildProcess.Start(name, Tools.Find(Tools.Ip), ["netns", "exec", ns, program, .. args], logFile, log, onLine);
         lock (processes) processes.Add(child);
         return child;
     }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Vifibnet.Addressing;
+using Vifibnet.Certificates;
 using Vifibnet.Logging;
 using Vifibnet.Peers;
 
@@ -55,10 +56,29 @@ public sealed class PeerExchange(X509Certificate2 ca, X509Certificate2 certifica
     /// <summary>What we hand a neighbour: our own declaration first, then those we hold that are still fresh.</summary>
     public IReadOnlyList<SignedPeer> Answer()
     {
-        var cutoff = clock.GetUtcNow() - SignedPeer.Lifetime;
-        var held = db.Declarations().Where(d => d.Declared > cutoff && d.Prefix != selfPrefix && !isRevoked(d.Prefix))
+        var now = clock.GetUtcNow();
+        var cutoff = now - SignedPeer.Lifetime;
+        // A declaration whose certificate expired since (its node renewed) would only be refused by the asker.
+        var held = db.Declarations().Where(d => d.Declared > cutoff && d.Prefix != selfPrefix && !isRevoked(d.Prefix) && Expiry(d.Certificate) > now)
             .Select(d => new SignedPeer(d.Certificate, d.Address, d.Declared.ToUnixTimeSeconds(), d.Signature));
         return own is { } mine ? [mine, .. held] : [.. held];
+    }
+
+    readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset> expiries = new(StringComparer.Ordinal);
+
+    /// <summary>When a held declaration's certificate expires (parsed once per certificate; it was verified when stored).</summary>
+    DateTimeOffset Expiry(string certificate)
+    {
+        if (expiries.TryGetValue(certificate, out var known)) return known;
+        if (expiries.Count > 10_000) expiries.Clear();
+        DateTimeOffset expiry;
+        try
+        {
+            using var cert = CertificateReader.FromBase64Der(certificate);
+            expiry = cert.NotAfter.ToUniversalTime();
+        }
+        catch (CertificateException) { expiry = DateTimeOffset.MinValue; }
+        return expiries[certificate] = expiry;
     }
 
     /// <summary>Checks every declaration of a neighbour's answer and stores those that hold; a refused one is logged, never stored nor repeated.</summary>

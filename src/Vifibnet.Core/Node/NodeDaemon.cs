@@ -219,13 +219,17 @@ public sealed partial class NodeDaemon
     }
 
     /// <summary>
-    /// Peers whose tunnel went (a server client dropped after --tunnel-timeout, a client tunnel closed) get their
+    /// Peers whose tunnel went (a server client dropped after --tunnel-timeout, a client tunnel's openvpn gone) get their
     /// routes bridged through babel's next best until babel itself notices (see <see cref="FailoverRoutes"/>).
     /// </summary>
     void BridgeLostPeers(DateTimeOffset now)
     {
         var routes = tunnels!.LastRoutes;
-        var connected = tunnels.Snapshot().Where(t => t.State == "up").Select(t => t.Peer).Concat(tunnels.LastIncoming).ToHashSet();
+        // A client tunnel whose openvpn lives on but is not up is our own reload on a renewed certificate (or its first
+        // connect, with no routes yet): back within seconds on the same tap. Bridged, its routes went through a
+        // neighbour whose best route led back through us, and the loop outlived the reconnect (7-27 s silences
+        // measured at renewals). A tunnel whose openvpn exited (peer gone, --ping-exit) is "dead" and still bridged.
+        var connected = tunnels.Snapshot().Where(t => t.State != "dead").Select(t => t.Peer).Concat(tunnels.LastIncoming).ToHashSet();
         foreach (var (peer, neighbour) in peerNeighbours)
             if (!connected.Contains(peer)) failover!.Lost(peer, neighbour, now);
         failover!.Update(routes, now);

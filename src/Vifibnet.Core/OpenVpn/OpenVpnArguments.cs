@@ -22,12 +22,22 @@ public static class OpenVpnArguments
             // Per client: a silent client is dropped after the tunnel timeout (the client exits on its side).
             "--ping", Num(o.PingInterval), "--ping-restart", Num(o.PingExit),
         ]);
-        // A server restarted (on a renewed certificate, say) tells its UDP clients to reconnect at once,
-        // instead of leaving them to notice after --ping-exit (TCP clients see the connection close).
-        if (protocol == "udp") args.AddRange(["--explicit-exit-notify", "1"]);
+        // A server restarted (on a renewed certificate, say) tells its UDP clients to reconnect, instead of
+        // leaving them to notice after --ping-exit (TCP clients see the connection close). openvpn then
+        // lives on for 2 s before it restarts: no further pause (--connect-retry 0), so it is back 2 s
+        // after the notice, when its clients come back (ClientRestartPause).
+        if (protocol == "udp") args.AddRange(["--explicit-exit-notify", "1", "--connect-retry", "0"]);
         args.AddRange(o.ExtraArgs);
         return args;
     }
+
+    /// <summary>
+    /// Seconds a client waits before reconnecting after a restart (a server's notice, or our own reload on a
+    /// renewed certificate). A restarting server lives on for 2 s after its notice: a client back after 1 s
+    /// began its handshake with the dying process, lost it, and stayed dark until its server-poll timeout
+    /// (7-14 s of silence measured at each server renewal); after 3 s it meets the new one.
+    /// </summary>
+    public const int ClientRestartPause = 3;
 
     public static IReadOnlyList<string> Client(OpenVpnSettings o, string device, IReadOnlyList<PeerAddress> remotes)
     {
@@ -39,7 +49,7 @@ public static class OpenVpnArguments
             args.AddRange(["--remote", r.Ip.ToString(), Num(r.Port), r.Protocol == "udp" ? "udp" : "tcp-client"]);
         args.AddRange([
             // Try each advertised address once, then give up: the daemon picks another peer.
-            "--connect-retry", "1", "--connect-retry-max", "1", "--server-poll-timeout", Num(Math.Max(5, 2 * o.Hello)),
+            "--connect-retry", Num(ClientRestartPause), "--connect-retry-max", "1", "--server-poll-timeout", Num(Math.Max(5, 2 * o.Hello)),
             "--ping", Num(o.PingInterval), "--ping-exit", Num(o.PingExit),
         ]);
         // A clean stop tells the server at once (UDP only: TCP closes the connection anyway), so the peer's

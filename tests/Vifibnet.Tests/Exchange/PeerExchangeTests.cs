@@ -198,6 +198,24 @@ public sealed class PeerExchangeTests(Xunit.Abstractions.ITestOutputHelper outpu
     }
 
     [Fact]
+    public async Task ADeclarationIsNotRepeatedOnceItsCertificateExpired()
+    {
+        var clock = new ManualClock();
+        await using var net = new ExchangeMembers(clock);
+        var (a, b) = (net.Add(1), net.Add(2));
+        // B declares under a certificate of one hour, then renews: A still holds the declaration signed with the old one.
+        using var shortLived = net.Certificates.Ca.Issue(new CertificateRequest("CN=node", b.Key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1),
+            new NodePrefix(2, 16), [0x20, 0x03], TimeSpan.FromHours(1));
+        b.Exchange.UseCertificate(shortLived);
+        b.Exchange.Declare("198.51.100.12,1194,udp");
+        Assert.Equal(1, a.Exchange.Merge(b.Prefix, [b.Exchange.Own!]).Added);
+        Assert.Equal(b.Prefix, Assert.Single(a.Exchange.Answer()).Verify(net.Certificates.Ca.Certificate, TestCertificates.Network, clock.GetUtcNow()));
+        clock.Advance(TimeSpan.FromHours(2));
+        // Still fresh as a declaration (a day), but every member would refuse it now: A no longer hands it out.
+        Assert.Empty(a.Exchange.Answer());
+    }
+
+    [Fact]
     public async Task OurDeclarationIsSignedAgainWhenTheAddressChangesOrAfterSixHours()
     {
         var clock = new ManualClock();

@@ -51,6 +51,12 @@ public sealed class LifecycleMeshTests(ITestOutputHelper output)
     static int CountInLog(NodeMeshBed bed, int n, string text) =>
         File.ReadAllLines(Path.Combine(bed.Dir(n), "vifibnet.log")).Count(l => l.Contains(text));
 
+    /// <summary>A log's INFO and louder lines stamped between two UTC times (the log writes UTC times).</summary>
+    static IEnumerable<string> LogLinesBetween(string log, DateTimeOffset from, DateTimeOffset to) =>
+        File.ReadAllLines(log).Where(l => !l.Contains(" DEBUG ", StringComparison.Ordinal)
+            && l.Length > 23 && DateTimeOffset.TryParseExact(l[..23], "yyyy-MM-dd HH:mm:ss.fff", System.Globalization.CultureInfo.InvariantCulture,
+                System.Globalization.DateTimeStyles.AssumeUniversal, out var at) && at >= from && at <= to);
+
     [Fact]
     public async Task EveryNodeRenewsTwiceWhileAllPairsKeepAnswering()
     {
@@ -75,30 +81,24 @@ public sealed class LifecycleMeshTests(ITestOutputHelper output)
         await bed.WaitForAllPairsAsync(nodes, started, Join);
         output.WriteLine($"all pairs answer after {started.Elapsed.TotalSeconds:0.0} s");
 
-        // Ping every pair over and over until every node has renewed twice; note the longest silence of each pair.
+        // Every pair pinged five times a second until every node has renewed twice; the longest silence of any pair.
         var hosts = TestNetwork.Hosts(Enumerable.Range(0, nodes + 1).Select(n => n == 0 ? "" : bed.Namespace(n)).ToArray(), nodes);
-        var lastAnswer = new Dictionary<(int, int), TimeSpan>();
-        var longestGap = new Dictionary<(int, int), TimeSpan>();
+        using var silence = PairSilence.Start(bed.Lab, hosts);
         var watch = Stopwatch.StartNew();
         var deadline = TimeSpan.FromSeconds(110);
         while (Enumerable.Range(1, nodes).Any(n => CountInLog(bed, n, "certificate renewed") < 2))
         {
             Assert.True(watch.Elapsed < deadline, $"not every node renewed twice within {deadline.TotalSeconds:0} s: " +
                 string.Join(", ", Enumerable.Range(1, nodes).Select(n => $"node {n}: {CountInLog(bed, n, "certificate renewed")}")));
-            for (var a = 0; a < nodes; a++)
-                for (var b = 0; b < nodes; b++)
-                {
-                    if (a == b) continue;
-                    var ok = bed.Lab.TryExec(hosts[a].Namespace, "ping", "-6", "-c", "1", "-W", "1", hosts[b].Address.ToString()).ExitCode == 0;
-                    var now = watch.Elapsed;
-                    if (!ok) continue;
-                    var gap = now - lastAnswer.GetValueOrDefault((a, b));
-                    if (gap > longestGap.GetValueOrDefault((a, b))) longestGap[(a, b)] = gap;
-                    lastAnswer[(a, b)] = now;
-                }
+            await Task.Delay(500);
         }
-        var worst = longestGap.MaxBy(g => g.Value);
-        output.WriteLine($"two renewals of every node after {watch.Elapsed.TotalSeconds:0.0} s; longest silence of a pair: {worst.Value.TotalSeconds:0.0} s (node {worst.Key.Item1 + 1} -> node {worst.Key.Item2 + 1})");
+        var (worstFrom, worstTo, worstSilence, began) = silence.Worst();
+        silence.Dispose();
+        output.WriteLine($"two renewals of every node after {watch.Elapsed.TotalSeconds:0.0} s; longest silence of a pair: {worstSilence.TotalSeconds:0.0} s (node {worstFrom + 1} -> node {worstTo + 1}, from {began:HH:mm:ss.f} UTC)");
+        // What the nodes did meanwhile, so a long silence can be explained from the test output alone.
+        for (var n = 1; n <= nodes; n++)
+            foreach (var line in LogLinesBetween(Path.Combine(bed.Dir(n), "vifibnet.log"), began.AddSeconds(-5), began + worstSilence + TimeSpan.FromSeconds(1)))
+                output.WriteLine($"  node {n}: {line}");
         for (var n = 1; n <= nodes; n++)
         {
             using var cert = PemFile.ReadCertificate(Path.Combine(bed.Dir(n), "cert.crt"), "certificate");
@@ -111,10 +111,10 @@ public sealed class LifecycleMeshTests(ITestOutputHelper output)
             var firstRenewal = Array.FindIndex(lines, l => l.Contains("certificate renewed"));
             Assert.DoesNotContain(lines.Skip(firstRenewal), l => l.Contains("the peer also connected to our server"));
         }
-        // Every pair answered again within a minute of any silence. The issue's goal is a few seconds; measured:
-        // 27-36 s when tunnels and servers were stopped and started, 16-24 s with reloads in place, 8.6 s with the
-        // reconnect grace too (docs/lifecycle.md). This bound only catches a mesh that does not heal; the figure is printed above.
-        Assert.True(worst.Value < TimeSpan.FromSeconds(60), $"node {worst.Key.Item1 + 1} -> node {worst.Key.Item2 + 1} was silent for {worst.Value.TotalSeconds:0.0} s");
+        // The issue's goal: a few seconds of silence per renewal. Measured (every pair pinged 5 times a second):
+        // 7.4-26.8 s while a reconnecting tunnel's routes were bridged through a neighbour that routed back through
+        // us; 3.5 and 3.6 s since (docs/lifecycle.md). The bound leaves room for a loaded machine.
+        Assert.True(worstSilence < TimeSpan.FromSeconds(12), $"node {worstFrom + 1} -> node {worstTo + 1} was silent for {worstSilence.TotalSeconds:0.0} s");
         // With one-minute certificates every node renews and rolls its tunnels about every 40 s, so the mesh is never
         // at rest. Certificates of an hour from now on: each node's next renewal brings one, after which its rolling
         // restart is its last, and the mesh must be whole again.

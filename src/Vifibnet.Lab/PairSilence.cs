@@ -1,0 +1,97 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+
+namespace Vifibnet.Lab;
+
+/// <summary>
+/// The longest time each ordered pair of hosts went without an answer, to a fifth of a second: one
+/// real `ping -i 0.2` per pair runs for the whole measurement, and every reply line is timed when it
+/// arrives (ping flushes each line). Pinging the pairs in turn with a timeout, as the mesh tests did,
+/// blurred a 2-s silence into 8 s; this is what a figure like "the renewal gap" is measured with.
+/// </summary>
+public sealed class PairSilence : IDisposable
+{
+    readonly Stopwatch clock = Stopwatch.StartNew();
+    readonly DateTimeOffset started = DateTimeOffset.UtcNow;
+    readonly object gate = new();
+    readonly Dictionary<(int From, int To), TimeSpan> lastReply = [];
+    readonly Dictionary<(int From, int To), TimeSpan> longest = [];
+    readonly Dictionary<(int From, int To), TimeSpan> longestFrom = [];
+    readonly List<Processes.ChildProcess> pingers = [];
+
+    PairSilence() { }
+
+    /// <summary>Starts pinging every ordered pair of <paramref name="hosts"/> (index = host number) every 200 ms.</summary>
+    public static PairSilence Start(NetworkLab lab, IReadOnlyList<(string Namespace, IPAddress Address)> hosts)
+    {
+        var silence = new PairSilence();
+        for (var a = 0; a < hosts.Count; a++)
+            for (var b = 0; b < hosts.Count; b++)
+            {
+                if (a == b) continue;
+                var pair = (a, b);
+                silence.lastReply[pair] = TimeSpan.Zero;
+                silence.pingers.Add(lab.Start(hosts[a].Namespace, $"ping {a}->{b}", "ping",
+                    ["-n", "-i", "0.2", "-W", "1", hosts[b].Address.ToString()], null, line => silence.OnLine(pair, line)));
+            }
+        return silence;
+    }
+
+    void OnLine((int, int) pair, string line)
+    {
+        if (!line.Contains("bytes from", StringComparison.Ordinal)) return;
+        var now = clock.Elapsed;
+        lock (gate) Record(pair, now);
+    }
+
+    void Record((int, int) pair, TimeSpan now)
+    {
+        var gap = now - lastReply[pair];
+        if (gap > longest.GetValueOrDefault(pair))
+        {
+            longest[pair] = gap;
+            longestFrom[pair] = lastReply[pair];
+        }
+        lastReply[pair] = now;
+    }
+
+    /// <summary>Forgets what was seen so far: the measurement starts now (e.g. once all pairs answer).</summary>
+    public void Restart()
+    {
+        lock (gate)
+        {
+            var now = clock.Elapsed;
+            foreach (var pair in lastReply.Keys.ToList()) lastReply[pair] = now;
+            longest.Clear();
+            longestFrom.Clear();
+        }
+    }
+
+    /// <summary>The pair silent the longest since the start, counting a silence still going on, and when it began (UTC).</summary>
+    public (int From, int To, TimeSpan Silence, DateTimeOffset Began) Worst()
+    {
+        lock (gate)
+        {
+            var now = clock.Elapsed;
+            var worst = lastReply.Keys
+                .Select(p => longest.GetValueOrDefault(p) >= now - lastReply[p]
+                    ? (Pair: p, Silence: longest.GetValueOrDefault(p), Began: longestFrom.GetValueOrDefault(p, lastReply[p]))
+                    : (Pair: p, Silence: now - lastReply[p], Began: lastReply[p]))
+                .MaxBy(x => x.Silence);
+            return (worst.Pair.From, worst.Pair.To, worst.Silence, started + worst.Began);
+        }
+    }
+
+    public override string ToString()
+    {
+        var (from, to, silence, began) = Worst();
+        return string.Create(CultureInfo.InvariantCulture,
+            $"longest silence {silence.TotalSeconds:0.0} s (host {from} -> host {to}, from {began:HH:mm:ss.f} UTC)");
+    }
+
+    public void Dispose()
+    {
+        foreach (var p in pingers) p.Dispose();
+    }
+}
