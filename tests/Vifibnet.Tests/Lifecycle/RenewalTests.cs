@@ -45,6 +45,33 @@ public sealed class RenewalTests
     }
 
     [Fact]
+    public async Task AMemberRenewingInALoopIsRefusedOnceSixteenReplacedCertificatesAreStillValid()
+    {
+        await using var registry = await TestRegistry.StartAsync();
+        using var keys = new NodeKeys();
+        var current = await registry.RegisterAsync(keys);
+        for (var i = 0; i < RegistryService.MaxLiveRenewals; i++)
+        {
+            using var client = registry.Client(cert: current, keys: keys);
+            var next = X509Certificate2.CreateFromPem(await client.RenewCertificateAsync(keys.Csr()));
+            current.Dispose();
+            current = next;
+        }
+        var before = registry.Snapshot();
+        using (var client = registry.Client(cert: current, keys: keys))
+        {
+            var refused = await Assert.ThrowsAsync<RegistryCallException>(() => client.RenewCertificateAsync(keys.Csr()));
+            Assert.Equal(RegistryErrorCode.RateLimited, refused.Code);
+            Assert.Contains($"renewed {RegistryService.MaxLiveRenewals} times", refused.Message);
+            Assert.Contains("renew again after", refused.Message);
+        }
+        Assert.Equal(before, registry.Snapshot());
+        // The node itself is not shut out: its current certificate still works.
+        Assert.Equal(HttpStatusCode.OK, (await DeclareAsync(registry, current, keys.Key)).Status);
+        current.Dispose();
+    }
+
+    [Fact]
     public async Task RevokedForeignAndUnsignedRenewalsAreRefusedAndChangeNothing()
     {
         await using var registry = await TestRegistry.StartAsync();
