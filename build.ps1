@@ -29,8 +29,8 @@ function Invoke-Package {
     # The cmdlets run on the PowerShell host's own .NET; only their SQLite native library is per-runtime.
     dotnet publish (Join-Path $root 'src/Vifibnet.PowerShell') -c $Configuration -r $Runtime --self-contained false -o $moduleDir -nologo -v quiet
     if ($LASTEXITCODE) { throw "publishing the cmdlets failed ($LASTEXITCODE)" }
-    # Start-VifibRegistry runs this program: self-contained, so a host with only pwsh (no ASP.NET Core) can serve a registry.
-    # Single-file, compressed: the settings live in Vifibnet.Cli.csproj, shared with scripts/build-deb.sh.
+    # Start-VifibRegistry runs this program: native (Native AOT, linked with clang), so a host with only pwsh (no ASP.NET Core)
+    # can serve a registry. The settings live in Vifibnet.Cli.csproj, shared with scripts/build-deb.sh.
     dotnet publish (Join-Path $root 'src/Vifibnet.Cli') -c $Configuration -r $Runtime -o (Join-Path $moduleDir 'bin') -nologo -v quiet
     if ($LASTEXITCODE) { throw "publishing the vifibnet program failed ($LASTEXITCODE)" }
     Get-ChildItem $moduleDir -Filter *.pdb | Remove-Item

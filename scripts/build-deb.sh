@@ -1,7 +1,7 @@
 #!/bin/sh
 # Builds out/vifibnet_<version>_<arch>.deb with dpkg-deb, for hosts with the .NET SDK (pwsh not
-# needed; `build.ps1 -Task Deb` calls this): /usr/bin/vifibnet self-contained (no .NET on the
-# target), the systemd units, example configuration in /etc/vifibnet, logrotate, bash completion,
+# needed; `build.ps1 -Task Deb` calls this): /usr/bin/vifibnet compiled natively (Native AOT: no .NET on
+# the target; clang and zlib1g-dev to build, scripts/install-deps.sh), the systemd units, example configuration in /etc/vifibnet, logrotate, bash completion,
 # man page. The version is VERSION's, as the module's. Prints the package's path last.
 set -eu
 cd "$(dirname "$0")/.."
@@ -19,10 +19,12 @@ deb=out/vifibnet_${version}_${arch}.deb
 rm -rf "$work" out/vifibnet_*.deb
 mkdir -p "$root/DEBIAN"
 
-# Single-file, compressed, self-contained: the settings live in src/Vifibnet.Cli/Vifibnet.Cli.csproj.
+# The SDK links with clang, or gcc when there is no clang.
+command -v clang >/dev/null || command -v gcc >/dev/null || { echo "build-deb: Native AOT links the program with clang: apt-get install clang zlib1g-dev (scripts/install-deps.sh does)" >&2; exit 1; }
+# Native AOT, self-contained: the settings live in src/Vifibnet.Cli/Vifibnet.Cli.csproj.
 dotnet publish src/Vifibnet.Cli -c Release -r "$rid" -o "$work/publish" -nologo -v quiet
-# SQLite's native library is not inside the single file: it sits beside the program, which finds its
-# own directory through the /usr/bin symlink (the apphost resolves its real path).
+# SQLite's native library is not inside the program: it sits beside it, and the program finds its own
+# directory through the /usr/bin symlink (the runtime resolves its real path).
 install -D -m 0755 "$work/publish/vifibnet" "$root/usr/lib/vifibnet/vifibnet"
 install -D -m 0644 "$work/publish/libe_sqlite3.so" "$root/usr/lib/vifibnet/libe_sqlite3.so"
 strip --strip-unneeded --remove-section=.comment --remove-section=.note "$root/usr/lib/vifibnet/libe_sqlite3.so"
@@ -56,7 +58,7 @@ Version: $version
 Architecture: $arch
 Maintainer: Vifibnet maintainers <maintainers@users.noreply.r-seed-e25eea6e.example>
 Installed-Size: $size
-Depends: openvpn, babeld, iproute2, util-linux (>= 2.33), libc6 (>= 2.34), libgcc-s1 (>= 3.0), libstdc++6 (>= 6), libssl3 | libssl3t64
+Depends: openvpn, babeld, iproute2, util-linux (>= 2.33), libc6 (>= 2.34), libssl3 | libssl3t64
 Recommends: miniupnpd
 Section: net
 Priority: optional
@@ -64,7 +66,7 @@ Description: resilient IPv6 overlay network (registry and node daemon)
  A registry hands each node a prefix inside an X.509 certificate, and every
  node keeps OpenVPN tap tunnels to random peers with babeld routing over
  them, so that any two nodes reach each other whenever some path of tunnels
- exists. This package ships the vifibnet program (self-contained: no .NET
+ exists. This package ships the vifibnet program (compiled natively: no .NET
  needed), systemd units for a registry and for nodes, and example
  configuration in /etc/vifibnet.
 CONTROL

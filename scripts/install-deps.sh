@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Vifibnet's tests and demo drive for real (run as root; idempotent).
-# binutils (strip), systemd (systemd-analyze) and logrotate (its check) are for scripts/build-deb.sh and DebPackageTests.
+# binutils (strip), systemd (systemd-analyze) and logrotate (its check) are for scripts/build-deb.sh and DebPackageTests;
+# clang and zlib1g-dev are what Native AOT links the published `vifibnet` with (build-deb.sh, build.ps1 -Task Package).
 set -euo pipefail
-packages=(openvpn babeld python3-aiosmtpd miniupnpd miniupnpd-nftables nftables iptables iproute2 iputils-ping openssl procps binutils systemd logrotate)
+packages=(openvpn babeld python3-aiosmtpd miniupnpd miniupnpd-nftables nftables iptables iproute2 iputils-ping openssl procps binutils systemd logrotate clang zlib1g-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

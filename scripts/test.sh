@@ -4,12 +4,16 @@
 # the mesh tests need network namespaces and fail loudly, naming what is missing, when they cannot
 # run), packages the PowerShell module exactly as a user gets it, publishes it into out/psrepo, runs every Pester test against it. The last line counts both runners.
 # Arguments go to `dotnet test` (e.g. --filter ...); VIFIBNET_PESTER=0 skips Pester, saying so.
+# VIFIBNET_PROGRAM: the vifibnet program the xunit end-to-end tests run (default: the .deb's, built above).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 bash scripts/install-tools.sh
 dotnet build Vifibnet.slnx -c Release -nologo -v quiet
 sh scripts/build-deb.sh
+# The end-to-end tests that start `vifibnet` as a process (CLI, registry, mesh nodes) run the program the
+# .deb ships, compiled natively, rather than vifibnet.dll on dotnet (tests/Vifibnet.Tests/Support/CliProgram.cs).
+export VIFIBNET_PROGRAM="${VIFIBNET_PROGRAM:-$PWD/out/deb/publish/vifibnet}"
 xlog=$(mktemp); plog=$(mktemp)
 trap 'rm -f "$xlog" "$plog"' EXIT
 status=0

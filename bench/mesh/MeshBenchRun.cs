@@ -23,7 +23,10 @@ public static class MeshBenchRun
         await using var mesh = MeshLab.Create(new MeshOptions
         {
             Prefix = "vm-b-", Nodes = nodes, Hello = hello, Verbose = 1,
-            Vifibnet = Vifibnet.Processes.VifibnetExecutable.In(AppContext.BaseDirectory),
+            // BENCH_VIFIBNET: a published program (the .deb's native one) instead of the one built beside the bench.
+            Vifibnet = Environment.GetEnvironmentVariable("BENCH_VIFIBNET") is { Length: > 0 } program
+                ? (program, [])
+                : Vifibnet.Processes.VifibnetExecutable.In(AppContext.BaseDirectory),
             ExtraNodeEnvironment = nodeEnvironment ?? [],
         }, log);
         await mesh.StartRegistryAsync(cancel);

@@ -11,6 +11,7 @@ using Vifibnet.Lab;
 // Usage: dotnet run -c Release --project bench/mesh [-- --sizes 4,8,16 --hellos 4,15 --builds 2,1 --faults 2,1 --loss-seconds 600 --loss-percent 20 --node-env NAME=VALUE,...]
 // (--builds and --faults per hello: mesh builds per size, and cut+reboot rounds per build; the lossy-underlay
 // run comes after the faults of the first build of each size at the first hello; --loss-seconds 0 skips it).
+// BENCH_VIFIBNET=PATH runs that vifibnet program (registry and nodes) instead of the one built beside the bench.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 int[] sizes = [4, 8, 16], hellos = [4, 15], builds = [2, 1], faults = [2, 1];

@@ -100,7 +100,7 @@ public static class MeshProbe
     {
         var (code, json) = await Task.Run(() => lab.TryExec(ns, vifibnet[0], [.. vifibnet.Skip(1), "tunnels", "-s", dir, "--json"]));
         if (code != 0) throw new MeshLabException($"`vifibnet tunnels -s {dir}` in {ns} failed ({code}): {json.Trim()}");
-        return JsonSerializer.Deserialize<List<Tunnel>>(json, new JsonSerializerOptions(JsonSerializerDefaults.Web))
+        return JsonSerializer.Deserialize(json, MeshProbeJson.Default.ListTunnel)
             ?? throw new MeshLabException($"`vifibnet tunnels -s {dir}` in {ns} printed no list: {json.Trim()}");
     }
 
@@ -135,3 +135,8 @@ public static class MeshProbe
         }
     }
 }
+
+/// <summary>The JSON of `vifibnet tunnels --json` as the lab reads it, made at compile time (no reflection in the native program).</summary>
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[System.Text.Json.Serialization.JsonSerializable(typeof(List<MeshProbe.Tunnel>))]
+sealed partial class MeshProbeJson : System.Text.Json.Serialization.JsonSerializerContext;

@@ -96,7 +96,7 @@ sealed class RegistryRoutes(RegistryService service)
             throw new RequestRefusedException(RegistryErrorCode.BadRequest, $"the request needs a JSON body ({typeof(T).Name}, see docs/protocol.md)");
         try
         {
-            return JsonSerializer.Deserialize<T>(body, RegistryJson.Options)
+            return JsonSerializer.Deserialize(body, SourceGeneratedJson.Info<T>(RegistryJson.Options))
                    ?? throw new RequestRefusedException(RegistryErrorCode.BadRequest, "the JSON body is null");
         }
         catch (JsonException e)
@@ -108,6 +108,6 @@ sealed class RegistryRoutes(RegistryService service)
     static Task Reply<T>(HttpContext context, T value, int status = 200)
     {
         context.Response.StatusCode = status;
-        return context.Response.WriteAsJsonAsync(value, RegistryJson.Options);
+        return context.Response.WriteAsJsonAsync(value, SourceGeneratedJson.Info<T>(RegistryJson.Options));
     }
 }

@@ -132,7 +132,7 @@ public sealed class RegistryServer : IAsyncDisposable
             if (error.Code == RegistryErrorCode.Internal) log.Error($"{context.Request.Method} {context.Request.Path} failed", e);
             context.Response.StatusCode = ErrorStatus.For(error.Code);
             context.Response.ContentType = "application/json";
-            await context.Response.WriteAsync(JsonSerializer.Serialize(new ErrorResponse(error.WireCode, error.Message), RegistryJson.Options));
+            await context.Response.WriteAsync(JsonSerializer.Serialize(new ErrorResponse(error.WireCode, error.Message), SourceGeneratedJson.Info<ErrorResponse>(RegistryJson.Options)));
         }
         if (log.IsEnabled(Logging.LogLevel.Debug))
             log.Debug(string.Create(CultureInfo.InvariantCulture,

@@ -49,7 +49,7 @@ public static class NetworkConfigCommand
         change = change with { Unset = unset };
         var path = ArgumentCursor.Required(db, "--db");
         var config = change.ChangesNothing ? AdminNetworkConfig.Get(path) : AdminNetworkConfig.Set(path, change);
-        if (json) context.Out.WriteLine(JsonSerializer.Serialize(NetworkConfigSummary.Of(path, config), new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true }));
+        if (json) context.Out.WriteLine(JsonSerializer.Serialize(NetworkConfigSummary.Of(path, config), NetworkConfigSummaryJson.Default.NetworkConfigSummary));
         else Print(context.Out, config, changed: !change.ChangesNothing);
         return Task.FromResult(CommandLine.Ok);
     }

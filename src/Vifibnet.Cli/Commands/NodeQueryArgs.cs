@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Vifibnet.Node;
+using Vifibnet.Protocol;
 using Vifibnet.Configuration;
 
 namespace Vifibnet.Cli.Commands;
@@ -12,7 +14,7 @@ public sealed record NodeQueryArgs(string StateDir, bool Json)
     /// <summary>The node daemon's own default, so the CLI finds the node `vifibnet node` started.</summary>
     public const string DefaultStateDir = NodeOptions.DefaultStateDir;
 
-    static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+    
 
     /// <summary>Parses <paramref name="args"/>; null when help was asked for (printed already).</summary>
     public static NodeQueryArgs? Parse(CommandContext ctx, IEnumerable<string> args, string usage, bool allowJson)
@@ -37,5 +39,5 @@ public sealed record NodeQueryArgs(string StateDir, bool Json)
     }
 
     /// <summary>Writes a value as indented camelCase JSON (what `--json` prints).</summary>
-    public static void WriteJson<T>(TextWriter w, T value) => w.WriteLine(JsonSerializer.Serialize(value, JsonOptions));
+    public static void WriteJson<T>(TextWriter w, T value) => w.WriteLine(JsonSerializer.Serialize(value, SourceGeneratedJson.Info<T>(ControlClient.IndentedJson)));
 }

@@ -4,6 +4,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Vifibnet.Certificates;
 
@@ -38,11 +39,14 @@ public sealed record NetworkConfiguration
     /// <summary>The babel keys: the one in use and at most one to come. Empty: babel packets are not signed.</summary>
     public IReadOnlyList<BabelKey> BabelKeys { get; init; } = [];
 
+    // Metadata made at compile time (NetworkConfigurationJson below): the native program has no reflection-based serializer.
     static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         MaxDepth = 8,
+        TypeInfoResolver = NetworkConfigurationJson.Default,
     };
+    static JsonTypeInfo<NetworkConfiguration> JsonInfo => (JsonTypeInfo<NetworkConfiguration>)Json.GetTypeInfo(typeof(NetworkConfiguration));
 
     /// <summary>The key babel should use at <paramref name="now"/>: the latest whose time has come (null: none yet).</summary>
     public BabelKey? KeyAt(DateTimeOffset now) => BabelKeys.Where(k => k.ActiveFrom <= now).MaxBy(k => k.ActiveFrom);
@@ -50,7 +54,7 @@ public sealed record NetworkConfiguration
     /// <summary>The next key to come after <paramref name="now"/>, if one is announced.</summary>
     public BabelKey? NextKeyAfter(DateTimeOffset now) => BabelKeys.Where(k => k.ActiveFrom > now).MinBy(k => k.ActiveFrom);
 
-    public string ToJson() => JsonSerializer.Serialize(this, Json);
+    public string ToJson() => JsonSerializer.Serialize(this, JsonInfo);
 
     /// <summary>Reads the settings; throws <see cref="CertificateException"/> when the text is not a configuration or a value is out of range.</summary>
     public static NetworkConfiguration FromJson(string json)
@@ -58,7 +62,7 @@ public sealed record NetworkConfiguration
         NetworkConfiguration config;
         try
         {
-            config = JsonSerializer.Deserialize<NetworkConfiguration>(json, Json) ?? throw new JsonException("null");
+            config = JsonSerializer.Deserialize(json, JsonInfo) ?? throw new JsonException("null");
         }
         catch (JsonException e)
         {
@@ -123,3 +127,7 @@ public sealed record SignedNetworkConfiguration(string Body, string Signature)
 
 /// <summary>A network configuration refused: not signed by the network's CA, altered, older than the one held, or malformed.</summary>
 public sealed class NetworkConfigurationException(string message, Exception? inner = null) : Exception(message, inner);
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(NetworkConfiguration))]
+sealed partial class NetworkConfigurationJson : JsonSerializerContext;

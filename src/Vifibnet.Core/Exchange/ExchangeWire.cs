@@ -8,6 +8,8 @@ namespace Vifibnet.Exchange;
 /// <summary>One JSON line each way, size-bounded: a peer that sends an endless line is cut off, not buffered.</summary>
 static class ExchangeWire
 {
+    static readonly JsonSerializerOptions Json = SourceGeneratedJson.Options(ExchangeJsonContext.Default, o => o.MaxDepth = 8);
+
     public static async Task<T> ReadLineAsync<T>(NetworkStream stream, int maxBytes, CancellationToken cancel)
     {
         var buffer = new byte[Math.Min(maxBytes, 64 * 1024)];
@@ -23,7 +25,7 @@ static class ExchangeWire
         }
         try
         {
-            return JsonSerializer.Deserialize<T>(line.GetBuffer().AsSpan(0, (int)line.Length), RegistryJson.Options)
+            return JsonSerializer.Deserialize(line.GetBuffer().AsSpan(0, (int)line.Length), SourceGeneratedJson.Info<T>(Json))
                 ?? throw new PeerExchangeException("the line is JSON null");
         }
         catch (JsonException e)
@@ -34,7 +36,7 @@ static class ExchangeWire
 
     public static async Task WriteLineAsync<T>(NetworkStream stream, T message, CancellationToken cancel)
     {
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(message, RegistryJson.Options);
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(message, SourceGeneratedJson.Info<T>(Json));
         await stream.WriteAsync(bytes, cancel).ConfigureAwait(false);
         await stream.WriteAsync("\n"u8.ToArray(), cancel).ConfigureAwait(false);
     }

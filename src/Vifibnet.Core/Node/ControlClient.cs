@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Vifibnet.Configuration;
 using Vifibnet.Nat;
+using Vifibnet.Protocol;
 using Vifibnet.Tunnels;
 
 namespace Vifibnet.Node;
@@ -10,7 +11,10 @@ namespace Vifibnet.Node;
 /// <summary>Asks a running node, through its control socket, for its tunnels or a peer DB update.</summary>
 public static class ControlClient
 {
-    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    internal static readonly JsonSerializerOptions Json = SourceGeneratedJson.Options(ControlJsonContext.Default);
+
+    /// <summary>The answers' JSON as people read it (the CLI's --json): indented.</summary>
+    public static readonly JsonSerializerOptions IndentedJson = SourceGeneratedJson.Options(ControlJsonContext.Default, o => o.WriteIndented = true);
 
     /// <summary>The running node at a glance: identity, advertised address, tunnel counts, UPnP, registry contact.</summary>
     public static async Task<NodeStatus> GetStatusAsync(string stateDir, CancellationToken cancel = default) =>
@@ -72,7 +76,7 @@ public static class ControlClient
         using var doc = JsonDocument.Parse(line);
         if (doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("error", out var error))
             throw new NodeDaemonException(NodeErrorKind.RequestFailed, $"the node on {path} could not do '{request}': {error.GetString()}");
-        return doc.RootElement.Deserialize<T>(Json)
+        return doc.RootElement.Deserialize(SourceGeneratedJson.Info<T>(Json))
             ?? throw new NodeDaemonException(NodeErrorKind.NoAnswer, $"the node on {path} answered '{request}' with nothing");
     }
 }

@@ -1,7 +1,10 @@
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Vifibnet.Logging;
+using Vifibnet.Protocol;
+using Vifibnet.Tunnels;
 
 namespace Vifibnet.Node;
 
@@ -72,7 +75,7 @@ public sealed class ControlServer : IAsyncDisposable
             object answer;
             try { answer = await handle(request, timeout.Token).ConfigureAwait(false); }
             catch (Exception e) when (e is not OperationCanceledException) { answer = new ControlError(e.Message); }
-            var json = JsonSerializer.Serialize(answer, answer.GetType(), ControlClient.Json) + "\n";
+            var json = JsonSerializer.Serialize(answer, TypeInfoOf(answer)) + "\n";
             await stream.WriteAsync(Encoding.UTF8.GetBytes(json), timeout.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or SocketException or OperationCanceledException)
@@ -80,6 +83,14 @@ public sealed class ControlServer : IAsyncDisposable
             log.Debug($"control request dropped: {e.Message}");
         }
     }
+
+    /// <summary>The JSON metadata of an answer (<see cref="ControlJsonContext"/>); lists by their interface, as listed there.</summary>
+    static JsonTypeInfo TypeInfoOf(object answer) => answer switch
+    {
+        IReadOnlyList<TunnelInfo> => SourceGeneratedJson.Info<IReadOnlyList<TunnelInfo>>(ControlClient.Json),
+        IReadOnlyList<PeerListing> => SourceGeneratedJson.Info<IReadOnlyList<PeerListing>>(ControlClient.Json),
+        _ => ControlClient.Json.GetTypeInfo(answer.GetType()),
+    };
 
     public async ValueTask DisposeAsync()
     {

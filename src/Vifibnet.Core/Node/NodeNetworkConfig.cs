@@ -27,7 +27,7 @@ public sealed class NodeNetworkConfig(string path, X509Certificate2 ca, Logger l
         if (!File.Exists(path)) return;
         try
         {
-            var stored = JsonSerializer.Deserialize<NetworkConfigMessage>(File.ReadAllText(path), RegistryJson.Options)
+            var stored = JsonSerializer.Deserialize(File.ReadAllText(path), SourceGeneratedJson.Info<NetworkConfigMessage>(RegistryJson.Options))
                          ?? throw new NetworkConfigurationException("the file is empty");
             Current = new SignedNetworkConfiguration(stored.Body, stored.Signature).Verify(ca);
         }
@@ -59,7 +59,7 @@ public sealed class NodeNetworkConfig(string path, X509Certificate2 ca, Logger l
         }
         LastRefusal = null;
         if (Current is { } same && same.Version == config.Version && same.ToJson() == config.ToJson()) return false;
-        WriteOwnerOnly(path, JsonSerializer.Serialize(message, RegistryJson.Options));
+        WriteOwnerOnly(path, JsonSerializer.Serialize(message, SourceGeneratedJson.Info<NetworkConfigMessage>(RegistryJson.Options)));
         Current = config;
         return true;
     }

@@ -79,7 +79,7 @@ public sealed class HttpRegistryClient : IRegistryClient, IDisposable
         }
         try
         {
-            return JsonSerializer.Deserialize<PeerEntry>(answer.Sealed.Open(key!), RegistryJson.Options)
+            return JsonSerializer.Deserialize(answer.Sealed.Open(key!), SourceGeneratedJson.Info<PeerEntry>(RegistryJson.Options))
                    ?? throw new JsonException("empty peer");
         }
         catch (Exception e) when (e is CryptographicException or JsonException)
@@ -105,7 +105,7 @@ public sealed class HttpRegistryClient : IRegistryClient, IDisposable
         var answer = await SendAsync<NetworkConfigResponse>(HttpMethod.Get, "v1/network-config", null, signed: true, cancel).ConfigureAwait(false);
         try
         {
-            return JsonSerializer.Deserialize<NetworkConfigMessage>(answer.Sealed.Open(key!), RegistryJson.Options)
+            return JsonSerializer.Deserialize(answer.Sealed.Open(key!), SourceGeneratedJson.Info<NetworkConfigMessage>(RegistryJson.Options))
                    ?? throw new JsonException("empty configuration");
         }
         catch (Exception e) when (e is CryptographicException or JsonException or NullReferenceException)
@@ -120,7 +120,7 @@ public sealed class HttpRegistryClient : IRegistryClient, IDisposable
     async Task<T> SendAsync<T>(HttpMethod method, string relative, object? body, bool signed, CancellationToken cancel)
     {
         var uri = new Uri(BaseUri, relative);
-        var bytes = body is null ? [] : JsonSerializer.SerializeToUtf8Bytes(body, body.GetType(), RegistryJson.Options);
+        var bytes = body is null ? [] : JsonSerializer.SerializeToUtf8Bytes(body, RegistryJson.Options.GetTypeInfo(body.GetType()));
         using var request = new HttpRequestMessage(method, uri);
         if (body is not null)
         {
@@ -177,7 +177,7 @@ public sealed class HttpRegistryClient : IRegistryClient, IDisposable
 
     static T? TryParse<T>(string text)
     {
-        try { return JsonSerializer.Deserialize<T>(text, RegistryJson.Options); }
+        try { return JsonSerializer.Deserialize(text, SourceGeneratedJson.Info<T>(RegistryJson.Options)); }
         catch (JsonException) { return default; }
     }
 

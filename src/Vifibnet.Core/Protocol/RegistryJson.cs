@@ -6,9 +6,10 @@ namespace Vifibnet.Protocol;
 /// <summary>The JSON settings of the protocol: camelCase, nulls kept, strict on unknown shapes by type.</summary>
 public static class RegistryJson
 {
-    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    /// <summary>Types come from <see cref="ProtocolJsonContext"/> (source-generated), never from reflection.</summary>
+    public static readonly JsonSerializerOptions Options = SourceGeneratedJson.Options(ProtocolJsonContext.Default, o =>
     {
-        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-        MaxDepth = 8,
-    };
+        o.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+        o.MaxDepth = 8;
+    });
 }

@@ -136,6 +136,21 @@ public static class CertificateLifecycle
     static void BumpCrlNumber(SqliteConnection c, SqliteTransaction t) =>
         RegistrySchema.SetConfig(c, t, CrlNumberKey, (CrlNumber(c, t) + 1).ToString(CultureInfo.InvariantCulture));
 
+    /// <summary>
+    /// How many certificates a prefix's renewals replaced that are still valid, and when the first of them expires.
+    /// Each stays recorded (and is revoked with the node) until it expires, so this bounds what a member's renewal
+    /// loop can make the registry store.
+    /// </summary>
+    public static (int Count, DateTimeOffset? FirstExpiry) LiveSuperseded(SqliteConnection c, SqliteTransaction t, NodePrefix prefix, DateTimeOffset now)
+    {
+        using var select = Command(c, t, "SELECT COUNT(*), MIN(expires) FROM superseded WHERE prefix = $p AND expires > $now");
+        select.Parameters.AddWithValue("$p", prefix.ToBinary());
+        select.Parameters.AddWithValue("$now", now.ToUnixTimeSeconds());
+        using var reader = select.ExecuteReader();
+        reader.Read();
+        return (reader.GetInt32(0), reader.IsDBNull(1) ? null : DateTimeOffset.FromUnixTimeSeconds(reader.GetInt64(1)));
+    }
+
     /// <summary>Replaces the certificate recorded for <paramref name="prefix"/> by its renewal; the old one is kept as superseded until it expires.</summary>
     public static void RecordRenewal(SqliteConnection c, SqliteTransaction t, NodePrefix prefix, X509Certificate2 old, string newPem, DateTimeOffset newExpiry, DateTimeOffset now)
     {

@@ -114,3 +114,8 @@ public sealed record NetworkConfigSummary(string DatabasePath, long Version, Dat
         new(Path.GetFullPath(dbPath), c.Version, c.Changed, c.Hello, c.ConnectionCount, c.TunnelRefresh, c.RefreshRate, c.MinimumVersion,
             [.. c.BabelKeys.OrderBy(k => k.ActiveFrom).Select(k => $"{k.Name} from {k.ActiveFrom.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture)}")]);
 }
+
+/// <summary>`vifibnet network-config --json`: indented, made at compile time (no reflection in the native program).</summary>
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(System.Text.Json.JsonSerializerDefaults.Web, WriteIndented = true)]
+[System.Text.Json.Serialization.JsonSerializable(typeof(NetworkConfigSummary))]
+public sealed partial class NetworkConfigSummaryJson : System.Text.Json.Serialization.JsonSerializerContext;

@@ -46,6 +46,9 @@ public sealed partial class RegistryService
         new(RegistryErrorCode.CertificateRevoked,
             $"certificate {node.Prefix.ToCommonName()} (serial {node.Certificate.SerialNumber}) was revoked by the network's administrator: this node is no longer a member");
 
+    /// <summary>Renewals whose replaced certificates are all still valid: one more is refused (RateLimited).</summary>
+    public const int MaxLiveRenewals = 16;
+
     /// <summary>
     /// A new certificate for the same prefix, for the CSR in <paramref name="request"/> (the node's key, or a new
     /// one), valid <see cref="RegistryOptions.CertificateValidity"/> from now; the one it replaces stays valid
@@ -63,9 +66,16 @@ public sealed partial class RegistryService
             if (recorded is null || !RecordedMatches(recorded, node.Certificate))
                 throw new RequestRefusedException(RegistryErrorCode.CertificateUnknown,
                     $"certificate {node.Prefix.ToCommonName()} was renewed or replaced meanwhile: renew with the newest certificate");
+            var now = clock.GetUtcNow();
+            // A node renews about once per certificate life: a member renewing in a loop would fill the DB with
+            // replaced certificates that must be kept (and revoked with it) until they expire.
+            var (live, firstExpiry) = CertificateLifecycle.LiveSuperseded(c, t, node.Prefix, now);
+            if (live >= MaxLiveRenewals)
+                throw new RequestRefusedException(RegistryErrorCode.RateLimited,
+                    $"certificate {node.Prefix.ToCommonName()} was renewed {live} times within the life of the certificates it replaced " +
+                    $"(at most {MaxLiveRenewals}): renew again after {firstExpiry:u}, when the first of them expires");
             using var cert = ca.Issue(csr, node.Prefix, serial, Options.CertificateValidity);
             var pem = cert.ExportCertificatePem() + "\n";
-            var now = clock.GetUtcNow();
             CertificateLifecycle.RecordRenewal(c, t, node.Prefix, node.Certificate, pem, new DateTimeOffset(cert.NotAfter.ToUniversalTime()), now);
             return pem;
         });

@@ -26,5 +26,5 @@ public sealed partial class RegistryService
 
     /// <summary>GET /v1/network-config: only for members (it carries the babel key), sealed to the asking node's key.</summary>
     public NetworkConfigResponse GetNetworkConfig(AuthenticatedNode node) =>
-        new(SealedBox.Seal(node.PublicKey, JsonSerializer.SerializeToUtf8Bytes(GetSignedNetworkConfig(), RegistryJson.Options)));
+        new(SealedBox.Seal(node.PublicKey, JsonSerializer.SerializeToUtf8Bytes(GetSignedNetworkConfig(), SourceGeneratedJson.Info<NetworkConfigMessage>(RegistryJson.Options))));
 }

@@ -195,7 +195,7 @@ public sealed partial class RegistryService
             : peers.PickRandom(1, self, clock.GetUtcNow() - Options.PeerTimeout).FirstOrDefault();
         if (peer is null)
             throw new RequestRefusedException(RegistryErrorCode.NoPeers, "the registry knows no peer to bootstrap from yet (no --bootstrap entry and no node has declared itself)");
-        return new BootstrapResponse(SealedBox.Seal(node.PublicKey, JsonSerializer.SerializeToUtf8Bytes(peer, RegistryJson.Options)));
+        return new BootstrapResponse(SealedBox.Seal(node.PublicKey, JsonSerializer.SerializeToUtf8Bytes(peer, SourceGeneratedJson.Info<PeerEntry>(RegistryJson.Options))));
     }
 
     /// <summary>Records where the node's openvpn servers are; the prefix is the certificate's, never the caller's say.</summary>

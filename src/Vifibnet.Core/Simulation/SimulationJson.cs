@@ -33,7 +33,7 @@ public static class SimulationJson
                 round["largestComponent"] = r.Failures[0].Survivors.LargestComponent;
                 round["survivors"] = r.Failures[0].Survivors.Survivors;
             }
-            rounds.Add(round);
+            rounds.Add((JsonNode)round); // JsonNode overload: the generic one reflects over its argument
         }
         var document = new JsonObject { ["parameters"] = parameters, ["rounds"] = rounds };
         if (result.Repairs.Count > 0)

@@ -149,7 +149,7 @@ public sealed class PeerExchangeTests(Xunit.Abstractions.ITestOutputHelper outpu
         var ts = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var request = new ExchangeRequest(Convert.ToBase64String(a.Certificate.RawData), ts, "abc123",
             Convert.ToBase64String(a.Key.SignData(Encoding.UTF8.GetBytes($"vifibnet-px-v1\n{b.Prefix}\n{ts}\nabc123"), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)));
-        var line = JsonSerializer.Serialize(request, RegistryJson.Options) + "\n";
+        var line = JsonSerializer.Serialize(request, ExchangeJsonContext.Default.ExchangeRequest) + "\n";
         Assert.Contains("\"peers\":[", await SendRawAsync(server.Endpoint, line));
         Assert.Contains("request replayed", await SendRawAsync(server.Endpoint, line));
 

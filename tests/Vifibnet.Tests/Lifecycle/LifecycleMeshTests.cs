@@ -40,8 +40,8 @@ public sealed class LifecycleMeshTests(ITestOutputHelper output)
 
     static ChildProcess StartRegistryIn(string ns, NodeMeshBed bed, Network net, params string[] extra)
     {
-        return bed.Lab.Start(ns, "registry", CliProgram.Dotnet,
-            [CliProgram.Dll, "registry", "8000", "--db", net.Created.DbPath, "--ca", net.Created.CaPath, "--key", net.Created.KeyPath, "-v", "2", .. extra],
+        return bed.Lab.Start(ns, "registry", CliProgram.File,
+            [.. CliProgram.Leading, "registry", "8000", "--db", net.Created.DbPath, "--ca", net.Created.CaPath, "--key", net.Created.KeyPath, "-v", "2", .. extra],
             Path.Combine(net.Root, "registry.log"));
     }
 
@@ -137,12 +137,12 @@ public sealed class LifecycleMeshTests(ITestOutputHelper output)
         }
         output.WriteLine($"every node on a one-hour certificate after {calm.Elapsed.TotalSeconds:0.0} s");
         await bed.WaitForAllPairsAsync(nodes, Stopwatch.StartNew(), TimeSpan.FromSeconds(60));
-        var status = bed.Lab.TryExec(bed.Namespace(1), CliProgram.Dotnet, CliProgram.Dll, "status", "-s", bed.Dir(1));
+        var status = bed.Lab.TryExec(bed.Namespace(1), CliProgram.File, [.. CliProgram.Leading, "status", "-s", bed.Dir(1)]);
         Assert.Contains("next renewal 20", status.Output);
         Assert.Contains("cert expires 20", status.Output);
         // `vifibnet renew` asks the running node, which renews now and restarts its tunnels one at a time.
         var renewedBefore = CountInLog(bed, 2, "certificate renewed");
-        var renew = bed.Lab.TryExec(bed.Namespace(2), CliProgram.Dotnet, CliProgram.Dll, "renew", "-s", bed.Dir(2));
+        var renew = bed.Lab.TryExec(bed.Namespace(2), CliProgram.File, [.. CliProgram.Leading, "renew", "-s", bed.Dir(2)]);
         Assert.True(renew.ExitCode == 0, renew.Output);
         Assert.Contains("next renewal", renew.Output);
         Assert.True(CountInLog(bed, 2, "certificate renewed") > renewedBefore);
@@ -170,7 +170,7 @@ public sealed class LifecycleMeshTests(ITestOutputHelper output)
         }
         await MeshProbe.Until(async () => await TunnelsToRevoked() > 0, Join, "a tunnel between node 4 and another node");
 
-        var revoke = CliRun.Tool(CliProgram.Dotnet, CliProgram.Dll, "revoke", "--db", net.Created.DbPath, new Vifibnet.Addressing.NodePrefix(4, 16).ToCommonName());
+        var revoke = CliRun.Tool(CliProgram.File, [.. CliProgram.Leading, "revoke", "--db", net.Created.DbPath, new Vifibnet.Addressing.NodePrefix(4, 16).ToCommonName()]);
         Assert.True(revoke.Code == 0, revoke.Output);
         var sinceRevoke = Stopwatch.StartNew();
         // Within one poll interval (plus one pass of the daemon's loop): no node has a tunnel to node 4 any more.
@@ -186,7 +186,7 @@ public sealed class LifecycleMeshTests(ITestOutputHelper output)
         output.WriteLine($"handshakes of node 4 refused by openvpn's CRL check on the others' servers: {refusals}");
 
         // Node 4 cannot renew (nor re-register) with its old key: the registry refuses it by name.
-        var renew = bed.Lab.TryExec(bed.Namespace(4), CliProgram.Dotnet, CliProgram.Dll, "renew", "-s", bed.Dir(4));
+        var renew = bed.Lab.TryExec(bed.Namespace(4), CliProgram.File, [.. CliProgram.Leading, "renew", "-s", bed.Dir(4)]);
         Assert.Equal(1, renew.ExitCode);
         Assert.Contains("certificate_revoked", renew.Output);
 

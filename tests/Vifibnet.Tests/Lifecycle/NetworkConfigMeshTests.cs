@@ -146,8 +146,8 @@ public sealed class NetworkConfigMeshTests(ITestOutputHelper output)
             // Hello 4 and a first key, in force at once: the nodes give no --hello, so the network's applies.
             Admin("--hello", "4", "--rotate-babel-key", "--key-overlap", "0");
             var ns = bed.AddHost("reg", "198.51.100.100/24");
-            using var registry = bed.Lab.Start(ns, "registry", CliProgram.Dotnet,
-                [CliProgram.Dll, "registry", "8000", "--db", created.DbPath, "--ca", created.CaPath, "--key", created.KeyPath, "-v", "2"], Path.Combine(root, "registry.log"));
+            using var registry = bed.Lab.Start(ns, "registry", CliProgram.File,
+                [.. CliProgram.Leading, "registry", "8000", "--db", created.DbPath, "--ca", created.CaPath, "--key", created.KeyPath, "-v", "2"], Path.Combine(root, "registry.log"));
             var started = Stopwatch.StartNew();
             for (var n = 1; n <= nodes; n++)
                 bed.Start(n, "-v", "3", "--pp", "1194", "udp", "-i", "eth0", "--connection-count", "2", "--peer-exchange", "0",
@@ -212,7 +212,7 @@ public sealed class NetworkConfigMeshTests(ITestOutputHelper output)
 
         void Admin(params string[] args)
         {
-            var (code, text) = CliRun.Tool(CliProgram.Dotnet, [CliProgram.Dll, "network-config", "--db", Path.Combine(root, "registry", "registry.db"), .. args]);
+            var (code, text) = CliRun.Tool(CliProgram.File, [.. CliProgram.Leading, "network-config", "--db", Path.Combine(root, "registry", "registry.db"), .. args]);
             Assert.True(code == 0, text);
             output.WriteLine($"network-config {string.Join(' ', args)}: {text.Split('\n')[0]}");
         }

@@ -22,7 +22,7 @@ public sealed class NetworkConfigTests
     /// <summary>The real `vifibnet` program as a child process (stdout and stderr together in both fields).</summary>
     static Task<CliRun.Result> RunCli(params string[] args)
     {
-        var (code, output) = CliRun.Tool(CliProgram.Dotnet, [CliProgram.Dll, .. args]);
+        var (code, output) = CliRun.Tool(CliProgram.File, [.. CliProgram.Leading, .. args]);
         return Task.FromResult(new CliRun.Result(code, output, output));
     }
 

@@ -45,6 +45,33 @@ public sealed class RenewalTests
     }
 
     [Fact]
+    public async Task AMemberRenewingInALoopIsRefusedOnceSixteenReplacedCertificatesAreStillValid()
+    {
+        await using var registry = await TestRegistry.StartAsync();
+        using var keys = new NodeKeys();
+        var current = await registry.RegisterAsync(keys);
+        for (var i = 0; i < RegistryService.MaxLiveRenewals; i++)
+        {
+            using var client = registry.Client(cert: current, keys: keys);
+            var next = X509Certificate2.CreateFromPem(await client.RenewCertificateAsync(keys.Csr()));
+            current.Dispose();
+            current = next;
+        }
+        var before = registry.Snapshot();
+        using (var client = registry.Client(cert: current, keys: keys))
+        {
+            var refused = await Assert.ThrowsAsync<RegistryCallException>(() => client.RenewCertificateAsync(keys.Csr()));
+            Assert.Equal(RegistryErrorCode.RateLimited, refused.Code);
+            Assert.Contains($"renewed {RegistryService.MaxLiveRenewals} times", refused.Message);
+            Assert.Contains("renew again after", refused.Message);
+        }
+        Assert.Equal(before, registry.Snapshot());
+        // The node itself is not shut out: its current certificate still works.
+        Assert.Equal(HttpStatusCode.OK, (await DeclareAsync(registry, current, keys.Key)).Status);
+        current.Dispose();
+    }
+
+    [Fact]
     public async Task RevokedForeignAndUnsignedRenewalsAreRefusedAndChangeNothing()
     {
         await using var registry = await TestRegistry.StartAsync();
@@ -132,22 +159,22 @@ public sealed class RenewalTests
             db.SetConfig("key", keyPath);
         }
 
-        var renew = CliRun.Tool(CliProgram.Dotnet, CliProgram.Dll, "renew", "-s", dir.Path);
+        var renew = CliRun.Tool(CliProgram.File, [.. CliProgram.Leading, "renew", "-s", dir.Path]);
         Assert.True(renew.Code == 0, renew.Output);
         using var renewed = PemFile.ReadCertificate(certPath, "certificate");
         Assert.NotEqual(cert.SerialNumber, renewed.SerialNumber);
         Assert.Equal(Cn(cert), Cn(renewed));
         Assert.Contains($"serial       {renewed.SerialNumber}", renew.Output);
 
-        var unknown = CliRun.Tool(CliProgram.Dotnet, CliProgram.Dll, "revoke", "--db", registry.Db.Path, "9/16");
+        var unknown = CliRun.Tool(CliProgram.File, [.. CliProgram.Leading, "revoke", "--db", registry.Db.Path, "9/16"]);
         Assert.Equal(1, unknown.Code);
         Assert.Contains("'9/16' is neither the prefix nor a certificate serial", unknown.Output);
-        var revoke = CliRun.Tool(CliProgram.Dotnet, CliProgram.Dll, "revoke", "--db", registry.Db.Path, Cn(renewed));
+        var revoke = CliRun.Tool(CliProgram.File, [.. CliProgram.Leading, "revoke", "--db", registry.Db.Path, Cn(renewed)]);
         Assert.True(revoke.Code == 0, revoke.Output);
         Assert.Contains($"revoked {Cn(renewed)}", revoke.Output);
 
         // The revoked node cannot renew by itself: the CLI says why, the file stays.
-        var refused = CliRun.Tool(CliProgram.Dotnet, CliProgram.Dll, "renew", "-s", dir.Path);
+        var refused = CliRun.Tool(CliProgram.File, [.. CliProgram.Leading, "renew", "-s", dir.Path]);
         Assert.Equal(1, refused.Code);
         Assert.Contains("certificate_revoked", refused.Output);
         using var kept = PemFile.ReadCertificate(certPath, "certificate");
@@ -180,7 +207,7 @@ public sealed class ExpiredRenewalTests
         PemFile.WriteCertificate(dir.File("cert.crt"), expired);
         PemFile.WritePrivateKey(dir.File("cert.key"), keys.Key);
 
-        var renew = CliRun.Tool(CliProgram.Dotnet, CliProgram.Dll, "renew", "-s", dir.Path, "--registry", registry.Uri().ToString());
+        var renew = CliRun.Tool(CliProgram.File, [.. CliProgram.Leading, "renew", "-s", dir.Path, "--registry", registry.Uri().ToString()]);
         Assert.True(renew.Code == 0, renew.Output);
         using var renewed = PemFile.ReadCertificate(dir.File("cert.crt"), "certificate");
         Assert.Equal("3/16", renewed.GetNameInfo(X509NameType.SimpleName, false));
@@ -188,7 +215,7 @@ public sealed class ExpiredRenewalTests
 
         // Without a registry to ask, the CLI says what is missing.
         File.Delete(dir.File("peers.db"));
-        var missing = CliRun.Tool(CliProgram.Dotnet, CliProgram.Dll, "renew", "-s", dir.Path);
+        var missing = CliRun.Tool(CliProgram.File, [.. CliProgram.Leading, "renew", "-s", dir.Path]);
         Assert.Equal(1, missing.Code);
         Assert.Contains("--registry", missing.Output);
     }

@@ -45,7 +45,7 @@ public sealed class MeshTestBed : IAsyncDisposable
         var log = new Logger(LogLevel.Warning, r => output.WriteLine(r.ToString()));
         var options = new MeshOptions
         {
-            Prefix = Prefix, Nodes = nodes, Hello = hello, Underlay = underlay, Vifibnet = (CliProgram.Dotnet, [CliProgram.Dll]),
+            Prefix = Prefix, Nodes = nodes, Hello = hello, Underlay = underlay, Vifibnet = (CliProgram.File, CliProgram.Leading),
         };
         var mesh = MeshLab.Create(configure?.Invoke(options) ?? options, log);
         var bed = new MeshTestBed(mesh, output);

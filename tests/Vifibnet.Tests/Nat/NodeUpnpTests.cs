@@ -23,7 +23,7 @@ public sealed class NodeUpnpTests
         var logs = Directory.CreateDirectory(Path.Combine(net.Directory, "log")).FullName;
         var output = Path.Combine(net.Directory, "node.out");
         var gateway = await MiniUpnpdTests.FindAsync(net);
-        var node = net.Lab.Start(net.Lan, "node", CliProgram.Dotnet, [CliProgram.Dll, "node",
+        var node = net.Lab.Start(net.Lan, "node", CliProgram.File, [.. CliProgram.Leading, "node",
             "--ca", files.Ca, "--cert", files.Cert, "--key", files.Key, "--state", state, "--log", logs,
             "--pp", "1194", "udp", "--pp", "1195", "tcp-server", "--connection-count", "0", "-v", "1"], output);
         try

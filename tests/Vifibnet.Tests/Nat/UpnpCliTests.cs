@@ -13,7 +13,7 @@ public sealed class UpnpCliTests
     public void DiscoverMapListAndUnmapFromTheLan()
     {
         using var net = MiniUpnpdTests.NewHomeNetwork();
-        string Vifibnet(params string[] args) => net.Lab.Exec(net.Lan, CliProgram.Dotnet, [CliProgram.Dll, "upnp", .. args]);
+        string Vifibnet(params string[] args) => net.Lab.Exec(net.Lan, CliProgram.File, [.. CliProgram.Leading, "upnp", .. args]);
 
         var discover = Vifibnet("discover");
         Assert.Contains("external     11.0.0.1", discover);
@@ -33,7 +33,7 @@ public sealed class UpnpCliTests
         using var net = MiniUpnpdTests.NewHomeNetwork();
         var gateway = await MiniUpnpdTests.FindAsync(net);
         var output = Path.Combine(net.Directory, "forward.out");
-        var forward = net.Lab.Start(net.Lan, "upnp forward", CliProgram.Dotnet, [CliProgram.Dll, "upnp", "forward", "--pp", "1194", "tcp-server", "-v", "0"], output);
+        var forward = net.Lab.Start(net.Lan, "upnp forward", CliProgram.File, [.. CliProgram.Leading, "upnp", "forward", "--pp", "1194", "tcp-server", "-v", "0"], output);
         try
         {
             var deadline = DateTime.UtcNow.AddSeconds(30);

@@ -24,7 +24,7 @@ public sealed class NodeMeshTests(ITestOutputHelper output)
 
         // A node whose peers both connected to its servers opens no client tunnel of its own (it has its two).
         var k = await WaitForOneTunnelPerPairAsync(bed);
-        var table = bed.Lab.Exec(bed.Namespace(k), CliProgram.Dotnet, CliProgram.Dll, "tunnels", "-s", bed.Dir(k));
+        var table = bed.Lab.Exec(bed.Namespace(k), CliProgram.File, [.. CliProgram.Leading, "tunnels", "-s", bed.Dir(k)]);
         output.WriteLine($"node {k}:\n{table}");
         Assert.Contains((await bed.TunnelsAsync(k)).First(t => t.Direction == "client" && t.State == "up").Interface, table);
         Assert.Contains("PEER", table);

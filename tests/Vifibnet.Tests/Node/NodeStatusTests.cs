@@ -31,7 +31,7 @@ public sealed class NodeStatusTests(ITestOutputHelper output)
         Status? status = null;
         await MeshProbe.Until(async () =>
         {
-            var (code, json) = await Task.Run(() => lab.TryExec(ns, CliProgram.Dotnet, CliProgram.Dll, "status", "-s", dir, "--json"));
+            var (code, json) = await Task.Run(() => lab.TryExec(ns, CliProgram.File, [.. CliProgram.Leading, "status", "-s", dir, "--json"]));
             if (code == 0) status = JsonSerializer.Deserialize<Status>(json, new JsonSerializerOptions(JsonSerializerDefaults.Web));
             return status?.LastRegistryError is not null;
         }, TimeSpan.FromSeconds(30), "the node to answer `status` with the registry's error");
@@ -47,7 +47,7 @@ public sealed class NodeStatusTests(ITestOutputHelper output)
         Assert.Equal(1, s.ClientTunnels); // to the seeded peer, which does not exist: connecting
         Assert.Equal(0, s.ServerClients);
 
-        var text = lab.Exec(ns, CliProgram.Dotnet, CliProgram.Dll, "status", "-s", dir);
+        var text = lab.Exec(ns, CliProgram.File, [.. CliProgram.Leading, "status", "-s", dir]);
         output.WriteLine(text);
         Assert.Contains("advertised   198.51.100.1,1194,udp (from --ip)", text);
         Assert.Contains("last contact never", text);

@@ -36,8 +36,8 @@ public sealed class RegistryMeshTests(ITestOutputHelper output)
             try
             {
                 var registryNs = bed.AddHost("reg", "198.51.100.100/24");
-                var registry = bed.Lab.Start(registryNs, "registry", CliProgram.Dotnet,
-                    [CliProgram.Dll, "registry", "8000", "--db", created.DbPath, "--ca", created.CaPath, "--key", created.KeyPath,
+                var registry = bed.Lab.Start(registryNs, "registry", CliProgram.File,
+                    [.. CliProgram.Leading, "registry", "8000", "--db", created.DbPath, "--ca", created.CaPath, "--key", created.KeyPath,
                      "--bootstrap", TestNetwork.PrefixOf(1), "198.51.100.1", "1194", "udp", "-v", "2"],
                     registryLog);
                 var started = Stopwatch.StartNew();
@@ -60,14 +60,14 @@ public sealed class RegistryMeshTests(ITestOutputHelper output)
                 }
 
                 // `vifibnet peers update` asks the running node, which declares and refreshes now.
-                var update = bed.Lab.TryExec(bed.Namespace(3), CliProgram.Dotnet, CliProgram.Dll, "peers", "update", "-s", bed.Dir(3));
+                var update = bed.Lab.TryExec(bed.Namespace(3), CliProgram.File, [.. CliProgram.Leading, "peers", "update", "-s", bed.Dir(3)]);
                 Assert.True(update.ExitCode == 0, update.Output);
                 Assert.Contains("declared: 198.51.100.3,1194,udp", update.Output);
 
                 // The registry goes away: updates fail with a clear error, the nodes keep running and routing.
                 registry.Signal(ChildProcess.SIGTERM);
                 await registry.Exited;
-                var failed = bed.Lab.TryExec(bed.Namespace(2), CliProgram.Dotnet, CliProgram.Dll, "peers", "update", "-s", bed.Dir(2));
+                var failed = bed.Lab.TryExec(bed.Namespace(2), CliProgram.File, [.. CliProgram.Leading, "peers", "update", "-s", bed.Dir(2)]);
                 Assert.Equal(1, failed.ExitCode);
                 Assert.Contains("198.51.100.100", failed.Output);
                 // At their next --peers-db-refresh the daemons try, fail, say so and go on.

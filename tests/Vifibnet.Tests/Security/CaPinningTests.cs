@@ -13,7 +13,7 @@ namespace Vifibnet.Tests.Security;
 public sealed class CaPinningTests
 {
     static (int Code, string Output) Setup(TestRegistry registry, string dir, params string[] more) =>
-        CliRun.Tool(CliProgram.Dotnet, [CliProgram.Dll, "setup", "--server", "127.0.0.1", "--port",
+        CliRun.Tool(CliProgram.File, [.. CliProgram.Leading, "setup", "--server", "127.0.0.1", "--port",
             registry.Server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-d", dir, "--no-boot", "--token", registry.AdminToken(), .. more]);
 
     static string Files(string dir) => string.Join('\n', Directory.GetFiles(dir).Order()
@@ -57,7 +57,7 @@ public sealed class CaPinningTests
     public async Task NewRegistryAndTokenPrintTheFingerprintToPin()
     {
         using var dir = new TempDir();
-        var made = CliRun.Tool(CliProgram.Dotnet, CliProgram.Dll, "new-registry", "--dir", dir.Path, "--network", "2001:db8:42::/48");
+        var made = CliRun.Tool(CliProgram.File, [.. CliProgram.Leading, "new-registry", "--dir", dir.Path, "--network", "2001:db8:42::/48"]);
         Assert.Equal(0, made.Code);
         using var ca = CertificateAuthority.Load(dir.File("ca.crt"), dir.File("ca.key"));
         var pin = CertificateFingerprint.Of(ca.Certificate);

@@ -59,7 +59,7 @@ public sealed class PushedOptionsAttackTests(ITestOutputHelper output)
         foreach (var pushed in new[] { "redirect-gateway def1", "ifconfig 10.66.0.2", "route-ipv6", "dhcp-option DNS" })
             Assert.Contains($"Pushed option removed by filter: '{pushed}", clientLogs);
 
-        var (code, json) = bed.Lab.TryExec(ns, CliProgram.Dotnet, CliProgram.Dll, "status", "-s", bed.Dir(1), "--json");
+        var (code, json) = bed.Lab.TryExec(ns, CliProgram.File, [.. CliProgram.Leading, "status", "-s", bed.Dir(1), "--json"]);
         Assert.Equal(0, code);
         var status = JsonSerializer.Deserialize<Status>(json, new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
         Assert.Equal((null, "none", null), (status.AdvertisedAddress, status.AddressSource, status.ExternalIp));

@@ -23,8 +23,8 @@ public sealed class RegistryDbRefusalTests : IDisposable
         Assert.Equal(0, CliRun.RunAsync("new-registry", "--dir", theirs, "--network", "2001:db8:43::/48").Result.Code);
     }
 
-    (int Code, string Output) Registry(string db) => CliRun.Tool(CliProgram.Dotnet, CliProgram.Dll, "registry", "0", "--db", db,
-        "--ca", Path.Combine(ours, "ca.crt"), "--key", Path.Combine(ours, "ca.key"));
+    (int Code, string Output) Registry(string db) => CliRun.Tool(CliProgram.File, [.. CliProgram.Leading, "registry", "0", "--db", db,
+        "--ca", Path.Combine(ours, "ca.crt"), "--key", Path.Combine(ours, "ca.key")]);
 
     static string Hash(string path) => File.Exists(path) ? Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path))) : "missing";
 
@@ -98,8 +98,8 @@ public sealed class RegistryDbRefusalTests : IDisposable
             Assert.Equal(CertificateFingerprint.Of(ca.Certificate), db.CaFingerprint);
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         var before = Hash(legacy);
-        var (code, output) = CliRun.Tool(CliProgram.Dotnet, CliProgram.Dll, "registry", "0", "--db", legacy,
-            "--ca", Path.Combine(theirs, "ca.crt"), "--key", Path.Combine(theirs, "ca.key"));
+        var (code, output) = CliRun.Tool(CliProgram.File, [.. CliProgram.Leading, "registry", "0", "--db", legacy,
+            "--ca", Path.Combine(theirs, "ca.crt"), "--key", Path.Combine(theirs, "ca.key")]);
         Assert.Equal(1, code);
         Assert.Contains("belongs to the network of CA", output);
         Assert.Equal(before, Hash(legacy));

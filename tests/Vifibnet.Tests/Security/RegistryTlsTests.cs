@@ -27,7 +27,7 @@ public sealed class RegistryTlsTests
     static Network NewNetwork(TempDir dir, string name, string prefix)
     {
         var net = dir.File(name);
-        var made = CliRun.Tool(CliProgram.Dotnet, CliProgram.Dll, "new-registry", "--dir", net, "--network", prefix);
+        var made = CliRun.Tool(CliProgram.File, [.. CliProgram.Leading, "new-registry", "--dir", net, "--network", prefix]);
         Assert.True(made.Code == 0, made.Output);
         using var ca = CertificateAuthority.Load(Path.Combine(net, "ca.crt"), Path.Combine(net, "ca.key"));
         return new Network(net, Path.Combine(net, "registry.db"), CertificateFingerprint.Of(ca.Certificate));
@@ -37,7 +37,7 @@ public sealed class RegistryTlsTests
         int.Parse(registry.WaitFor(@"listening on port (\d+)", TimeSpan.FromSeconds(30)).Groups[1].Value, CultureInfo.InvariantCulture);
 
     static (int Code, string Output) Setup(int port, string dir, string token, params string[] more) =>
-        CliRun.Tool(CliProgram.Dotnet, [CliProgram.Dll, "setup", "--server", "127.0.0.1", "--port", port.ToString(CultureInfo.InvariantCulture),
+        CliRun.Tool(CliProgram.File, [.. CliProgram.Leading, "setup", "--server", "127.0.0.1", "--port", port.ToString(CultureInfo.InvariantCulture),
             "-d", dir, "--no-boot", "--token", token, .. more]);
 
     static bool Empty(string dir) => !Directory.Exists(dir) || !Directory.EnumerateFileSystemEntries(dir).Any();

@@ -76,8 +76,8 @@ public sealed class SmallerFindingsTests(RegisteredNodeFixture fixture) : IClass
 
     static (int Code, string Output, TimeSpan Took) Node(string file)
     {
-        var info = new ProcessStartInfo(CliProgram.Dotnet) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { CliProgram.Dll, "node", "@" + file }) info.ArgumentList.Add(a);
+        var info = new ProcessStartInfo(CliProgram.File) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in (string[])[.. CliProgram.Leading, "node", "@" + file]) info.ArgumentList.Add(a);
         var took = Stopwatch.StartNew();
         using var p = Process.Start(info)!;
         var output = p.StandardError.ReadToEndAsync();

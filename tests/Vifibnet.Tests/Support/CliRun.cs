@@ -18,7 +18,7 @@ public static class CliRun
         return new Result(code, stdout.ToString(), stderr.ToString());
     }
 
-    /// <summary>The real `vifibnet` program from the test's output folder, its lines collected.</summary>
+    /// <summary>The real `vifibnet` program from the test's output folder (or <see cref="CliProgram.Native"/>), its lines collected.</summary>
     public sealed class Process : IDisposable
     {
         readonly List<string> lines = [];
@@ -28,7 +28,7 @@ public static class CliRun
         /// <param name="hangupIgnored">start it with SIGHUP ignored, as nohup or some CI runners do (inherited through exec)</param>
         public Process(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, bool hangupIgnored = false)
         {
-            var (file, prefix) = VifibnetExecutable.In(AppContext.BaseDirectory);
+            var (file, prefix) = CliProgram.Native is { } native ? (native, []) : VifibnetExecutable.In(AppContext.BaseDirectory);
             IEnumerable<string> command = [.. prefix, .. args];
             if (environment is not null) (file, command) = ("env", [.. environment.Select(e => $"{e.Key}={e.Value}"), file, .. command]);
             if (hangupIgnored) (file, command) = ("bash", ["-c", "trap '' HUP; exec \"$@\"", "vifibnet", file, .. command]);

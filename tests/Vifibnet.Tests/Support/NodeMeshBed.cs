@@ -104,13 +104,13 @@ public sealed class NodeMeshBed : IDisposable
     /// <summary>Starts node n as <see cref="Start"/> does, from a shell whose umask is <paramref name="umask"/> (e.g. "000").</summary>
     public ChildProcess StartUnderUmask(int n, string umask, params string[] options) =>
         daemons[n] = Lab.Start(ns[n], $"node {n}", "/bin/sh",
-            ["-c", $"umask {umask} && exec \"$0\" \"$@\"", CliProgram.Dotnet, CliProgram.Dll, "node", "-s", Dir(n), "-l", Dir(n),
+            ["-c", $"umask {umask} && exec \"$0\" \"$@\"", CliProgram.File, .. CliProgram.Leading, "node", "-s", Dir(n), "-l", Dir(n),
                 "--ip", $"198.51.100.{n}", "1194", "udp", .. options],
             Path.Combine(Dir(n), "console.log"));
 
     /// <summary>Starts node n without --ip: it learns its address from the servers it reaches.</summary>
     public ChildProcess StartWithoutIp(int n, params string[] options) =>
-        daemons[n] = Lab.Start(ns[n], $"node {n}", CliProgram.Dotnet, [CliProgram.Dll, "node", "-s", Dir(n), "-l", Dir(n), .. options],
+        daemons[n] = Lab.Start(ns[n], $"node {n}", CliProgram.File, [.. CliProgram.Leading, "node", "-s", Dir(n), "-l", Dir(n), .. options],
             Path.Combine(Dir(n), "console.log"));
 
     /// <summary>Waits until each of nodes 1..<paramref name="count"/> pings every other's overlay address.</summary>
