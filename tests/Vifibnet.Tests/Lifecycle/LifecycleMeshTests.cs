@@ -113,7 +113,7 @@ public sealed class LifecycleMeshTests(ITestOutputHelper output)
         }
         // The goal: a few seconds of silence per renewal. Measured (every pair pinged 5 times a second):
         // 7.4-26.8 s while a reconnecting tunnel's routes were bridged through a neighbour that routed back through
-        // us; 3.5 and 3.6 s since (docs/lifecycle.md). The bound leaves room for a loaded machine.
+        // us; 3.5-3.6 s since (n=4, docs/lifecycle.md). The bound leaves room for a loaded machine.
         Assert.True(worstSilence < TimeSpan.FromSeconds(12), $"node {worstFrom + 1} -> node {worstTo + 1} was silent for {worstSilence.TotalSeconds:0.0} s");
         // With one-minute certificates every node renews and rolls its tunnels about every 40 s, so the mesh is never
         // at rest. Certificates of an hour from now on: each node's next renewal brings one, after which its rolling
