@@ -51,12 +51,6 @@ public sealed class LifecycleMeshTests(ITestOutputHelper output)
     static int CountInLog(NodeMeshBed bed, int n, string text) =>
         File.ReadAllLines(Path.Combine(bed.Dir(n), "vifibnet.log")).Count(l => l.Contains(text));
 
-    /// <summary>A log's INFO and louder lines stamped between two UTC times (the log writes UTC times).</summary>
-    static IEnumerable<string> LogLinesBetween(string log, DateTimeOffset from, DateTimeOffset to) =>
-        File.ReadAllLines(log).Where(l => !l.Contains(" DEBUG ", StringComparison.Ordinal)
-            && l.Length > 23 && DateTimeOffset.TryParseExact(l[..23], "yyyy-MM-dd HH:mm:ss.fff", System.Globalization.CultureInfo.InvariantCulture,
-                System.Globalization.DateTimeStyles.AssumeUniversal, out var at) && at >= from && at <= to);
-
     [Fact]
     public async Task EveryNodeRenewsTwiceWhileAllPairsKeepAnswering()
     {
@@ -97,7 +91,7 @@ public sealed class LifecycleMeshTests(ITestOutputHelper output)
         output.WriteLine($"two renewals of every node after {watch.Elapsed.TotalSeconds:0.0} s; longest silence of a pair: {worstSilence.TotalSeconds:0.0} s (node {worstFrom + 1} -> node {worstTo + 1}, from {began:HH:mm:ss.f} UTC)");
         // What the nodes did meanwhile, so a long silence can be explained from the test output alone.
         for (var n = 1; n <= nodes; n++)
-            foreach (var line in LogLinesBetween(Path.Combine(bed.Dir(n), "vifibnet.log"), began.AddSeconds(-5), began + worstSilence + TimeSpan.FromSeconds(1)))
+            foreach (var line in NodeLogs.Between(Path.Combine(bed.Dir(n), "vifibnet.log"), began.AddSeconds(-5), began + worstSilence + TimeSpan.FromSeconds(1)))
                 output.WriteLine($"  node {n}: {line}");
         for (var n = 1; n <= nodes; n++)
         {
