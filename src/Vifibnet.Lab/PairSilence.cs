@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Net;
 
 namespace Vifibnet.Lab;
@@ -16,8 +15,8 @@ public sealed class PairSilence : IDisposable
     readonly DateTimeOffset started = DateTimeOffset.UtcNow;
     readonly object gate = new();
     readonly Dictionary<(int From, int To), TimeSpan> lastReply = [];
-    readonly Dictionary<(int From, int To), TimeSpan> longest = [];
-    readonly Dictionary<(int From, int To), TimeSpan> longestFrom = [];
+    // Per pair, its longest silence between two replies so far and when that silence began.
+    readonly Dictionary<(int From, int To), (TimeSpan Silence, TimeSpan Began)> longest = [];
     readonly List<Processes.ChildProcess> pingers = [];
 
     PairSilence() { }
@@ -48,24 +47,8 @@ public sealed class PairSilence : IDisposable
     void Record((int, int) pair, TimeSpan now)
     {
         var gap = now - lastReply[pair];
-        if (gap > longest.GetValueOrDefault(pair))
-        {
-            longest[pair] = gap;
-            longestFrom[pair] = lastReply[pair];
-        }
+        if (gap > longest.GetValueOrDefault(pair).Silence) longest[pair] = (gap, lastReply[pair]);
         lastReply[pair] = now;
-    }
-
-    /// <summary>Forgets what was seen so far: the measurement starts now (e.g. once all pairs answer).</summary>
-    public void Restart()
-    {
-        lock (gate)
-        {
-            var now = clock.Elapsed;
-            foreach (var pair in lastReply.Keys.ToList()) lastReply[pair] = now;
-            longest.Clear();
-            longestFrom.Clear();
-        }
     }
 
     /// <summary>The pair silent the longest since the start, counting a silence still going on, and when it began (UTC).</summary>
@@ -74,20 +57,16 @@ public sealed class PairSilence : IDisposable
         lock (gate)
         {
             var now = clock.Elapsed;
-            var worst = lastReply.Keys
-                .Select(p => longest.GetValueOrDefault(p) >= now - lastReply[p]
-                    ? (Pair: p, Silence: longest.GetValueOrDefault(p), Began: longestFrom.GetValueOrDefault(p, lastReply[p]))
-                    : (Pair: p, Silence: now - lastReply[p], Began: lastReply[p]))
-                .MaxBy(x => x.Silence);
-            return (worst.Pair.From, worst.Pair.To, worst.Silence, started + worst.Began);
+            var (pair, (silence, began)) = lastReply.Keys.Select(p => (Pair: p, Longest: LongestOf(p, now))).MaxBy(x => x.Longest.Silence);
+            return (pair.From, pair.To, silence, started + began);
         }
     }
 
-    public override string ToString()
+    (TimeSpan Silence, TimeSpan Began) LongestOf((int, int) pair, TimeSpan now)
     {
-        var (from, to, silence, began) = Worst();
-        return string.Create(CultureInfo.InvariantCulture,
-            $"longest silence {silence.TotalSeconds:0.0} s (host {from} -> host {to}, from {began:HH:mm:ss.f} UTC)");
+        var ongoing = (Silence: now - lastReply[pair], Began: lastReply[pair]);
+        var done = longest.GetValueOrDefault(pair);
+        return done.Silence >= ongoing.Silence ? done : ongoing;
     }
 
     public void Dispose()

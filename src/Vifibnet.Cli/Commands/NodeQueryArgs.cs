@@ -1,7 +1,7 @@
 using System.Text.Json;
+using Vifibnet.Configuration;
 using Vifibnet.Node;
 using Vifibnet.Protocol;
-using Vifibnet.Configuration;
 
 namespace Vifibnet.Cli.Commands;
 
@@ -13,8 +13,6 @@ public sealed record NodeQueryArgs(string StateDir, bool Json)
 {
     /// <summary>The node daemon's own default, so the CLI finds the node `vifibnet node` started.</summary>
     public const string DefaultStateDir = NodeOptions.DefaultStateDir;
-
-    
 
     /// <summary>Parses <paramref name="args"/>; null when help was asked for (printed already).</summary>
     public static NodeQueryArgs? Parse(CommandContext ctx, IEnumerable<string> args, string usage, bool allowJson)

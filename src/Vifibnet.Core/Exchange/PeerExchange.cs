@@ -29,6 +29,8 @@ public sealed class PeerExchange(X509Certificate2 ca, X509Certificate2 certifica
     volatile SignedPeer? own;
     // Swapped on renewal: a declaration or a request signed with the old certificate is refused once it expires.
     volatile X509Certificate2 signingCertificate = certificate;
+    // Held declarations' certificate expiries, parsed once each (Answer runs at every neighbour's request).
+    readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset> expiries = new(StringComparer.Ordinal);
 
     public NetworkPrefix Network => network;
     public string SelfPrefix => selfPrefix;
@@ -63,8 +65,6 @@ public sealed class PeerExchange(X509Certificate2 ca, X509Certificate2 certifica
             .Select(d => new SignedPeer(d.Certificate, d.Address, d.Declared.ToUnixTimeSeconds(), d.Signature));
         return own is { } mine ? [mine, .. held] : [.. held];
     }
-
-    readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset> expiries = new(StringComparer.Ordinal);
 
     /// <summary>When a held declaration's certificate expires (parsed once per certificate; it was verified when stored).</summary>
     DateTimeOffset Expiry(string certificate)

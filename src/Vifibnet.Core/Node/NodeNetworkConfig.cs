@@ -111,19 +111,11 @@ public sealed class NodeNetworkConfig(string path, X509Certificate2 ca, Logger l
     public static Version RunningVersion =>
         typeof(NodeNetworkConfig).Assembly.GetName().Version is { } v ? new Version(v.Major, v.Minor, Math.Max(0, v.Build)) : new Version(0, 0, 0);
 
-    static void WriteOwnerOnly(string file, string text)
+    // Made owner-only while still empty, before the babel key is written into it.
+    static void WriteOwnerOnly(string file, string text) => AtomicFile.Write(file, temp =>
     {
-        var temp = $"{file}.tmp-{Guid.NewGuid():N}";
-        try
-        {
-            File.WriteAllText(temp, "");
-            OwnerOnly.Restrict(temp);
-            File.WriteAllText(temp, text);
-            File.Move(temp, file, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
-    }
+        File.WriteAllText(temp, "");
+        OwnerOnly.Restrict(temp);
+        File.WriteAllText(temp, text);
+    });
 }

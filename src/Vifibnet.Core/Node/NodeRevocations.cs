@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using System.Text;
 using Vifibnet.Addressing;
 using Vifibnet.Certificates;
 using Vifibnet.Logging;
@@ -55,8 +54,8 @@ public sealed class NodeRevocations(string crlPath, string revokedCertificatesPa
         if (current is not null && crl.Number == current.Number && crl.ThisUpdate <= current.ThisUpdate) return new HashSet<string>();
         var certificates = answer.Certificates.SelectMany(PemCertificates).ToList();
         var prefixes = PrefixesOf(crl, certificates);
-        WriteAtomically(crlPath, crl.Pem);
-        WriteAtomically(revokedCertificatesPath, string.Concat(certificates.Select(c => c.ExportCertificatePem() + "\n")));
+        AtomicFile.WriteText(crlPath, crl.Pem);
+        AtomicFile.WriteText(revokedCertificatesPath, string.Concat(certificates.Select(c => c.ExportCertificatePem() + "\n")));
         var added = prefixes.Except(revokedPrefixes).ToHashSet();
         (current, revokedPrefixes) = (crl, prefixes);
         foreach (var c in certificates) c.Dispose();
@@ -88,19 +87,5 @@ public sealed class NodeRevocations(string crlPath, string revokedCertificatesPa
             rest = rest[fields.Location.End..];
         }
         return list;
-    }
-
-    static void WriteAtomically(string path, string text)
-    {
-        var temp = $"{path}.tmp-{Guid.NewGuid():N}";
-        try
-        {
-            File.WriteAllText(temp, text, Encoding.ASCII);
-            File.Move(temp, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
     }
 }

@@ -77,15 +77,7 @@ public sealed class HttpRegistryClient : IRegistryClient, IDisposable
         {
             return null;
         }
-        try
-        {
-            return JsonSerializer.Deserialize(answer.Sealed.Open(key!), SourceGeneratedJson.Info<PeerEntry>(RegistryJson.Options))
-                   ?? throw new JsonException("empty peer");
-        }
-        catch (Exception e) when (e is CryptographicException or JsonException)
-        {
-            throw new RegistryCallException($"the bootstrap peer from {BaseUri}v1/bootstrap could not be decrypted with our key: {e.Message}", inner: e);
-        }
+        return OpenSealed<PeerEntry>(answer.Sealed, "v1/bootstrap", "the bootstrap peer");
     }
 
     public Task DeclareAsync(string address, CancellationToken cancel = default) =>
@@ -103,14 +95,21 @@ public sealed class HttpRegistryClient : IRegistryClient, IDisposable
     public async Task<NetworkConfigMessage> GetNetworkConfigAsync(CancellationToken cancel = default)
     {
         var answer = await SendAsync<NetworkConfigResponse>(HttpMethod.Get, "v1/network-config", null, signed: true, cancel).ConfigureAwait(false);
+        return OpenSealed<NetworkConfigMessage>(answer.Sealed, "v1/network-config", "the network configuration");
+    }
+
+    /// <summary>A signed request's answer sealed to our key (it went out signed, so the key is there), read as <typeparamref name="T"/>.</summary>
+    T OpenSealed<T>(SealedBox? box, string path, string what)
+    {
         try
         {
-            return JsonSerializer.Deserialize(answer.Sealed.Open(key!), SourceGeneratedJson.Info<NetworkConfigMessage>(RegistryJson.Options))
-                   ?? throw new JsonException("empty configuration");
+            if (box is null) throw new JsonException("no sealed value in the answer");
+            return JsonSerializer.Deserialize(box.Open(key!), SourceGeneratedJson.Info<T>(RegistryJson.Options))
+                   ?? throw new JsonException("JSON null");
         }
-        catch (Exception e) when (e is CryptographicException or JsonException or NullReferenceException)
+        catch (Exception e) when (e is CryptographicException or JsonException)
         {
-            throw new RegistryCallException($"the network configuration from {BaseUri}v1/network-config could not be opened with our key: {e.Message}", inner: e);
+            throw new RegistryCallException($"{what} from {BaseUri}{path} could not be opened with our key: {e.Message}", inner: e);
         }
     }
 

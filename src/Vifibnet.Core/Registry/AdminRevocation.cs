@@ -5,9 +5,7 @@ public static class AdminRevocation
 {
     public static RevocationResult Revoke(string dbPath, string target, TimeProvider? clock = null)
     {
-        if (!File.Exists(dbPath))
-            throw new RegistryDbUnavailableException($"registry DB '{dbPath}' does not exist: give the --db the registry serves");
-        using var db = new RegistryDb(dbPath);
+        using var db = RegistryDb.OpenExisting(dbPath);
         var now = (clock ?? TimeProvider.System).GetUtcNow();
         return db.Write((c, t) => CertificateLifecycle.Revoke(c, t, target, now));
     }

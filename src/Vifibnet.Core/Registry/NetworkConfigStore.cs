@@ -84,22 +84,15 @@ public static class AdminNetworkConfig
 {
     public static NetworkConfiguration Get(string dbPath)
     {
-        using var db = OpenExisting(dbPath);
+        using var db = RegistryDb.OpenExisting(dbPath);
         return db.Read(c => NetworkConfigStore.Read(c));
     }
 
     public static NetworkConfiguration Set(string dbPath, NetworkConfigChange change, TimeProvider? clock = null)
     {
-        using var db = OpenExisting(dbPath);
+        using var db = RegistryDb.OpenExisting(dbPath);
         var now = (clock ?? TimeProvider.System).GetUtcNow();
         return db.Write((c, t) => NetworkConfigStore.Change(c, t, change, now));
-    }
-
-    static RegistryDb OpenExisting(string dbPath)
-    {
-        if (!File.Exists(dbPath))
-            throw new RegistryDbUnavailableException($"registry DB '{dbPath}' does not exist: give the --db the registry serves");
-        return new RegistryDb(dbPath);
     }
 }
 

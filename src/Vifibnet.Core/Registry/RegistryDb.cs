@@ -26,6 +26,14 @@ public sealed class RegistryDb : IDisposable
     {
     }
 
+    /// <summary>Opens the DB of an existing registry for an admin command; a missing file is an error naming it, not a new DB.</summary>
+    public static RegistryDb OpenExisting(string path)
+    {
+        if (!File.Exists(path))
+            throw new RegistryDbUnavailableException($"registry DB '{path}' does not exist: give the --db the registry serves");
+        return new RegistryDb(path);
+    }
+
     /// <summary>
     /// Opens the DB a registry serves for <paramref name="caCertificate"/>: it must exist (or be ":memory"),
     /// be a registry DB, pass SQLite's integrity check and belong to this CA. A DB that names no CA

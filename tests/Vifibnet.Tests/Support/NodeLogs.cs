@@ -21,5 +21,13 @@ public static class NodeLogs
     /// "answered" lines alone would fill the tail and hide why a node did not get its tunnels).
     /// </summary>
     public static string Tail(string path, int lines = 25) =>
-        string.Join('\n', File.ReadAllLines(path).Where(l => !l.Contains(" DEBUG ", StringComparison.Ordinal)).TakeLast(lines));
+        string.Join('\n', File.ReadAllLines(path).Where(SaysWhatHappened).TakeLast(lines));
+
+    /// <summary>A log's lines that say what happened (as <see cref="Tail"/>) stamped between two UTC times (the log writes UTC).</summary>
+    public static IEnumerable<string> Between(string path, DateTimeOffset from, DateTimeOffset to) =>
+        File.ReadAllLines(path).Where(l => SaysWhatHappened(l) && l.Length > 23
+            && DateTimeOffset.TryParseExact(l[..23], "yyyy-MM-dd HH:mm:ss.fff", System.Globalization.CultureInfo.InvariantCulture,
+                System.Globalization.DateTimeStyles.AssumeUniversal, out var at) && at >= from && at <= to);
+
+    static bool SaysWhatHappened(string line) => !line.Contains(" DEBUG ", StringComparison.Ordinal);
 }

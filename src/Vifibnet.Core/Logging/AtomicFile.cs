@@ -1,7 +1,11 @@
-namespace Vifibnet.Setup;
+namespace Vifibnet.Logging;
 
-/// <summary>Writes a file completely or not at all: into a temporary name beside it, then renamed over it.</summary>
-static class AtomicFile
+/// <summary>
+/// Writes a file completely or not at all: into a temporary name beside it, then renamed over it (a node's
+/// credentials at setup, its CRL and network configuration). Beside <see cref="OwnerOnly"/>: the files the
+/// daemon keeps, at the bottom of the layers so every folder can use it.
+/// </summary>
+public static class AtomicFile
 {
     public static void Write(string path, Action<string> writeTo)
     {
