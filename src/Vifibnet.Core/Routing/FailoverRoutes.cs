@@ -59,17 +59,13 @@ public sealed class FailoverRoutes
         var plan = new List<(string, BabelRoute)>();
         foreach (var dead in routes.Where(r => r.Installed && ThroughLost(r)).DistinctBy(r => r.Prefix))
         {
-            // Loop-free only. babeld announces a route on a tunnel only if it did not learn it there (split horizon
-            // on wired links), so a neighbour's path does not start with its link to us; a path coming through us
-            // further on would cost at least two links (ours to it, taken as symmetric: our metric through it minus
-            // its own) plus our metric. A neighbour announcing less cannot send the packets back to us.
-            var candidates = routes.Where(r => r.Prefix == dead.Prefix && !ThroughLost(r) && r.Via is not null && r.Metric < BabelRoute.Infinity
-                    && r.RefMetric < 2 * (r.Metric - r.RefMetric) + dead.Metric).ToList();
-            // babeld splits horizons only on interfaces of type wired, not on our taps (a server's tap must repeat routes
-            // between its clients): a neighbour may announce a route through us, costing one link plus our metric.
-            // Below that it cannot come through us; only when no neighbour is that cheap, the two-link rule above.
-            var alternative = candidates.Where(r => r.RefMetric < (r.Metric - r.RefMetric) + dead.Metric).MinBy(r => r.Metric)
-                ?? candidates.MinBy(r => r.Metric);
+            // Loop-free only. babeld does no split horizon on our taps (a server's tap must repeat routes between its
+            // clients, and babeld cannot tell a tap is wired), so a neighbour whose route comes back through us announces
+            // at least its link to us (never below babel's wired cost) plus our own metric. Anything announcing that much
+            // may be such a loop, and none is taken: no bridge is better than one that sends the packets back to us.
+            var alternative = routes.Where(r => r.Prefix == dead.Prefix && !ThroughLost(r) && r.Via is not null && r.Metric < BabelRoute.Infinity
+                    && r.RefMetric < Math.Min(r.Metric - r.RefMetric, BabelRoute.WiredLinkCost) + dead.Metric)
+                .MinBy(r => r.Metric);
             if (alternative is not null) plan.Add((dead.Prefix, alternative));
         }
         return plan;

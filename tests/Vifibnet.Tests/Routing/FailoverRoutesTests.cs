@@ -33,11 +33,23 @@ public class FailoverRoutesTests
     public void RoutesThroughTheLostNeighbourGoToBabelsNextBestUsableRoute()
     {
         var plan = FailoverRoutes.Plan(Routes, LostOnServer);
-        // A's address: the other client on the same tap (metric 192) beats C (288, two hops without us) and G (256);
-        // E and F could route through us; D's only other route is retracted.
+        // A's address: the other client on the same tap (metric 192) beats G (256); C, E and F announce at least a link
+        // plus our metric, so they could route through us; D's only other route is retracted.
         var (prefix, alternative) = Assert.Single(plan);
         Assert.Equal("2001:db8:42:a::1/128", prefix);
         Assert.Equal((IPAddress.Parse("fe80::b"), "vifib-s0"), (alternative.Via, alternative.Device));
+    }
+
+    [Fact]
+    public void NoBridgeWhenEveryOtherNeighbourMayRouteBackThroughUs()
+    {
+        // Saved from a failing cut (hello 15): the node's only other route to the cut peer came from a neighbour announcing
+        // our metric plus one link (96 + 96), its own route through us. A bridge through it looped until babel caught up.
+        var routes = Dump(
+            $"add route 1 prefix 2001:db8:42:a::1/128 from ::/0 installed yes id x metric 96 refmetric 0 via {Lost} if vifib-s0",
+            "add route 2 prefix 2001:db8:42:a::1/128 from ::/0 installed no id x metric 288 refmetric 192 via fe80::4 if vifib-s0",
+            "add route 3 prefix 2001:db8:42:a::1/128 from ::/0 installed no id x metric 288 refmetric 192 via fe80::5 if vifib-c0");
+        Assert.Empty(FailoverRoutes.Plan(routes, LostOnServer));
     }
 
     [Fact]
