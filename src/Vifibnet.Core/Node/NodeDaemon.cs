@@ -282,16 +282,18 @@ public sealed partial class NodeDaemon
             foreach (var (peer, neighbour, suspected) in events)
                 if (suspected) failover!.Suspect(peer, neighbour, now);
                 else failover!.Cleared(peer, neighbour);
-            // A client tunnel's tap is the peer's alone: babeld itself reroutes around it. A server's tap is shared by
-            // its clients: only the bridges can route around one of them.
+            // Bridges first, from babel's routes as they are (a bounced tap's routes are gone from the next dump). A babeld
+            // that does not answer (restarting) gives no routes: keep the bridges until it does.
+            if (await BabelControl.DumpRoutesAsync(babelSettings.Socket, cancel).ConfigureAwait(false) is { Count: > 0 } routes)
+                failover!.Update(routes, now);
+            // A client tunnel's tap is the peer's alone: babeld itself reroutes around it, and the bridges hold the prefixes
+            // whose other routes are unfeasible until babel's seqno round trip. A server's tap is shared by its clients:
+            // only the bridges can route around one of them.
             // The same again when it answers: on the way up babeld asks for routes, and the neighbour's full table comes back
             // at once instead of at its next periodic update (4 hellos).
             foreach (var device in events.Where(e => e.Neighbour.Device.StartsWith(TunnelManager.DevicePrefix, StringComparison.Ordinal))
                          .Select(e => e.Neighbour.Device).Distinct())
                 await LinkProbe.RerouteAroundAsync(device, log, cancel).ConfigureAwait(false);
-            // A babeld that does not answer (restarting) gives no routes: keep the bridges until it does.
-            if (await BabelControl.DumpRoutesAsync(babelSettings.Socket, cancel).ConfigureAwait(false) is { Count: > 0 } routes)
-                failover!.Update(routes, now);
         }
     }
 

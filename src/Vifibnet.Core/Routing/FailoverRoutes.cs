@@ -25,8 +25,11 @@ public sealed class FailoverRoutes
     /// <summary>A lost neighbour: where the peer's routes went (link-local next hop and device).</summary>
     public sealed record Neighbour(IPAddress Via, string Device);
 
-    /// <summary>A bridge route in our table: <paramref name="Prefix"/> through <paramref name="Via"/> on <paramref name="Device"/> instead of the lost neighbour.</summary>
-    public sealed record Bridge(string Prefix, Neighbour Lost, IPAddress Via, string Device, DateTimeOffset Since);
+    /// <summary>
+    /// A bridge route in our table: <paramref name="Prefix"/> through <paramref name="Via"/> on <paramref name="Device"/> instead
+    /// of the lost neighbour, whose route had <paramref name="OurMetric"/> (what a neighbour routing back through us adds to).
+    /// </summary>
+    public sealed record Bridge(string Prefix, Neighbour Lost, IPAddress Via, string Device, DateTimeOffset Since, int OurMetric);
 
     readonly Func<string[], (int ExitCode, string Output)> ip;
     readonly Logger log;
@@ -51,22 +54,30 @@ public sealed class FailoverRoutes
 
     /// <summary>
     /// For each installed route through <paramref name="lostNeighbour"/>: babel's best other usable, loop-free route
-    /// for the same prefix (lowest metric, another next hop), if it has one. Pure: unit-tested on dumps.
+    /// for the same prefix (lowest metric, another next hop), if it has one. Also for each prefix in
+    /// <paramref name="held"/> (bridged already, with our metric then) for which babel has no installed route at all:
+    /// a suspected client tunnel's tap is bounced, babeld flushes the routes learned on it, and its other routes may be
+    /// unfeasible until a seqno request has gone to the prefix's origin and back (seconds), while the bridge works.
+    /// Pure: unit-tested on dumps.
     /// </summary>
-    public static IReadOnlyList<(string Prefix, BabelRoute Alternative)> Plan(IReadOnlyList<BabelRoute> routes, Neighbour lostNeighbour)
+    public static IReadOnlyList<(string Prefix, BabelRoute Alternative, int OurMetric)> Plan(IReadOnlyList<BabelRoute> routes, Neighbour lostNeighbour,
+        IReadOnlyDictionary<string, int>? held = null)
     {
         bool ThroughLost(BabelRoute r) => r.Device == lostNeighbour.Device && Equals(r.Via, lostNeighbour.Via);
-        var plan = new List<(string, BabelRoute)>();
-        foreach (var dead in routes.Where(r => r.Installed && ThroughLost(r)).DistinctBy(r => r.Prefix))
+        var routed = routes.Where(r => r.Installed && r.Metric < BabelRoute.Infinity).Select(r => r.Prefix).ToHashSet();
+        var dead = routes.Where(r => r.Installed && ThroughLost(r)).DistinctBy(r => r.Prefix).Select(r => (r.Prefix, r.Metric)).ToList();
+        dead.AddRange((held ?? new Dictionary<string, int>()).Where(h => !routed.Contains(h.Key) && dead.All(d => d.Prefix != h.Key)).Select(h => (h.Key, h.Value)));
+        var plan = new List<(string, BabelRoute, int)>();
+        foreach (var (prefix, ourMetric) in dead)
         {
             // Loop-free only. babeld does no split horizon on our taps (a server's tap must repeat routes between its
-            // clients, and babeld cannot tell a tap is wired), so a neighbour whose route comes back through us announces
+            // clients, and babeld cannot tell a tap is wired), so a neighbour whose own route comes back through us announces
             // at least its link to us (never below babel's wired cost) plus our own metric. Anything announcing that much
             // may be such a loop, and none is taken: no bridge is better than one that sends the packets back to us.
-            var alternative = routes.Where(r => r.Prefix == dead.Prefix && !ThroughLost(r) && r.Via is not null && r.Metric < BabelRoute.Infinity
-                    && r.RefMetric < Math.Min(r.Metric - r.RefMetric, BabelRoute.WiredLinkCost) + dead.Metric)
+            var alternative = routes.Where(r => r.Prefix == prefix && !ThroughLost(r) && r.Via is not null && r.Metric < BabelRoute.Infinity
+                    && r.RefMetric < Math.Min(r.Metric - r.RefMetric, BabelRoute.WiredLinkCost) + ourMetric)
                 .MinBy(r => r.Metric);
-            if (alternative is not null) plan.Add((dead.Prefix, alternative));
+            if (alternative is not null) plan.Add((prefix, alternative, ourMetric));
         }
         return plan;
     }
@@ -125,8 +136,9 @@ public sealed class FailoverRoutes
     }
 
     /// <summary>
-    /// Each daemon tick: bridges for the lost neighbours babel still routes through, re-pointed when babel's
-    /// best alternative changed; removed when babel caught up or after <see cref="MaxAge"/>. (A peer that comes
+    /// Each daemon tick: bridges for the lost neighbours babel still routes through (or routed through, and now
+    /// has no route at all), re-pointed when babel's best alternative changed; removed when babel caught up or after
+    /// <see cref="MaxAge"/>. (A peer that comes
     /// back has a new tap, so a new link-local address: the lost one stays lost.)
     /// </summary>
     public void Update(IReadOnlyList<BabelRoute> routes, DateTimeOffset now)
@@ -135,8 +147,11 @@ public sealed class FailoverRoutes
             if (now - since > MaxAge) lost.Remove(peer);
         var wanted = new Dictionary<string, Bridge>();
         foreach (var (_, (neighbour, since)) in lost)
-            foreach (var (prefix, alternative) in Plan(routes, neighbour))
-                wanted.TryAdd(prefix, new Bridge(prefix, neighbour, alternative.Via!, alternative.Device, since));
+        {
+            var held = bridges.Values.Where(b => b.Lost == neighbour).ToDictionary(b => b.Prefix, b => b.OurMetric);
+            foreach (var (prefix, alternative, ourMetric) in Plan(routes, neighbour, held))
+                wanted.TryAdd(prefix, new Bridge(prefix, neighbour, alternative.Via!, alternative.Device, since, ourMetric));
+        }
         foreach (var old in bridges.Values.Where(b => !wanted.ContainsKey(b.Prefix)).ToList())
         {
             ip(["-6", "route", "del", old.Prefix, "table", Num(Table)]);

@@ -35,7 +35,8 @@ public class FailoverRoutesTests
         var plan = FailoverRoutes.Plan(Routes, LostOnServer);
         // A's address: the other client on the same tap (metric 192) beats G (256); C, E and F announce at least a link
         // plus our metric, so they could route through us; D's only other route is retracted.
-        var (prefix, alternative) = Assert.Single(plan);
+        var (prefix, alternative, ourMetric) = Assert.Single(plan);
+        Assert.Equal(96, ourMetric);
         Assert.Equal("2001:db8:42:a::1/128", prefix);
         Assert.Equal((IPAddress.Parse("fe80::b"), "vifib-s0"), (alternative.Via, alternative.Device));
     }
@@ -114,5 +115,30 @@ public class FailoverRoutesTests
         failover.Update(Routes, t0.AddSeconds(2));
         Assert.Empty(failover.Bridges);
         Assert.Equal("-6 route del 2001:db8:42:a::1/128 table 30463", commands[^1]);
+    }
+
+    [Fact]
+    public void ABridgeHoldsAPrefixBabelLostAltogetherUntilBabelRoutesItAgain()
+    {
+        var commands = new List<string>();
+        var failover = new FailoverRoutes(15, new Logger(LogLevel.Warning, _ => { }), args => { commands.Add(string.Join(' ', args)); return (0, ""); });
+        var t0 = DateTimeOffset.UnixEpoch;
+        var lostClient = new FailoverRoutes.Neighbour(IPAddress.Parse(Lost), "vifib-c0");
+        failover.Suspect("A", lostClient, t0);
+        failover.Update(Dump(
+            $"add route 1 prefix 2001:db8:42:a::1/128 from ::/0 installed yes id x metric 96 refmetric 0 via {Lost} if vifib-c0",
+            "add route 2 prefix 2001:db8:42:a::1/128 from ::/0 installed no id x metric 192 refmetric 96 via fe80::c if vifib-c1"), t0);
+        Assert.Equal(["-6 route replace 2001:db8:42:a::1/128 via fe80::c dev vifib-c1 table 30463"], commands);
+        // The tap was bounced: babeld flushed the routes learned on it, and C's route is unfeasible (an older seqno) until
+        // a request has gone to A and back. No installed route at all: the bridge holds.
+        var unfeasibleOnly = Dump("add route 2 prefix 2001:db8:42:a::1/128 from ::/0 installed no id x metric 192 refmetric 96 via fe80::c if vifib-c1");
+        failover.Update(unfeasibleOnly, t0.AddSeconds(1));
+        Assert.Single(failover.Bridges);
+        // babel routes it again (through C, at A's new seqno): the bridge goes.
+        failover.Update(Dump("add route 2 prefix 2001:db8:42:a::1/128 from ::/0 installed yes id x metric 192 refmetric 96 via fe80::c if vifib-c1"), t0.AddSeconds(3));
+        Assert.Empty(failover.Bridges);
+        Assert.Equal("-6 route del 2001:db8:42:a::1/128 table 30463", commands[^1]);
+        // A prefix babel never routed through A is not held by this rule (nothing was bridged for it).
+        Assert.Empty(FailoverRoutes.Plan(unfeasibleOnly, lostClient));
     }
 }
