@@ -29,6 +29,11 @@ public static class BabelArguments
             "-C", "in deny",
         };
         if (o.Wireless) args.Add("-w");
+        // babeld smooths metrics before it switches to a better route (half-life 4 s): a route starts at half of infinity,
+        // so a better one found later (a direct tunnel that came up after a detour) waits 20-45 s. Meanwhile the detour
+        // may run through the far end of a cut, which is why a hello-15 cut test failed (the far end had no loop-free
+        // alternative). With fixed link costs (no link-quality estimation anywhere) there is nothing to smooth: off.
+        if (!o.Wireless && !o.TunnelLinkQuality) args.AddRange(["-M", "0"]);
         // The key is in a file only the node reads (BabelProcess writes it): a command line is public to local users.
         if (o.Authentication is not null && o.KeyConfigFile is not null) args.AddRange(["-c", o.KeyConfigFile]);
         var tunnels = interfaces.Distinct().Where(i => i.StartsWith(BabelSettings.TunnelDevicePrefix, StringComparison.Ordinal)).ToList();

@@ -28,6 +28,7 @@ public class BabelTests
         Assert.Equal("4", args[args.ToList().IndexOf("-h") + 1]);
         Assert.Equal("4", args[args.ToList().IndexOf("-H") + 1]);
         Assert.Contains("-w", args);
+        Assert.DoesNotContain("-M", args); // link quality everywhere: its metrics vary, babeld keeps smoothing them
         Assert.Equal("/srv/n1/run/babeld.pid", args[args.ToList().IndexOf("-I") + 1]);
         Assert.Equal("/srv/n1/vifibnet.babeld.state", args[args.ToList().IndexOf("-S") + 1]);
         Assert.Equal("/srv/n1/run/babeld.sock", args[args.ToList().IndexOf("-G") + 1]);
@@ -64,7 +65,10 @@ public class BabelTests
             NetworkPrefix.Parse("2001:db8:42:7::/64"), IPAddress.Parse("2001:db8:42:7::1"), ["vifib-s0", "vifib-c0", "eth1"]);
         // Off by default (measured: see docs/mesh.md); when on, only for the tunnels, not the LAN interface.
         Assert.DoesNotContain(Build(settings), a => a.Contains("link-quality", StringComparison.Ordinal));
+        // Fixed costs: no route smoothing, a better route is taken at once.
+        Assert.Equal("0", Build(settings)[Build(settings).ToList().IndexOf("-M") + 1]);
         var args = Build(settings with { TunnelLinkQuality = true });
+        Assert.DoesNotContain("-M", args);
         Assert.Equal(["interface vifib-s0 link-quality true", "interface vifib-c0 link-quality true"],
             args.Where(a => a.Contains("link-quality", StringComparison.Ordinal)));
     }}
