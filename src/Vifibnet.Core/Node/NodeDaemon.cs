@@ -286,12 +286,14 @@ public sealed partial class NodeDaemon
             // that does not answer (restarting) gives no routes: keep the bridges until it does.
             if (await BabelControl.DumpRoutesAsync(babelSettings.Socket, cancel).ConfigureAwait(false) is { Count: > 0 } routes)
                 failover!.Update(routes, now);
-            // A client tunnel's tap is the peer's alone: babeld itself reroutes around it, and the bridges hold the prefixes
-            // whose other routes are unfeasible until babel's seqno round trip. A server's tap is shared by its clients:
-            // only the bridges can route around one of them.
-            // The same again when it answers: on the way up babeld asks for routes, and the neighbour's full table comes back
-            // at once instead of at its next periodic update (4 hellos).
-            foreach (var device in events.Where(e => e.Neighbour.Device.StartsWith(TunnelManager.DevicePrefix, StringComparison.Ordinal))
+            // The suspect's tap goes down and up: babeld flushes every route learned on it and reroutes at once; the bridges
+            // hold the prefixes whose other routes are unfeasible until babel's seqno round trip. A server's tap is shared by
+            // its clients, and babeld cannot drop one neighbour: without the bounce it kept announcing the silent client's
+            // routes for 2.7-4.5 hellos (40-68 s at hello 15), and where no neighbour had a loop-free route to bridge
+            // through, the cut stayed dark that long. The live clients' routes come back with their next full dump (1 s
+            // on the tunnels, BabelSettings.TunnelUpdateInterval), and babel carries their prefixes elsewhere meanwhile.
+            // A client tunnel is bounced again when its peer answers: on the way up babeld asks for its routes at once.
+            foreach (var device in events.Where(e => e.Suspected || e.Neighbour.Device.StartsWith(TunnelManager.DevicePrefix, StringComparison.Ordinal))
                          .Select(e => e.Neighbour.Device).Distinct())
                 await LinkProbe.RerouteAroundAsync(device, log, cancel).ConfigureAwait(false);
         }
