@@ -284,17 +284,22 @@ public sealed partial class NodeDaemon
                 else failover!.Cleared(peer, neighbour);
             // Bridges first, from babel's routes as they are (a bounced tap's routes are gone from the next dump). A babeld
             // that does not answer (restarting) gives no routes: keep the bridges until it does.
-            if (await BabelControl.DumpRoutesAsync(babelSettings.Socket, cancel).ConfigureAwait(false) is { Count: > 0 } routes)
-                failover!.Update(routes, now);
-            // The suspect's tap goes down and up: babeld flushes every route learned on it and reroutes at once; the bridges
-            // hold the prefixes whose other routes are unfeasible until babel's seqno round trip. A server's tap is shared by
-            // its clients, and babeld cannot drop one neighbour: without the bounce it kept announcing the silent client's
-            // routes for 2.7-4.5 hellos (40-68 s at hello 15), and where no neighbour had a loop-free route to bridge
-            // through, the cut stayed dark that long. The live clients' routes come back with their next full dump (1 s
-            // on the tunnels, BabelSettings.TunnelUpdateInterval), and babel carries their prefixes elsewhere meanwhile.
-            // A client tunnel is bounced again when its peer answers: on the way up babeld asks for its routes at once.
-            foreach (var device in events.Where(e => e.Suspected || e.Neighbour.Device.StartsWith(TunnelManager.DevicePrefix, StringComparison.Ordinal))
-                         .Select(e => e.Neighbour.Device).Distinct())
+            var routes = await BabelControl.DumpRoutesAsync(babelSettings.Socket, cancel).ConfigureAwait(false);
+            if (routes.Count > 0) failover!.Update(routes, now);
+            // A client tunnel's tap is the peer's alone: it goes down and up, babeld flushes every route learned on it and
+            // reroutes at once, and the bridges hold the prefixes whose other routes are unfeasible until babel's seqno
+            // round trip. It is bounced again when its peer answers: on the way up babeld asks for its routes at once.
+            // A server's tap is shared by its clients and babeld cannot drop one neighbour: it keeps announcing the silent
+            // client's routes for 2.7-4.5 hellos (40-68 s at hello 15). The bridges carry them when every one has a
+            // loop-free alternative; when one has none, the whole tap is bounced, which costs the live clients' routes
+            // until their next full dump (1-2 s on the tunnels: BabelSettings.TunnelUpdateInterval), and is done only then.
+            var bounce = events.Where(e => e.Neighbour.Device.StartsWith(TunnelManager.DevicePrefix, StringComparison.Ordinal)).Select(e => e.Neighbour.Device).ToHashSet();
+            foreach (var e in events.Where(e => e.Suspected && !bounce.Contains(e.Neighbour.Device) && !failover!.Bridged(routes, e.Neighbour)))
+            {
+                log.Info($"{e.Peer} on {e.Neighbour.Device}: a route through it has no loop-free bridge; the shared tap is bounced");
+                bounce.Add(e.Neighbour.Device);
+            }
+            foreach (var device in bounce)
                 await LinkProbe.RerouteAroundAsync(device, log, cancel).ConfigureAwait(false);
         }
     }

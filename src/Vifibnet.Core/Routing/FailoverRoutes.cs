@@ -94,6 +94,11 @@ public sealed class FailoverRoutes
         return result;
     }
 
+    /// <summary>Whether every route babel has installed through <paramref name="neighbour"/> has a bridge (none: true).</summary>
+    public bool Bridged(IReadOnlyList<BabelRoute> routes, Neighbour neighbour) =>
+        routes.Where(r => r.Installed && r.Device == neighbour.Device && Equals(r.Via, neighbour.Via))
+            .All(r => bridges.TryGetValue(r.Prefix, out var b) && b.Lost == neighbour);
+
     /// <summary>Removes what a killed earlier run left and adds the rule that looks our table up.</summary>
     public void Start()
     {

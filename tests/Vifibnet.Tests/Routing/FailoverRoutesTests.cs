@@ -51,6 +51,16 @@ public class FailoverRoutesTests
             "add route 2 prefix 2001:db8:42:a::1/128 from ::/0 installed no id x metric 288 refmetric 192 via fe80::4 if vifib-s0",
             "add route 3 prefix 2001:db8:42:a::1/128 from ::/0 installed no id x metric 288 refmetric 192 via fe80::5 if vifib-c0");
         Assert.Empty(FailoverRoutes.Plan(routes, LostOnServer));
+        // Which the daemon learns, to bounce the shared tap instead (babeld then drops the silent client's routes).
+        var failover = new FailoverRoutes(15, new Logger(LogLevel.Warning, _ => { }), _ => (0, ""));
+        failover.Suspect("A", LostOnServer, DateTimeOffset.UnixEpoch);
+        failover.Update(routes, DateTimeOffset.UnixEpoch);
+        Assert.False(failover.Bridged(routes, LostOnServer));
+        failover.Update(Routes, DateTimeOffset.UnixEpoch);
+        Assert.False(failover.Bridged(Routes, LostOnServer)); // A's address is bridged, D's (only route retracted) is not
+        var onlyA = Routes.Where(r => !r.Prefix.StartsWith("2001:db8:42:d:", StringComparison.Ordinal)).ToList();
+        failover.Update(onlyA, DateTimeOffset.UnixEpoch);
+        Assert.True(failover.Bridged(onlyA, LostOnServer));
     }
 
     [Fact]
