@@ -18,6 +18,8 @@ public static class ChildSettings
             TunnelLinkQuality = false,
             // A rerouted node's routes reach its other tunnels' neighbours at its current seqno within a second (docs/node.md).
             TunnelUpdateInterval = TunnelUpdateInterval,
+            // A new tunnel's handshake within a second of its bounce (NodeDaemon.HurryHandshakeAsync).
+            TunnelTimestamps = true,
             KeyConfigFile = Path.Combine(paths.RunDir, "babeld-key.conf"),
         };
 

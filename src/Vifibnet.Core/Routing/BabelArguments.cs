@@ -43,6 +43,9 @@ public static class BabelArguments
         if (o.TunnelUpdateInterval is { } update)
             foreach (var tunnel in tunnels)
                 args.AddRange(["-C", $"interface {tunnel} update-interval {update.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)}"]);
+        if (o.TunnelTimestamps)
+            foreach (var tunnel in tunnels)
+                args.AddRange(["-C", $"interface {tunnel} enable-timestamps true"]);
         // -d 1 dumps the whole table at every iteration: only at the seed's two chattiest levels.
         if (o.Verbose >= 4) args.AddRange(["-d", (o.Verbose - 3).ToString(CultureInfo.InvariantCulture)]);
         args.AddRange(interfaces.Distinct());

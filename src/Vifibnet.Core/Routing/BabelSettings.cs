@@ -25,6 +25,13 @@ public sealed record BabelSettings(int Hello, bool Wireless, int Verbose, string
     /// </summary>
     public TimeSpan? TunnelUpdateInterval { get; init; }
 
+    /// <summary>
+    /// Timestamps on the tunnels (babeld's enable-timestamps, without an RTT penalty: link costs stay fixed). With them a
+    /// neighbour answers our route request with a hello besides its IHU, which is what lets a new tunnel's handshake finish
+    /// within a second of the bounce (<c>NodeDaemon.HurryHandshakeAsync</c>).
+    /// </summary>
+    public bool TunnelTimestamps { get; init; }
+
     public const string TunnelDevicePrefix = "vifib-";
 
     /// <summary>The network's babel key for the LAN interfaces (from the network configuration), null: packets unsigned.</summary>

@@ -215,19 +215,20 @@ public sealed class LinkProbe : IDisposable
     }
 
     /// <summary>
-    /// Makes babeld give up every route learned on a point-to-point tap (a client tunnel) at once, without touching the
-    /// tunnel: the tap goes down (babeld flushes the routes through it and picks its next feasible ones, loop-free, and
-    /// tells its neighbours) and up again a moment later (its addresses kept), so a neighbour that was only quiet is
-    /// heard again at its next hello and answers the route request babeld sends on the way up.
+    /// Bounces a tap for babeld, without touching the tunnel: the tap goes down (babeld flushes every route learned on it,
+    /// picks its next feasible ones, loop-free, and tells its neighbours) and up again a moment later (its addresses kept),
+    /// and on the way up babeld sends a hello and a route request at once, which a neighbour answers with an IHU (and, with
+    /// timestamps on, a hello of its own). Used to reroute around a silent neighbour, to ask it for its routes when it answers
+    /// again, and to hurry babel's two-hello handshake on a new tunnel.
     /// </summary>
-    public static async Task RerouteAroundAsync(string device, Logger log, CancellationToken cancel)
+    public static async Task BounceAsync(string device, Logger log, CancellationToken cancel)
     {
         try { await File.WriteAllTextAsync($"/proc/sys/net/ipv6/conf/{device}/keep_addr_on_down", "1", cancel).ConfigureAwait(false); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return; /* the tap is gone already */ }
         var (code, output) = Processes.Command.TryRun(Processes.Tools.Ip, "link", "set", "dev", device, "down");
         if (code != 0)
         {
-            log.Warning($"cannot set {device} down to reroute around it: {output.Trim()}");
+            log.Warning($"cannot set {device} down (to bounce it for babeld): {output.Trim()}");
             return;
         }
         // babeld reads the link state when netlink tells it something changed: it must see the tap down before it is up.

@@ -24,7 +24,9 @@ public class BabelTests
             "in ip 2001:db8:42::/48 allow",
             "in deny",
             "interface vifib-s0 update-interval 1",
-            "interface vifib-c0 update-interval 1"], statements);
+            "interface vifib-c0 update-interval 1",
+            "interface vifib-s0 enable-timestamps true",
+            "interface vifib-c0 enable-timestamps true"], statements);
         Assert.Equal("4", args[args.ToList().IndexOf("-h") + 1]);
         Assert.Equal("4", args[args.ToList().IndexOf("-H") + 1]);
         Assert.Contains("-w", args);
