@@ -182,6 +182,8 @@ public sealed partial class NodeDaemon
         nextPeerUpdate = DateTimeOffset.UtcNow;
         // With LAN interfaces, give babel two hellos to hear the LAN's nodes before tunnelling to any of them.
         var firstTunnels = DateTimeOffset.UtcNow + (options.Interfaces.Count > 0 ? TimeSpan.FromSeconds(2 * options.Hello) : TimeSpan.Zero);
+        var greetClientsUntil = DateTimeOffset.UtcNow + StartupClientGreeting;
+        var greetedClients = new HashSet<string>();
         if (registry is not null && db!.Count == 0)
         {
             // An empty peer DB has nothing to open tunnels to: ask the registry before the first tunnel pass, not a tick after it.
@@ -200,6 +202,10 @@ public sealed partial class NodeDaemon
                 var changes = now < firstTunnels ? TunnelChanges.None : await tunnels!.TickAsync(refresh, cancel).ConfigureAwait(false);
                 if (changes.NewlyConnected > 0) babel!.CheckInterfacesNow();
                 foreach (var tap in changes.NewTaps) _ = HurryHandshakeAsync(tap, cancel);
+                // Our servers' first clients (a start, a reboot: every client is new, and their taps are not): the shared tap
+                // is bounced the same way, which costs nothing yet. Later a bounce would cost the other clients their routes.
+                if (now < greetClientsUntil && tunnels!.LastIncoming.Count(greetedClients.Add) > 0)
+                    foreach (var tap in servers!.Devices) _ = HurryHandshakeAsync(tap, cancel);
                 BridgeLostPeers(now);
             }
             catch (Exception e) when (e is not OperationCanceledException)
@@ -271,6 +277,9 @@ public sealed partial class NodeDaemon
         }
         catch (OperationCanceledException) { }
     }
+
+    /// <summary>How long after the start a new client of our servers has the shared tap bounced (<see cref="HurryHandshakeAsync"/>).</summary>
+    static readonly TimeSpan StartupClientGreeting = TimeSpan.FromSeconds(30);
 
     /// <summary>How long after a new tunnel is seen up its tap is bounced (<see cref="HurryHandshakeAsync"/>).</summary>
     static readonly TimeSpan NewTunnelBounceDelay = TimeSpan.FromSeconds(1.2);
