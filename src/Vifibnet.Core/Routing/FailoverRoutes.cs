@@ -25,16 +25,16 @@ public sealed class FailoverRoutes
     /// <summary>A lost neighbour: where the peer's routes went (link-local next hop and device).</summary>
     public sealed record Neighbour(IPAddress Via, string Device);
 
-    /// <summary>
-    /// A bridge route in our table: <paramref name="Prefix"/> through <paramref name="Via"/> on <paramref name="Device"/> instead
-    /// of the lost neighbour, whose route had <paramref name="OurMetric"/> (what a neighbour routing back through us adds to).
-    /// </summary>
-    public sealed record Bridge(string Prefix, Neighbour Lost, IPAddress Via, string Device, DateTimeOffset Since, int OurMetric);
+    /// <summary>A bridge route in our table: <paramref name="Prefix"/> through <paramref name="Via"/> on <paramref name="Device"/> instead of the lost neighbour.</summary>
+    public sealed record Bridge(string Prefix, Neighbour Lost, IPAddress Via, string Device, DateTimeOffset Since);
 
     readonly Func<string[], (int ExitCode, string Output)> ip;
     readonly Logger log;
     readonly Dictionary<string, Bridge> bridges = [];
     readonly Dictionary<string, (Neighbour Neighbour, DateTimeOffset Since)> lost = [];
+    // Per lost neighbour, the prefixes babel routed through it since it was lost, with our metric then: held for a bridge
+    // while babel has no route for them (its other routes unfeasible until a seqno round trip).
+    readonly Dictionary<Neighbour, Dictionary<string, int>> routedThroughLost = [];
 
     /// <summary>How long a bridge may stay while babel still routes through the lost neighbour.</summary>
     public TimeSpan MaxAge { get; }
@@ -55,7 +55,7 @@ public sealed class FailoverRoutes
     /// <summary>
     /// For each installed route through <paramref name="lostNeighbour"/>: babel's best other usable, loop-free route
     /// for the same prefix (lowest metric, another next hop), if it has one. Also for each prefix in
-    /// <paramref name="held"/> (bridged already, with our metric then) for which babel has no installed route at all:
+    /// <paramref name="held"/> (routed through the lost neighbour before, with our metric then) for which babel has no installed route at all:
     /// a suspected client tunnel's tap is bounced, babeld flushes the routes learned on it, and its other routes may be
     /// unfeasible until a seqno request has gone to the prefix's origin and back (seconds), while the bridge works.
     /// Pure: unit-tested on dumps.
@@ -114,6 +114,7 @@ public sealed class FailoverRoutes
         while (ip(["-6", "rule", "del", "pref", Num(RulePreference)]).ExitCode == 0) { }
         bridges.Clear();
         lost.Clear();
+        routedThroughLost.Clear();
     }
 
     /// <summary>A peer left (its tunnel died or closed): bridge the routes babel still sends through it.</summary>
@@ -150,12 +151,16 @@ public sealed class FailoverRoutes
     {
         foreach (var (peer, (_, since)) in lost.ToList())
             if (now - since > MaxAge) lost.Remove(peer);
+        foreach (var gone in routedThroughLost.Keys.Where(n => lost.Values.All(l => l.Neighbour != n)).ToList())
+            routedThroughLost.Remove(gone);
         var wanted = new Dictionary<string, Bridge>();
         foreach (var (_, (neighbour, since)) in lost)
         {
-            var held = bridges.Values.Where(b => b.Lost == neighbour).ToDictionary(b => b.Prefix, b => b.OurMetric);
-            foreach (var (prefix, alternative, ourMetric) in Plan(routes, neighbour, held))
-                wanted.TryAdd(prefix, new Bridge(prefix, neighbour, alternative.Via!, alternative.Device, since, ourMetric));
+            if (!routedThroughLost.TryGetValue(neighbour, out var held)) routedThroughLost[neighbour] = held = [];
+            foreach (var r in routes.Where(r => r.Installed && r.Device == neighbour.Device && Equals(r.Via, neighbour.Via)))
+                held.TryAdd(r.Prefix, r.Metric);
+            foreach (var (prefix, alternative, _) in Plan(routes, neighbour, held))
+                wanted.TryAdd(prefix, new Bridge(prefix, neighbour, alternative.Via!, alternative.Device, since));
         }
         foreach (var old in bridges.Values.Where(b => !wanted.ContainsKey(b.Prefix)).ToList())
         {

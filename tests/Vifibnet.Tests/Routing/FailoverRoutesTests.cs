@@ -151,4 +151,26 @@ public class FailoverRoutesTests
         // A prefix babel never routed through A is not held by this rule (nothing was bridged for it).
         Assert.Empty(FailoverRoutes.Plan(unfeasibleOnly, lostClient));
     }
+
+    [Fact]
+    public void APrefixWithoutABridgeWhenLostIsBridgedOnceALoopFreeRouteAppearsWhileBabelHasNone()
+    {
+        // Saved from a failing cut: the far end (a server) had no loop-free alternative, bounced its tap, and then held
+        // only unfeasible routes to the cut node (an older seqno) while a neighbour announced it at 111, loop-free.
+        var commands = new List<string>();
+        var failover = new FailoverRoutes(15, new Logger(LogLevel.Warning, _ => { }), args => { commands.Add(string.Join(' ', args)); return (0, ""); });
+        var t0 = DateTimeOffset.UnixEpoch;
+        failover.Suspect("A", LostOnServer, t0);
+        failover.Update(Dump(
+            $"add route 1 prefix 2001:db8:42:a::1/128 from ::/0 installed yes id x metric 102 refmetric 0 via {Lost} if vifib-s0",
+            "add route 2 prefix 2001:db8:42:a::1/128 from ::/0 installed no id x metric 304 refmetric 202 via fe80::c if vifib-c0"), t0);
+        Assert.Empty(commands); // C routes through us (202 = its link to us plus our 102)
+        failover.Update(Dump(
+            "add route 2 prefix 2001:db8:42:a::1/128 from ::/0 installed no id x metric 213 refmetric 111 via fe80::c if vifib-c0"), t0.AddSeconds(1));
+        Assert.Equal(["-6 route replace 2001:db8:42:a::1/128 via fe80::c dev vifib-c0 table 30463"], commands);
+        failover.Cleared("A", LostOnServer);
+        failover.Update(Dump(
+            "add route 2 prefix 2001:db8:42:a::1/128 from ::/0 installed no id x metric 213 refmetric 111 via fe80::c if vifib-c0"), t0.AddSeconds(2));
+        Assert.Empty(failover.Bridges); // no longer held once the neighbour answers
+    }
 }
