@@ -48,20 +48,22 @@ public static class MeshBenchRun
             // two-hello handshake on other tunnels; cut then, and the heal waits for that handshake, not for the failover.
             await Task.Delay(2 * h, cancel);
             var cut = await MeshScenario.CutPathInUseAsync(mesh, cancel);
+            var cutAt = DateTime.UtcNow;
             sw.Restart();
             var t = (await watcher.WaitForAllPairsAsync(all, sw, Max(120, 30 * h), cancel)).TotalSeconds;
             mesh.RestorePaths(cut.From);
             reroutes.Add(t);
-            say($"    {cut}: rerouted after {t:0.0} s");
+            say($"    {cut} at {cutAt:HH:mm:ss.f}: rerouted after {t:0.0} s");
 
             var node = MeshScenario.PickNodeToStop(mesh, watcher.Last, [.. rebooted]);
             rebooted.Add(node);
+            var rebootAt = DateTime.UtcNow;
             sw.Restart();
             await mesh.StopNodeAsync(node);
             mesh.StartNode(node);
             t = (await watcher.WaitForAllPairsAsync(all, sw, Max(180, 40 * h), cancel)).TotalSeconds;
             reboots.Add(t);
-            say($"    {node.Label} rebooted: all pairs again after {t:0.0} s");
+            say($"    {node.Label} rebooted at {rebootAt:HH:mm:ss.f}: all pairs again after {t:0.0} s");
         }
 
         LossyRun? lossy = null;
@@ -73,6 +75,9 @@ public static class MeshBenchRun
             say($"    {lossy}");
         }
 
+        // VIFIBNET_MESH_SAVE=DIR: every node's logs and babeld's tables of each build, to explain a slow figure afterwards.
+        if (Environment.GetEnvironmentVariable("VIFIBNET_MESH_SAVE") is { Length: > 0 } saveDir)
+            mesh.SaveDiagnosis(Path.Combine(saveDir, $"{nodes}n-h{hello}-{DateTime.UtcNow:HHmmss}"), "end");
         var usage = new List<ProcessUsage>();
         foreach (var n in mesh.Nodes)
             foreach (var pid in NetworkLab.Pids(n.Namespace))

@@ -107,33 +107,11 @@ public sealed class MeshTestBed : IAsyncDisposable
         }
     }
 
-    /// <summary>
-    /// With VIFIBNET_MESH_SAVE=DIR set, a failing test leaves every node's logs and babeld's table (its `dump` now) in
-    /// DIR/&lt;mesh&gt;-&lt;time&gt;/&lt;node&gt;/ for a diagnosis with the real programs' own words; the mesh itself is still removed.
-    /// </summary>
+    /// <summary>With VIFIBNET_MESH_SAVE=DIR set, each test's mesh leaves its logs and babeld's tables there (<see cref="MeshLab.SaveDiagnosis"/>).</summary>
     void SaveForDiagnosis(string when)
     {
         if (Environment.GetEnvironmentVariable("VIFIBNET_MESH_SAVE") is not { Length: > 0 } saveDir) return;
-        foreach (var n in Mesh.Nodes)
-        {
-            var to = Path.Combine(saveDir, Path.GetFileName(Mesh.WorkDir) + "-" + started.ToString("HHmmss", System.Globalization.CultureInfo.InvariantCulture), n.Label);
-            Directory.CreateDirectory(to);
-            foreach (var file in Directory.EnumerateFiles(n.Directory, "*.log", SearchOption.AllDirectories))
-                File.Copy(file, Path.Combine(to, Path.GetRelativePath(n.Directory, file).Replace('/', '_')), overwrite: true);
-            try
-            {
-                var dump = Vifibnet.Routing.BabelControl.RequestAsync(new Vifibnet.Configuration.NodePaths(n.Directory, n.Directory).BabeldSocket,
-                    "dump", TimeSpan.FromSeconds(3)).GetAwaiter().GetResult();
-                File.WriteAllLines(Path.Combine(to, $"babeld-dump-{when}.txt"), dump);
-            }
-            catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or OperationCanceledException)
-            {
-                File.WriteAllText(Path.Combine(to, $"babeld-dump-{when}.txt"), e.Message);
-            }
-            File.WriteAllText(Path.Combine(to, $"ip-{when}.txt"), $"{DateTimeOffset.UtcNow:O}\n"
-                + Mesh.Lab.TryExec(n.Namespace, "ip", "-6", "route", "show", "table", "all").Output
-                + Mesh.Lab.TryExec(n.Namespace, "ip", "-6", "rule").Output + Mesh.Lab.TryExec(n.Namespace, "ip", "-br", "link").Output);
-        }
+        Mesh.SaveDiagnosis(Path.Combine(saveDir, Path.GetFileName(Mesh.WorkDir) + "-" + started.ToString("HHmmss", System.Globalization.CultureInfo.InvariantCulture)), when);
         output.WriteLine($"node logs and babeld tables saved in {saveDir}");
     }
 
