@@ -31,7 +31,16 @@ public static class MeshBenchRun
         }, log);
         await mesh.StartRegistryAsync(cancel);
         await Task.WhenAll(mesh.Nodes.Select(n => mesh.RegisterAsync(n, cancel)));
-        var watcher = new MeshWatcher(mesh);
+        // VIFIBNET_MESH_SAVE set: a diagnosis run, which also prints every change of the dark pairs.
+        var last = "";
+        var watcher = Environment.GetEnvironmentVariable("VIFIBNET_MESH_SAVE") is { Length: > 0 }
+            ? new MeshWatcher(mesh, new InlineProgress<MeshSnapshot>(s =>
+            {
+                var line = s.Describe();
+                if (line[line.IndexOf(']')..] != (last.Length > 0 ? last[last.IndexOf(']')..] : "")) say("      " + line);
+                last = line;
+            }))
+            : new MeshWatcher(mesh);
         var all = mesh.Nodes.Select(n => n.Number).ToList();
         var h = TimeSpan.FromSeconds(hello);
         var sw = Stopwatch.StartNew();

@@ -87,10 +87,7 @@ public sealed class MeshTestBed : IAsyncDisposable
 
     void Show(MeshSnapshot s)
     {
-        var line = $"[{s.Elapsed.TotalSeconds,6:0.0} s] tunnel ends {s.TunnelsUp}, pairs {s.Answered}/{s.Pairs}";
-        // A few dark pairs are named: which ones stay dark is what a diagnosis needs.
-        if (s.Matrix.Missing(s.Members) is { Count: > 0 and <= 12 } missing)
-            line += $" dark: {string.Join(' ', missing.Select(p => $"{p.From}>{p.To}"))}";
+        var line = s.Describe();
         if (line[line.IndexOf(']')..] == (lastLine.Length > 0 ? lastLine[lastLine.IndexOf(']')..] : "")) return;
         lastLine = line;
         output.WriteLine(line);
