@@ -16,7 +16,8 @@ public static class MeshBenchRun
     /// <summary>Seconds one probe of a pair may take over the lossy underlay (an echo request every 0.2 s until one is answered).</summary>
     public const int LossProbeSeconds = 5;
 
-    public static async Task<BuildFigures> RunAsync(int nodes, int hello, int faults, TimeSpan loss, int lossPercent, Action<string> say, CancellationToken cancel)
+    public static async Task<BuildFigures> RunAsync(int nodes, int hello, int faults, TimeSpan loss, int lossPercent, Action<string> say, CancellationToken cancel,
+        IReadOnlyList<KeyValuePair<string, string>>? nodeEnvironment = null)
     {
         var log = new Logger(LogLevel.Warning, r => say(r.ToString()));
         await using var mesh = MeshLab.Create(new MeshOptions
@@ -26,10 +27,20 @@ public static class MeshBenchRun
             Vifibnet = Environment.GetEnvironmentVariable("BENCH_VIFIBNET") is { Length: > 0 } program
                 ? (program, [])
                 : Vifibnet.Processes.VifibnetExecutable.In(AppContext.BaseDirectory),
+            ExtraNodeEnvironment = nodeEnvironment ?? [],
         }, log);
         await mesh.StartRegistryAsync(cancel);
         await Task.WhenAll(mesh.Nodes.Select(n => mesh.RegisterAsync(n, cancel)));
-        var watcher = new MeshWatcher(mesh);
+        // VIFIBNET_MESH_SAVE set: a diagnosis run, which also prints every change of the dark pairs.
+        var last = "";
+        var watcher = Environment.GetEnvironmentVariable("VIFIBNET_MESH_SAVE") is { Length: > 0 }
+            ? new MeshWatcher(mesh, new InlineProgress<MeshSnapshot>(s =>
+            {
+                var line = s.Describe();
+                if (line[line.IndexOf(']')..] != (last.Length > 0 ? last[last.IndexOf(']')..] : "")) say("      " + line);
+                last = line;
+            }))
+            : new MeshWatcher(mesh);
         var all = mesh.Nodes.Select(n => n.Number).ToList();
         var h = TimeSpan.FromSeconds(hello);
         var sw = Stopwatch.StartNew();
@@ -42,21 +53,26 @@ public static class MeshBenchRun
         var rebooted = new List<MeshNode> { mesh.Nodes[0] };
         for (var i = 0; i < faults; i++)
         {
+            // A mesh at rest: all pairs answer as soon as one path each way works, while babel may still be completing the
+            // two-hello handshake on other tunnels; cut then, and the heal waits for that handshake, not for the failover.
+            await Task.Delay(2 * h, cancel);
             var cut = await MeshScenario.CutPathInUseAsync(mesh, cancel);
+            var cutAt = DateTime.UtcNow;
             sw.Restart();
             var t = (await watcher.WaitForAllPairsAsync(all, sw, Max(120, 30 * h), cancel)).TotalSeconds;
             mesh.RestorePaths(cut.From);
             reroutes.Add(t);
-            say($"    {cut}: rerouted after {t:0.0} s");
+            say($"    {cut} at {cutAt:HH:mm:ss.f}: rerouted after {t:0.0} s");
 
             var node = MeshScenario.PickNodeToStop(mesh, watcher.Last, [.. rebooted]);
             rebooted.Add(node);
+            var rebootAt = DateTime.UtcNow;
             sw.Restart();
             await mesh.StopNodeAsync(node);
             mesh.StartNode(node);
             t = (await watcher.WaitForAllPairsAsync(all, sw, Max(180, 40 * h), cancel)).TotalSeconds;
             reboots.Add(t);
-            say($"    {node.Label} rebooted: all pairs again after {t:0.0} s");
+            say($"    {node.Label} rebooted at {rebootAt:HH:mm:ss.f}: all pairs again after {t:0.0} s");
         }
 
         LossyRun? lossy = null;
@@ -68,6 +84,9 @@ public static class MeshBenchRun
             say($"    {lossy}");
         }
 
+        // VIFIBNET_MESH_SAVE=DIR: every node's logs and babeld's tables of each build, to explain a slow figure afterwards.
+        if (Environment.GetEnvironmentVariable("VIFIBNET_MESH_SAVE") is { Length: > 0 } saveDir)
+            mesh.SaveDiagnosis(Path.Combine(saveDir, $"{nodes}n-h{hello}-{DateTime.UtcNow:HHmmss}"), "end");
         var usage = new List<ProcessUsage>();
         foreach (var n in mesh.Nodes)
             foreach (var pid in NetworkLab.Pids(n.Namespace))

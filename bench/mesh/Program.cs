@@ -8,7 +8,7 @@ using Vifibnet.Lab;
 // For each hello and size: time from start to all pairs answering ping6 over the overlay, from a cut
 // path in use to all pairs again, from a node reboot to all pairs again; medians of the repeats, also
 // in hello intervals; peak RSS and CPU of every node's processes. Last line: one JSON object.
-// Usage: dotnet run -c Release --project bench/mesh [-- --sizes 4,8,16 --hellos 4,15 --builds 2,1 --faults 2,1 --loss-seconds 600 --loss-percent 20]
+// Usage: dotnet run -c Release --project bench/mesh [-- --sizes 4,8,16 --hellos 4,15 --builds 2,1 --faults 2,1 --loss-seconds 600 --loss-percent 20 --node-env NAME=VALUE,...]
 // (--builds and --faults per hello: mesh builds per size, and cut+reboot rounds per build; the lossy-underlay
 // run comes after the faults of the first build of each size at the first hello; --loss-seconds 0 skips it).
 // BENCH_VIFIBNET=PATH runs that vifibnet program (registry and nodes) instead of the one built beside the bench.
@@ -16,8 +16,16 @@ CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 int[] sizes = [4, 8, 16], hellos = [4, 15], builds = [2, 1], faults = [2, 1];
 int lossSeconds = 600, lossPercent = 20;
+var nodeEnv = new List<KeyValuePair<string, string>>();
 for (var i = 0; i < args.Length - 1; i += 2)
 {
+    if (args[i] == "--node-env")
+    {
+        // NAME=VALUE,...: runtime settings for every node on top of NodeRuntime's (env applies the later one).
+        foreach (var kv in args[i + 1].Split(',', StringSplitOptions.RemoveEmptyEntries))
+            nodeEnv.Add(new(kv.Split('=', 2)[0], kv.Split('=', 2)[^1]));
+        continue;
+    }
     var list = args[i + 1].Split(',').Select(int.Parse).ToArray();
     switch (args[i])
     {
@@ -36,6 +44,7 @@ using var cancel = new CancellationTokenSource();
 using var sigint = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, c => { c.Cancel = true; cancel.Cancel(); });
 using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, c => { c.Cancel = true; cancel.Cancel(); });
 var total = Stopwatch.StartNew();
+if (nodeEnv.Count > 0) Console.WriteLine($"node runtime settings added: {string.Join(' ', nodeEnv.Select(e => $"{e.Key}={e.Value}"))}");
 Console.WriteLine($"bench/mesh on {Environment.ProcessorCount} cores, load average {ProcessUsage.LoadAverage():0.0} at start (other work on this machine slows every figure)");
 Console.WriteLine($"reference (upstream network tests, hello 4): full mesh within {UpstreamConverge} s, recovery after a node reboot within {UpstreamReboot} s");
 var results = new List<object>();
@@ -54,7 +63,7 @@ for (var hi = 0; hi < hellos.Length; hi++)
             try
             {
                 var loss = hi == 0 && r == 0 ? TimeSpan.FromSeconds(lossSeconds) : TimeSpan.Zero;
-                figures.Add(await MeshBenchRun.RunAsync(n, hello, f, loss, lossPercent, s => Console.WriteLine(s), cancel.Token));
+                figures.Add(await MeshBenchRun.RunAsync(n, hello, f, loss, lossPercent, s => Console.WriteLine(s), cancel.Token, nodeEnv));
             }
             catch (OperationCanceledException)
             {
@@ -113,7 +122,7 @@ for (var hi = 0; hi < hellos.Length; hi++)
     }
 }
 Console.WriteLine($"\ntotal {total.Elapsed.TotalMinutes:0.0} min");
-Console.WriteLine(JsonSerializer.Serialize(new { bench = "mesh", cores = Environment.ProcessorCount, upstream = new { converge_s = UpstreamConverge, reboot_s = UpstreamReboot, hello = 4 }, results }));
+Console.WriteLine(JsonSerializer.Serialize(new { bench = "mesh", cores = Environment.ProcessorCount, node_env = nodeEnv.Select(e => $"{e.Key}={e.Value}").ToArray(), upstream = new { converge_s = UpstreamConverge, reboot_s = UpstreamReboot, hello = 4 }, results }));
 return 0;
 
 static double Median(IEnumerable<double> values)

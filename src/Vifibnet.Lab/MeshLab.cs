@@ -32,6 +32,34 @@ public sealed class MeshLab : IAsyncDisposable
     public Uri RegistryUri { get; }
     public MeshOptions Options => options;
     public NetworkLab Lab => lab;
+
+    /// <summary>
+    /// Copies every node's logs and babeld's table (its `dump` now), routes, rules and links into <paramref name="dir"/>/&lt;node&gt;/,
+    /// suffixed <paramref name="when"/>: a failure or a slow heal explained afterwards in the real programs' own words.
+    /// </summary>
+    public void SaveDiagnosis(string dir, string when)
+    {
+        foreach (var n in Nodes)
+        {
+            var to = Path.Combine(dir, n.Label);
+            Directory.CreateDirectory(to);
+            foreach (var file in Directory.EnumerateFiles(n.Directory, "*.log", SearchOption.AllDirectories))
+                File.Copy(file, Path.Combine(to, Path.GetRelativePath(n.Directory, file).Replace('/', '_')), overwrite: true);
+            try
+            {
+                var dump = Routing.BabelControl.RequestAsync(new Configuration.NodePaths(n.Directory, n.Directory).BabeldSocket,
+                    "dump", TimeSpan.FromSeconds(3)).GetAwaiter().GetResult();
+                File.WriteAllLines(Path.Combine(to, $"babeld-dump-{when}.txt"), dump);
+            }
+            catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or OperationCanceledException)
+            {
+                File.WriteAllText(Path.Combine(to, $"babeld-dump-{when}.txt"), e.Message);
+            }
+            File.WriteAllText(Path.Combine(to, $"ip-{when}.txt"), $"{DateTimeOffset.UtcNow:O}\n"
+                + lab.TryExec(n.Namespace, "ip", "-6", "route", "show", "table", "all").Output
+                + lab.TryExec(n.Namespace, "ip", "-6", "rule").Output + lab.TryExec(n.Namespace, "ip", "-br", "link").Output);
+        }
+    }
     public bool RegistryRunning => registry is { HasExited: false };
 
     /// <summary>Leave the work directory (logs, certificates) behind at dispose, e.g. after a failure; the next run with the prefix removes it.</summary>
@@ -192,7 +220,7 @@ public sealed class MeshLab : IAsyncDisposable
             foreach (var address in h.PublicAddresses) args.AddRange(["--ip", address, "1194", "udp"]);
         // With the runtime settings the systemd unit gives a node (Node.NodeRuntime).
         node.Process = lab.Start(node.Namespace, $"node {node.Label}", "env",
-            [.. Vifibnet.Node.NodeRuntime.Environment.Select(e => $"{e.Key}={e.Value}"), options.Vifibnet.FileName, .. options.Vifibnet.Prefix, .. args],
+            [.. Vifibnet.Node.NodeRuntime.Environment.Concat(options.ExtraNodeEnvironment).Select(e => $"{e.Key}={e.Value}"), options.Vifibnet.FileName, .. options.Vifibnet.Prefix, .. args],
             Path.Combine(node.Directory, "console.log"));
     }
 

@@ -31,6 +31,9 @@ public sealed record MeshOptions
     /// <summary>The nodes' --tunnel-refresh (also how long a dead peer stays flagged).</summary>
     public int TunnelRefresh { get; init; } = 300;
 
+    /// <summary>Runtime settings added to (or overriding) <c>NodeRuntime.Environment</c> for every node: bench/mesh --node-env compares GC settings.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> ExtraNodeEnvironment { get; init; } = [];
+
     /// <summary>The nodes' -v.</summary>
     public int Verbose { get; init; } = 2;
 

@@ -21,6 +21,13 @@ Describe 'Start-VifibNode' {
         Test-Path "$TestDrive/timeout/peers.db" | Should -BeFalse
     }
 
+    It 'rejects a -ProbeTimeout of 0.1 s (one lost probe would reroute) before starting anything' {
+        $err = { Start-VifibNode -Path "$TestDrive/probe" -ProbeTimeout 0.1 } |
+            Should -Throw -ErrorId 'StartVifibNodeInvalidOption,Vifibnet.PowerShell.StartVifibNodeCommand' -PassThru
+        $err.Exception.Message | Should -BeLike "*--probe-timeout*0.3..60*"
+        Test-Path "$TestDrive/probe/peers.db" | Should -BeFalse
+    }
+
     It 'names the file and line of a bad -ConfigFile line' {
         Set-Content "$TestDrive/node.conf" "hello 4`nv 3"
         $err = { Start-VifibNode -Path "$TestDrive/conf" -ConfigFile "$TestDrive/node.conf" } |

@@ -36,6 +36,8 @@ public static class NodeOptionParser
             (o, a) => o with { Hello = Int(a[0], "--hello", 1, 3600) }),
         new("tunnel-timeout", null, ["SECONDS"], $"a tunnel silent this long is dead; openvpn pings every second (default {NodeOptions.DefaultTunnelTimeout}; 0: ping every hello, dead after 4)",
             (o, a) => o with { TunnelTimeout = TunnelTimeoutSeconds(a[0]) }),
+        new("probe-timeout", null, ["SECONDS"], "a tunnel neighbour answering no 100-ms probe this long has its routes bridged elsewhere until it answers or the tunnel timeout drops it (default 1.5; 0: off)",
+            (o, a) => o with { ProbeTimeout = ProbeTimeoutSeconds(a[0]) }),
         new("wireless", 'w', [], "babeld treats every interface as wireless",
             (o, _) => o with { Wireless = true }),
         new("pp", null, ["PORT", "PROTO"], "openvpn server port and protocol udp or tcp-server, udp6 or tcp6-server for IPv6 too (repeatable; default 1194 udp, 1194 tcp-server)",
@@ -220,6 +222,12 @@ public static class NodeOptionParser
         int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v is 0 or (>= 2 and <= 3600)
             ? v
             : throw new NodeOptionException($"--tunnel-timeout: '{text}' is not 0 (4 hellos, as the seed) nor a whole number of seconds in 2..3600");
+
+    /// <summary>0 (off) or 0.3..60 s: below 3 probes one lost round trip would already bridge.</summary>
+    static TimeSpan ProbeTimeoutSeconds(string text) =>
+        double.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var v) && (v == 0 || v is >= 0.3 and <= 60)
+            ? TimeSpan.FromSeconds(v)
+            : throw new NodeOptionException($"--probe-timeout: '{text}' is not 0 (off) nor a number of seconds in 0.3..60");
 
     static TimeSpan Seconds(string text, string option) =>
         double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v > 0 && v < 1e7

@@ -51,6 +51,10 @@ public sealed partial class NodeDaemon
     IReadOnlyList<string>? babelArgs;
     TunnelManager? tunnels;
     FailoverRoutes? failover;
+    LinkProbe? probe;
+    readonly SemaphoreSlim probeEvents = new(0);
+    // Peers the probe found silent while their tunnel was reconnecting (not acted upon, nor their recovery).
+    readonly HashSet<string> reconnectSilences = [];
     IReadOnlyDictionary<string, FailoverRoutes.Neighbour> peerNeighbours = new Dictionary<string, FailoverRoutes.Neighbour>();
     PeerDb? db;
     IPAddress? externalIp;
@@ -139,6 +143,8 @@ public sealed partial class NodeDaemon
             serversHaveCrl = File.Exists(paths.CrlFile);
             failover = new FailoverRoutes(options.Hello, log.For("failover"));
             failover.Start();
+            if (options.ProbeTimeout > TimeSpan.Zero)
+                probe = LinkProbe.Start(options.ProbeTimeout, () => probeEvents.Release(), log.For("probe"));
             servers = NodeServers.Start(options.Servers, openVpnSettings, log.For("openvpn"));
             StartPortForwarding();
             babelInterfaces = [.. servers.Devices, .. TunnelManager.AllDevices(options.ConnectionCount), .. options.Interfaces];
@@ -176,6 +182,8 @@ public sealed partial class NodeDaemon
         nextPeerUpdate = DateTimeOffset.UtcNow;
         // With LAN interfaces, give babel two hellos to hear the LAN's nodes before tunnelling to any of them.
         var firstTunnels = DateTimeOffset.UtcNow + (options.Interfaces.Count > 0 ? TimeSpan.FromSeconds(2 * options.Hello) : TimeSpan.Zero);
+        var greetClientsUntil = DateTimeOffset.UtcNow + StartupClientGreeting;
+        var greetedClients = new HashSet<string>();
         if (registry is not null && db!.Count == 0)
         {
             // An empty peer DB has nothing to open tunnels to: ask the registry before the first tunnel pass, not a tick after it.
@@ -193,6 +201,11 @@ public sealed partial class NodeDaemon
             {
                 var changes = now < firstTunnels ? TunnelChanges.None : await tunnels!.TickAsync(refresh, cancel).ConfigureAwait(false);
                 if (changes.NewlyConnected > 0) babel!.CheckInterfacesNow();
+                foreach (var tap in changes.NewTaps) _ = HurryHandshakeAsync(tap, cancel);
+                // Our servers' first clients (a start, a reboot: every client is new, and their taps are not): the shared tap
+                // is bounced the same way, which costs nothing yet. Later a bounce would cost the other clients their routes.
+                if (now < greetClientsUntil && tunnels!.LastIncoming.Count(greetedClients.Add) > 0)
+                    foreach (var tap in servers!.Devices) _ = HurryHandshakeAsync(tap, cancel);
                 BridgeLostPeers(now);
             }
             catch (Exception e) when (e is not OperationCanceledException)
@@ -214,7 +227,7 @@ public sealed partial class NodeDaemon
             }
             await LifecycleTickAsync(cancel).ConfigureAwait(false);
             await SwitchBabelKeyIfDueAsync(cancel).ConfigureAwait(false);
-            await Task.Delay(TickInterval, cancel).ConfigureAwait(false);
+            await WaitForNextTickAsync(cancel).ConfigureAwait(false);
         }
     }
 
@@ -240,7 +253,86 @@ public sealed partial class NodeDaemon
             try { subnets.Add((peer, Identity!.Network.Append(NodePrefix.ParseBinary(peer)))); }
             catch (AddressingException) { }
         }
-        peerNeighbours = FailoverRoutes.NeighboursOf(routes, a => subnets.FirstOrDefault(s => s.Subnet.Contains(a)).Peer);
+        var neighbours = FailoverRoutes.NeighboursOf(routes, a => subnets.FirstOrDefault(s => s.Subnet.Contains(a)).Peer);
+        if (neighbours.Count != peerNeighbours.Count)
+            log.Debug($"tunnel neighbours babel routes through: {neighbours.Count} of {connected.Count} tunnel peers ({routes.Count} routes known)");
+        peerNeighbours = neighbours;
+        probe?.Watch(peerNeighbours);
+    }
+
+    /// <summary>
+    /// babel counts a neighbour after two of its hellos (and an IHU back): on a new tunnel that is 2-3 hellos. One bounce of
+    /// the new tap a moment after it came up makes babeld send a second hello and a request, which the peer answers at once
+    /// with an IHU and a hello (timestamps on the tunnels), so routes flow after about a second instead (measured on a
+    /// pair of namespaces at hello 4: 3.2 s median from tap up to the first route, against 7.5-13 s; docs/node.md). Not
+    /// earlier than a second: babeld holds its first hello on a new interface for up to a second, and a bounce before it
+    /// is sent loses it.
+    /// </summary>
+    async Task HurryHandshakeAsync(string tap, CancellationToken cancel)
+    {
+        try
+        {
+            await Task.Delay(NewTunnelBounceDelay, cancel).ConfigureAwait(false);
+            await LinkProbe.BounceAsync(tap, log, cancel).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) { }
+    }
+
+    /// <summary>How long after the start a new client of our servers has the shared tap bounced (<see cref="HurryHandshakeAsync"/>).</summary>
+    static readonly TimeSpan StartupClientGreeting = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long after a new tunnel is seen up its tap is bounced (<see cref="HurryHandshakeAsync"/>).</summary>
+    static readonly TimeSpan NewTunnelBounceDelay = TimeSpan.FromSeconds(1.2);
+
+    /// <summary>Waits <see cref="TickInterval"/>, bridging at once meanwhile when the tunnel probe suspects or clears a neighbour.</summary>
+    async Task WaitForNextTickAsync(CancellationToken cancel)
+    {
+        var deadline = Environment.TickCount64 + (long)TickInterval.TotalMilliseconds;
+        while (deadline - Environment.TickCount64 is > 0 and var left)
+        {
+            if (!await probeEvents.WaitAsync(TimeSpan.FromMilliseconds(left), cancel).ConfigureAwait(false)) return;
+            var events = new List<(string Peer, FailoverRoutes.Neighbour Neighbour, bool Suspected)>();
+            foreach (var e in probe?.TakeEvents() ?? [])
+            {
+                // A tunnel that openvpn is reconnecting (a reload on a renewed certificate, ours or the peer's) keeps
+                // its tap and is back in a second or two: bouncing it, or bridging around it, would make babel drop and
+                // relearn its routes, a far longer gap than the reconnection itself. Its "answers again" is ignored too.
+                if (!e.Suspected)
+                {
+                    if (!reconnectSilences.Remove(e.Peer)) events.Add(e);
+                    continue;
+                }
+                var reconnecting = e.Neighbour.Device.StartsWith(TunnelManager.DevicePrefix, StringComparison.Ordinal)
+                    ? await tunnels!.IsReconnectingAsync(e.Neighbour.Device, cancel).ConfigureAwait(false)
+                    : servers!.IsReconnecting(e.Peer);
+                if (!reconnecting) events.Add(e);
+                else if (reconnectSilences.Add(e.Peer)) log.Debug($"{e.Peer} on {e.Neighbour.Device} is silent while its tunnel reconnects: not rerouted");
+            }
+            if (events.Count == 0) continue;
+            var now = DateTimeOffset.UtcNow;
+            foreach (var (peer, neighbour, suspected) in events)
+                if (suspected) failover!.Suspect(peer, neighbour, now);
+                else failover!.Cleared(peer, neighbour);
+            // Bridges first, from babel's routes as they are (a bounced tap's routes are gone from the next dump). A babeld
+            // that does not answer (restarting) gives no routes: keep the bridges until it does.
+            var routes = await BabelControl.DumpRoutesAsync(babelSettings.Socket, cancel).ConfigureAwait(false);
+            if (routes.Count > 0) failover!.Update(routes, now);
+            // A client tunnel's tap is the peer's alone: it goes down and up, babeld flushes every route learned on it and
+            // reroutes at once, and the bridges hold the prefixes whose other routes are unfeasible until babel's seqno
+            // round trip. It is bounced again when its peer answers: on the way up babeld asks for its routes at once.
+            // A server's tap is shared by its clients and babeld cannot drop one neighbour: it keeps announcing the silent
+            // client's routes for 2.7-4.5 hellos (40-68 s at hello 15). The bridges carry them when every one has a
+            // loop-free alternative; when one has none, the whole tap is bounced, which costs the live clients' routes
+            // until their next full dump (1-2 s on the tunnels: BabelSettings.TunnelUpdateInterval), and is done only then.
+            var bounce = events.Where(e => e.Neighbour.Device.StartsWith(TunnelManager.DevicePrefix, StringComparison.Ordinal)).Select(e => e.Neighbour.Device).ToHashSet();
+            foreach (var e in events.Where(e => e.Suspected && !bounce.Contains(e.Neighbour.Device) && !failover!.Bridged(routes, e.Neighbour)))
+            {
+                log.Info($"{e.Peer} on {e.Neighbour.Device}: a route through it has no loop-free bridge; the shared tap is bounced");
+                bounce.Add(e.Neighbour.Device);
+            }
+            foreach (var device in bounce)
+                await LinkProbe.BounceAsync(device, log, cancel).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Restarts a server or babeld that died.</summary>
@@ -443,6 +535,8 @@ public sealed partial class NodeDaemon
             if (tunnels is not null) await tunnels.StopAllAsync().ConfigureAwait(false);
             if (servers is not null) await servers.StopAsync().ConfigureAwait(false);
             if (babel is not null) { await babel.StopAsync().ConfigureAwait(false); babel.Dispose(); }
+            probe?.Dispose();
+            probe = null;
             failover?.Stop();
             if (Identity is not null) OverlayInterface.Remove(Identity.Address);
         }

@@ -96,6 +96,12 @@ public sealed class NodeServers
         return peers;
     }
 
+    /// <summary>Whether <paramref name="peer"/> was a client of a server we reloaded and may still be reconnecting.</summary>
+    public bool IsReconnecting(string peer)
+    {
+        lock (reconnecting) return reconnecting.TryGetValue(peer, out var until) && DateTimeOffset.UtcNow <= until;
+    }
+
     /// <summary>How long a client of a reloaded server is counted as connected while it reconnects.</summary>
     public TimeSpan ReconnectGrace => TimeSpan.FromSeconds(2 * settings.Hello + 5);
 

@@ -13,6 +13,8 @@ public static class HookScript
         # Written by the vifibnet node daemon at each start; openvpn runs it with --script-security 2.
         case "$script_type" in
         up)
+            # No duplicate address detection on a tap: babel needs its link-local address, usable now rather than after DAD's second or two.
+            echo 0 > /proc/sys/net/ipv6/conf/"$dev"/accept_dad 2>/dev/null
             exec '{{ipProgram}}' link set dev "$dev" up ;;
         client-connect)
             seen="${trusted_ip:-$trusted_ip6}"

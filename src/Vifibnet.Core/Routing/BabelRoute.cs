@@ -17,6 +17,9 @@ public sealed record BabelRoute(IPAddress Destination, int Length, string Device
     /// <summary>babeld's infinite metric: a retracted route.</summary>
     public const int Infinity = 0xFFFF;
 
+    /// <summary>babeld's cost of a wired link (its rxcost default), the least a neighbour can add to a route.</summary>
+    public const int WiredLinkCost = 96;
+
     public string Prefix => $"{Destination}/{Length}";
 
     /// <summary>

@@ -17,6 +17,21 @@ public sealed record BabelSettings(int Hello, bool Wireless, int Verbose, string
     /// </summary>
     public bool TunnelLinkQuality { get; init; }
 
+    /// <summary>
+    /// babeld's update-interval on the tunnels (full table dumps; its default is 4 hellos), null: babeld's default.
+    /// babeld answers a seqno request on the requester's interface only, so after a reroute a node's other tunnels
+    /// may hold its routes at an older seqno, unfeasible, until the next full dump (measured: a cut node stayed dark
+    /// a whole update interval, 60 s at hello 15). Routes still live 15 s at least (babeld's minimum hold time).
+    /// </summary>
+    public TimeSpan? TunnelUpdateInterval { get; init; }
+
+    /// <summary>
+    /// Timestamps on the tunnels (babeld's enable-timestamps, without an RTT penalty: link costs stay fixed). With them a
+    /// neighbour answers our route request with a hello besides its IHU, which is what lets a new tunnel's handshake finish
+    /// within a second of the bounce (<c>NodeDaemon.HurryHandshakeAsync</c>).
+    /// </summary>
+    public bool TunnelTimestamps { get; init; }
+
     public const string TunnelDevicePrefix = "vifib-";
 
     /// <summary>The network's babel key for the LAN interfaces (from the network configuration), null: packets unsigned.</summary>

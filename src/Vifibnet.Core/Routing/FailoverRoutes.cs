@@ -32,6 +32,9 @@ public sealed class FailoverRoutes
     readonly Logger log;
     readonly Dictionary<string, Bridge> bridges = [];
     readonly Dictionary<string, (Neighbour Neighbour, DateTimeOffset Since)> lost = [];
+    // Per lost neighbour, the prefixes babel routed through it since it was lost, with our metric then: held for a bridge
+    // while babel has no route for them (its other routes unfeasible until a seqno round trip).
+    readonly Dictionary<Neighbour, Dictionary<string, int>> routedThroughLost = [];
 
     /// <summary>How long a bridge may stay while babel still routes through the lost neighbour.</summary>
     public TimeSpan MaxAge { get; }
@@ -51,22 +54,30 @@ public sealed class FailoverRoutes
 
     /// <summary>
     /// For each installed route through <paramref name="lostNeighbour"/>: babel's best other usable, loop-free route
-    /// for the same prefix (lowest metric, another next hop), if it has one. Pure: unit-tested on dumps.
+    /// for the same prefix (lowest metric, another next hop), if it has one. Also for each prefix in
+    /// <paramref name="held"/> (routed through the lost neighbour before, with our metric then) for which babel has no installed route at all:
+    /// a suspected client tunnel's tap is bounced, babeld flushes the routes learned on it, and its other routes may be
+    /// unfeasible until a seqno request has gone to the prefix's origin and back (seconds), while the bridge works.
+    /// Pure: unit-tested on dumps.
     /// </summary>
-    public static IReadOnlyList<(string Prefix, BabelRoute Alternative)> Plan(IReadOnlyList<BabelRoute> routes, Neighbour lostNeighbour)
+    public static IReadOnlyList<(string Prefix, BabelRoute Alternative, int OurMetric)> Plan(IReadOnlyList<BabelRoute> routes, Neighbour lostNeighbour,
+        IReadOnlyDictionary<string, int>? held = null)
     {
         bool ThroughLost(BabelRoute r) => r.Device == lostNeighbour.Device && Equals(r.Via, lostNeighbour.Via);
-        var plan = new List<(string, BabelRoute)>();
-        foreach (var dead in routes.Where(r => r.Installed && ThroughLost(r)).DistinctBy(r => r.Prefix))
+        var routed = routes.Where(r => r.Installed && r.Metric < BabelRoute.Infinity).Select(r => r.Prefix).ToHashSet();
+        var dead = routes.Where(r => r.Installed && ThroughLost(r)).DistinctBy(r => r.Prefix).Select(r => (r.Prefix, r.Metric)).ToList();
+        dead.AddRange((held ?? new Dictionary<string, int>()).Where(h => !routed.Contains(h.Key) && dead.All(d => d.Prefix != h.Key)).Select(h => (h.Key, h.Value)));
+        var plan = new List<(string, BabelRoute, int)>();
+        foreach (var (prefix, ourMetric) in dead)
         {
-            // Loop-free only. babeld announces a route on a tunnel only if it did not learn it there (split horizon
-            // on wired links), so a neighbour's path does not start with its link to us; a path coming through us
-            // further on would cost at least two links (ours to it, taken as symmetric: our metric through it minus
-            // its own) plus our metric. A neighbour announcing less cannot send the packets back to us.
-            var alternative = routes.Where(r => r.Prefix == dead.Prefix && !ThroughLost(r) && r.Via is not null && r.Metric < BabelRoute.Infinity
-                    && r.RefMetric < 2 * (r.Metric - r.RefMetric) + dead.Metric)
+            // Loop-free only. babeld does no split horizon on our taps (a server's tap must repeat routes between its
+            // clients, and babeld cannot tell a tap is wired), so a neighbour whose own route comes back through us announces
+            // at least its link to us (never below babel's wired cost) plus our own metric. Anything announcing that much
+            // may be such a loop, and none is taken: no bridge is better than one that sends the packets back to us.
+            var alternative = routes.Where(r => r.Prefix == prefix && !ThroughLost(r) && r.Via is not null && r.Metric < BabelRoute.Infinity
+                    && r.RefMetric < Math.Min(r.Metric - r.RefMetric, BabelRoute.WiredLinkCost) + ourMetric)
                 .MinBy(r => r.Metric);
-            if (alternative is not null) plan.Add((dead.Prefix, alternative));
+            if (alternative is not null) plan.Add((prefix, alternative, ourMetric));
         }
         return plan;
     }
@@ -83,6 +94,11 @@ public sealed class FailoverRoutes
         return result;
     }
 
+    /// <summary>Whether every route babel has installed through <paramref name="neighbour"/> has a bridge (none: true).</summary>
+    public bool Bridged(IReadOnlyList<BabelRoute> routes, Neighbour neighbour) =>
+        routes.Where(r => r.Installed && r.Device == neighbour.Device && Equals(r.Via, neighbour.Via))
+            .All(r => bridges.TryGetValue(r.Prefix, out var b) && b.Lost == neighbour);
+
     /// <summary>Removes what a killed earlier run left and adds the rule that looks our table up.</summary>
     public void Start()
     {
@@ -98,6 +114,7 @@ public sealed class FailoverRoutes
         while (ip(["-6", "rule", "del", "pref", Num(RulePreference)]).ExitCode == 0) { }
         bridges.Clear();
         lost.Clear();
+        routedThroughLost.Clear();
     }
 
     /// <summary>A peer left (its tunnel died or closed): bridge the routes babel still sends through it.</summary>
@@ -108,18 +125,43 @@ public sealed class FailoverRoutes
     }
 
     /// <summary>
-    /// Each daemon tick: bridges for the lost neighbours babel still routes through, re-pointed when babel's
-    /// best alternative changed; removed when babel caught up or after <see cref="MaxAge"/>. (A peer that comes
+    /// The tunnel probe suspects a neighbour that still has its tunnel (silent for --probe-timeout): bridged like a lost
+    /// one, until <see cref="Cleared"/> (it answered again) or openvpn gives the tunnel up and it is lost for good.
+    /// </summary>
+    public void Suspect(string peer, Neighbour neighbour, DateTimeOffset now)
+    {
+        lost[peer] = (neighbour, now);
+        log.Info($"peer {peer} on {neighbour.Device} ({neighbour.Via}) answers no probe: bridging babel's routes through it");
+    }
+
+    /// <summary>A suspected neighbour answered again: its bridges go at the next <see cref="Update"/>.</summary>
+    public void Cleared(string peer, Neighbour neighbour)
+    {
+        if (lost.TryGetValue(peer, out var entry) && entry.Neighbour == neighbour && lost.Remove(peer))
+            log.Info($"peer {peer} on {neighbour.Device} answers probes again: its bridges go");
+    }
+
+    /// <summary>
+    /// Each daemon tick: bridges for the lost neighbours babel still routes through (or routed through, and now
+    /// has no route at all), re-pointed when babel's best alternative changed; removed when babel caught up or after
+    /// <see cref="MaxAge"/>. (A peer that comes
     /// back has a new tap, so a new link-local address: the lost one stays lost.)
     /// </summary>
     public void Update(IReadOnlyList<BabelRoute> routes, DateTimeOffset now)
     {
         foreach (var (peer, (_, since)) in lost.ToList())
             if (now - since > MaxAge) lost.Remove(peer);
+        foreach (var gone in routedThroughLost.Keys.Where(n => lost.Values.All(l => l.Neighbour != n)).ToList())
+            routedThroughLost.Remove(gone);
         var wanted = new Dictionary<string, Bridge>();
         foreach (var (_, (neighbour, since)) in lost)
-            foreach (var (prefix, alternative) in Plan(routes, neighbour))
+        {
+            if (!routedThroughLost.TryGetValue(neighbour, out var held)) routedThroughLost[neighbour] = held = [];
+            foreach (var r in routes.Where(r => r.Installed && r.Device == neighbour.Device && Equals(r.Via, neighbour.Via)))
+                held.TryAdd(r.Prefix, r.Metric);
+            foreach (var (prefix, alternative, _) in Plan(routes, neighbour, held))
                 wanted.TryAdd(prefix, new Bridge(prefix, neighbour, alternative.Via!, alternative.Device, since));
+        }
         foreach (var old in bridges.Values.Where(b => !wanted.ContainsKey(b.Prefix)).ToList())
         {
             ip(["-6", "route", "del", old.Prefix, "table", Num(Table)]);

@@ -9,6 +9,9 @@ namespace Vifibnet.Tunnels;
 public sealed record TunnelChanges(IReadOnlyList<string> Opened, IReadOnlyList<string> Closed, IReadOnlyList<string> Flagged,
     IReadOnlyList<string> Crashed, int NewlyConnected)
 {
+    /// <summary>The taps of the tunnels that came up for the first time (not a reload's reconnection).</summary>
+    public IReadOnlyList<string> NewTaps { get; init; } = [];
+
     public static TunnelChanges None { get; } = new([], [], [], [], 0);
 
     public bool Any => Opened.Count + Closed.Count + NewlyConnected > 0;

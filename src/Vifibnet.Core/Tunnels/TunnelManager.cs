@@ -26,6 +26,8 @@ public sealed class TunnelManager
         /// <summary>When its openvpn last read the certificate: <see cref="Since"/>, or its last reload.</summary>
         public DateTimeOffset LoadedAt = since;
         public bool Connected;
+        /// <summary>Whether it was ever up: a reload (renewal) reconnects on the same tap, not a new one.</summary>
+        public bool WasConnected;
         public long TrafficBaseline;
     }
 
@@ -75,11 +77,14 @@ public sealed class TunnelManager
         List<Tunnel> current;
         lock (gate) current = [.. tunnels.Values];
         var newlyConnected = 0;
+        var newTaps = new List<string>();
         foreach (var t in current.Where(t => !t.Connected && !t.Handle.HasExited))
             if (await t.Handle.IsConnectedAsync(cancel).ConfigureAwait(false))
             {
                 t.Connected = true;
                 newlyConnected++;
+                if (!t.WasConnected) newTaps.Add(t.Handle.Device);
+                t.WasConnected = true;
                 log.Info($"tunnel to {t.Peer} is up on {t.Handle.Device}");
             }
 
@@ -160,7 +165,7 @@ public sealed class TunnelManager
         if (refresh)
             lock (gate)
                 foreach (var t in tunnels.Values) t.TrafficBaseline = Total(t.Handle.ReadCounters());
-        return new TunnelChanges(opened, closed, flagged, [.. crashed], newlyConnected);
+        return new TunnelChanges(opened, closed, flagged, [.. crashed], newlyConnected) { NewTaps = newTaps };
     }
 
     async Task CloseAsync(Tunnel t)
@@ -230,6 +235,17 @@ public sealed class TunnelManager
             await CloseAsync(t).ConfigureAwait(false);
         }
         return doomed.Count;
+    }
+
+    /// <summary>
+    /// Whether openvpn itself knows the tunnel on <paramref name="device"/> is reconnecting (reloaded on a renewed
+    /// certificate, or told to by the peer's reloading server): not a silent cut, and its tap stays.
+    /// </summary>
+    public async Task<bool> IsReconnectingAsync(string device, CancellationToken cancel)
+    {
+        Tunnel? t;
+        lock (gate) t = tunnels.Values.FirstOrDefault(x => x.Handle.Device == device);
+        return t is not null && !t.Handle.HasExited && !await t.Handle.IsConnectedAsync(cancel).ConfigureAwait(false);
     }
 
     /// <summary>Whether the tunnel to <paramref name="peer"/> is open and connected.</summary>

@@ -26,6 +26,7 @@ static class NodeArguments
         if (Has(nameof(c.Registry))) args.AddRange(["--registry", c.Registry!]);
         if (Has(nameof(c.Hello))) args.AddRange(["--hello", Num(c.Hello)]);
         if (Has(nameof(c.TunnelTimeout))) args.AddRange(["--tunnel-timeout", Num(c.TunnelTimeout)]);
+        if (Has(nameof(c.ProbeTimeout))) args.AddRange(["--probe-timeout", c.ProbeTimeout.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         if (c.Wireless) args.Add("--wireless");
         foreach (var pp in c.Pp) args.AddRange(["--pp", .. EndpointText.PortProto(pp, "-Pp")]);
         if (Has(nameof(c.TunnelRefresh))) args.AddRange(["--tunnel-refresh", Num(c.TunnelRefresh)]);

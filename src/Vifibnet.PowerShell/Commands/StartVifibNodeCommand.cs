@@ -51,6 +51,9 @@ public sealed class StartVifibNodeCommand : VifibCmdlet
     /// <summary>Seconds without a packet after which a tunnel is dead; openvpn pings every second (default 10; 0: every hello, dead after 4 hellos).</summary>
     [Parameter, ValidateRange(0, 3600)] public int TunnelTimeout { get; set; } = NodeOptions.DefaultTunnelTimeout;
 
+    /// <summary>Seconds a tunnel neighbour may leave 100-ms probes unanswered before its routes are bridged elsewhere (default 1.5; 0: off).</summary>
+    [Parameter, ValidateRange(0.0, 60.0)] public double ProbeTimeout { get; set; } = NodeOptions.DefaultProbeTimeout.TotalSeconds;
+
     /// <summary>babeld treats every interface as wireless.</summary>
     [Parameter] public SwitchParameter Wireless { get; set; }
 

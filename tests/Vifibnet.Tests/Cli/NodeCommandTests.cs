@@ -13,7 +13,7 @@ public sealed class NodeCommandTests : IDisposable
         var r = await CliRun.RunAsync("node", "--help");
         Assert.Equal(0, r.Code);
         foreach (var option in new[] { "--ip", "--interface", "--peers-db-refresh", "--log", "--state", "--verbose", "--registry", "--hello",
-                     "--wireless", "--pp", "--tunnel-refresh", "--tunnel-timeout", "--dh", "--ca", "--cert", "--key", "--connection-count", "--refresh-rate", "@FILE", "-- ARGS" })
+                     "--wireless", "--pp", "--tunnel-refresh", "--tunnel-timeout", "--probe-timeout", "--dh", "--ca", "--cert", "--key", "--connection-count", "--refresh-rate", "@FILE", "-- ARGS" })
             Assert.Contains(option, r.Out);
         Assert.Contains("ceil(N/2)", r.Out);
     }
@@ -24,6 +24,20 @@ public sealed class NodeCommandTests : IDisposable
         var r = await CliRun.RunAsync("node", "--hello", "4", "--frobnicate");
         Assert.Equal(2, r.Code);
         Assert.Contains("unknown option '--frobnicate'", r.Error);
+    }
+
+    [Fact]
+    public void AProbeTimeoutThatOneLostProbeWouldTripIsAUsageErrorAndAValidOneIsTaken()
+    {
+        // The real program, as a process: exit code and message as a user sees them.
+        var (code, output) = CliRun.Tool(CliProgram.Dotnet, CliProgram.Dll, "node", "-s", dir, "-l", dir, "--probe-timeout", "0.1");
+        Assert.Equal(2, code);
+        Assert.Contains("--probe-timeout: '0.1' is not 0 (off) nor a number of seconds in 0.3..60", output);
+        // A valid one passes the parser: the run then fails on the missing certificate, not on the option.
+        (code, output) = CliRun.Tool(CliProgram.Dotnet, CliProgram.Dll, "node", "-s", dir, "-l", dir, "--probe-timeout", "2.5", "--ip", "198.51.100.1", "1194", "udp");
+        Assert.Equal(1, code);
+        Assert.DoesNotContain("--probe-timeout", output);
+        Assert.Contains(Path.Combine(dir, "ca.pem"), output);
     }
 
     [Fact]

@@ -27,6 +27,7 @@ public sealed class NodeOptionParserTests : IDisposable
         Assert.Null(o.Registry);
         Assert.Equal(15, o.Hello);
         Assert.Equal(10, o.TunnelTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(1.5), o.ProbeTimeout);
         Assert.False(o.Wireless);
         Assert.Equal([new ServerEndpoint(1194, "udp"), new ServerEndpoint(1194, "tcp-server")], o.Servers);
         Assert.Equal(TimeSpan.FromSeconds(300), o.TunnelRefresh);
@@ -151,6 +152,9 @@ public sealed class NodeOptionParserTests : IDisposable
     [InlineData(new[] { "--tunnel-timeout", "1" }, "--tunnel-timeout: '1' is not 0")]
     [InlineData(new[] { "--tunnel-timeout", "-5" }, "--tunnel-timeout: '-5'")]
     [InlineData(new[] { "--tunnel-timeout", "3601" }, "2..3600")]
+    [InlineData(new[] { "--probe-timeout", "0.1" }, "--probe-timeout: '0.1' is not 0 (off) nor a number of seconds in 0.3..60")]
+    [InlineData(new[] { "--probe-timeout", "-1" }, "--probe-timeout: '-1'")]
+    [InlineData(new[] { "--probe-timeout", "61" }, "0.3..60")]
     [InlineData(new[] { "--hello" }, "--hello needs 1 value")]
     [InlineData(new[] { "--ip", "nowhere", "1194", "udp" }, "'nowhere' is not an IP address")]
     [InlineData(new[] { "--ip", "198.51.100.1", "1194", "tcp-server" }, "--ip protocol")]
@@ -183,4 +187,11 @@ public sealed class NodeOptionParserTests : IDisposable
     }
 
     public void Dispose() => Directory.Delete(dir, recursive: true);
+
+    [Theory]
+    [InlineData("0", 0.0)]
+    [InlineData("0.5", 0.5)]
+    [InlineData("3", 3.0)]
+    public void TheProbeTimeoutTakesFractionsOfASecondOrZeroForOff(string text, double seconds) =>
+        Assert.Equal(TimeSpan.FromSeconds(seconds), NodeOptionParser.Parse(["--probe-timeout", text]).ProbeTimeout);
 }

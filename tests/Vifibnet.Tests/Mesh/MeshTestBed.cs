@@ -21,6 +21,7 @@ public sealed class MeshTestBed : IAsyncDisposable
     public static readonly TimeSpan HealTimeout = TimeSpan.FromSeconds(120);
 
     readonly ITestOutputHelper output;
+    readonly DateTime started = DateTime.UtcNow;
     string lastLine = "";
 
     public MeshLab Mesh { get; }
@@ -86,7 +87,7 @@ public sealed class MeshTestBed : IAsyncDisposable
 
     void Show(MeshSnapshot s)
     {
-        var line = $"[{s.Elapsed.TotalSeconds,6:0.0} s] tunnel ends {s.TunnelsUp}, pairs {s.Answered}/{s.Pairs}";
+        var line = s.Describe();
         if (line[line.IndexOf(']')..] == (lastLine.Length > 0 ? lastLine[lastLine.IndexOf(']')..] : "")) return;
         lastLine = line;
         output.WriteLine(line);
@@ -94,6 +95,7 @@ public sealed class MeshTestBed : IAsyncDisposable
 
     public void DumpLogs()
     {
+        SaveForDiagnosis("failed");
         foreach (var n in Mesh.Nodes)
         {
             // console.log repeats vifibnet.log, plus what the daemon printed before its log file was open.
@@ -102,9 +104,18 @@ public sealed class MeshTestBed : IAsyncDisposable
         }
     }
 
+    /// <summary>With VIFIBNET_MESH_SAVE=DIR set, each test's mesh leaves its logs and babeld's tables there (<see cref="MeshLab.SaveDiagnosis"/>).</summary>
+    void SaveForDiagnosis(string when)
+    {
+        if (Environment.GetEnvironmentVariable("VIFIBNET_MESH_SAVE") is not { Length: > 0 } saveDir) return;
+        Mesh.SaveDiagnosis(Path.Combine(saveDir, Path.GetFileName(Mesh.WorkDir) + "-" + started.ToString("HHmmss", System.Globalization.CultureInfo.InvariantCulture)), when);
+        output.WriteLine($"node logs and babeld tables saved in {saveDir}");
+    }
+
     public async ValueTask DisposeAsync()
     {
         var dir = Mesh.WorkDir;
+        SaveForDiagnosis("end");
         await Mesh.DisposeAsync();
         Assert.Empty(NetworkLab.Existing(Prefix));
         Assert.Empty(ProcessesUsing(dir));

@@ -22,10 +22,17 @@ public class BabelTests
             "redistribute local deny",
             "redistribute deny",
             "in ip 2001:db8:42::/48 allow",
-            "in deny"], statements);
+            "in deny",
+            "interface vifib-s0 link-quality true",
+            "interface vifib-c0 link-quality true",
+            "interface vifib-s0 update-interval 1",
+            "interface vifib-c0 update-interval 1",
+            "interface vifib-s0 enable-timestamps true",
+            "interface vifib-c0 enable-timestamps true"], statements);
         Assert.Equal("4", args[args.ToList().IndexOf("-h") + 1]);
         Assert.Equal("4", args[args.ToList().IndexOf("-H") + 1]);
         Assert.Contains("-w", args);
+        Assert.DoesNotContain("-M", args); // link quality everywhere: its metrics vary, babeld keeps smoothing them
         Assert.Equal("/srv/n1/run/babeld.pid", args[args.ToList().IndexOf("-I") + 1]);
         Assert.Equal("/srv/n1/vifibnet.babeld.state", args[args.ToList().IndexOf("-S") + 1]);
         Assert.Equal("/srv/n1/run/babeld.sock", args[args.ToList().IndexOf("-G") + 1]);
@@ -60,9 +67,13 @@ public class BabelTests
         var settings = ChildSettings.Babel(o, NodePaths.Of(o));
         IReadOnlyList<string> Build(BabelSettings b) => BabelArguments.Build(b, NetworkPrefix.Parse("2001:db8:42::/48"),
             NetworkPrefix.Parse("2001:db8:42:7::/64"), IPAddress.Parse("2001:db8:42:7::1"), ["vifib-s0", "vifib-c0", "eth1"]);
-        // Off by default (measured: see docs/mesh.md); when on, only for the tunnels, not the LAN interface.
-        Assert.DoesNotContain(Build(settings), a => a.Contains("link-quality", StringComparison.Ordinal));
-        var args = Build(settings with { TunnelLinkQuality = true });
+        // On by default (measured: see docs/mesh.md), only for the tunnels, not the LAN interface; its costs vary, so babeld
+        // keeps smoothing them. Without it costs are fixed and a better route is taken at once (no smoothing).
+        var args = Build(settings);
+        Assert.DoesNotContain("-M", args);
+        var fixedCosts = Build(settings with { TunnelLinkQuality = false });
+        Assert.DoesNotContain(fixedCosts, a => a.Contains("link-quality", StringComparison.Ordinal));
+        Assert.Equal("0", fixedCosts[fixedCosts.ToList().IndexOf("-M") + 1]);
         Assert.Equal(["interface vifib-s0 link-quality true", "interface vifib-c0 link-quality true"],
             args.Where(a => a.Contains("link-quality", StringComparison.Ordinal)));
     }}

@@ -33,11 +33,34 @@ public class FailoverRoutesTests
     public void RoutesThroughTheLostNeighbourGoToBabelsNextBestUsableRoute()
     {
         var plan = FailoverRoutes.Plan(Routes, LostOnServer);
-        // A's address: the other client on the same tap (metric 192) beats C (288, two hops without us) and G (256);
-        // E and F could route through us; D's only other route is retracted.
-        var (prefix, alternative) = Assert.Single(plan);
+        // A's address: the other client on the same tap (metric 192) beats G (256); C, E and F announce at least a link
+        // plus our metric, so they could route through us; D's only other route is retracted.
+        var (prefix, alternative, ourMetric) = Assert.Single(plan);
+        Assert.Equal(96, ourMetric);
         Assert.Equal("2001:db8:42:a::1/128", prefix);
         Assert.Equal((IPAddress.Parse("fe80::b"), "vifib-s0"), (alternative.Via, alternative.Device));
+    }
+
+    [Fact]
+    public void NoBridgeWhenEveryOtherNeighbourMayRouteBackThroughUs()
+    {
+        // Saved from a failing cut (hello 15): the node's only other route to the cut peer came from a neighbour announcing
+        // our metric plus one link (96 + 96), its own route through us. A bridge through it looped until babel caught up.
+        var routes = Dump(
+            $"add route 1 prefix 2001:db8:42:a::1/128 from ::/0 installed yes id x metric 96 refmetric 0 via {Lost} if vifib-s0",
+            "add route 2 prefix 2001:db8:42:a::1/128 from ::/0 installed no id x metric 288 refmetric 192 via fe80::4 if vifib-s0",
+            "add route 3 prefix 2001:db8:42:a::1/128 from ::/0 installed no id x metric 288 refmetric 192 via fe80::5 if vifib-c0");
+        Assert.Empty(FailoverRoutes.Plan(routes, LostOnServer));
+        // Which the daemon learns, to bounce the shared tap instead (babeld then drops the silent client's routes).
+        var failover = new FailoverRoutes(15, new Logger(LogLevel.Warning, _ => { }), _ => (0, ""));
+        failover.Suspect("A", LostOnServer, DateTimeOffset.UnixEpoch);
+        failover.Update(routes, DateTimeOffset.UnixEpoch);
+        Assert.False(failover.Bridged(routes, LostOnServer));
+        failover.Update(Routes, DateTimeOffset.UnixEpoch);
+        Assert.False(failover.Bridged(Routes, LostOnServer)); // A's address is bridged, D's (only route retracted) is not
+        var onlyA = Routes.Where(r => !r.Prefix.StartsWith("2001:db8:42:d:", StringComparison.Ordinal)).ToList();
+        failover.Update(onlyA, DateTimeOffset.UnixEpoch);
+        Assert.True(failover.Bridged(onlyA, LostOnServer));
     }
 
     [Fact]
@@ -83,5 +106,71 @@ public class FailoverRoutesTests
         failover.Update(Routes, t0 + failover.MaxAge + TimeSpan.FromSeconds(1));
         Assert.Empty(failover.Bridges);
         Assert.Equal("-6 route del 2001:db8:42:a::1/128 table 30463", commands[^1]);
+    }
+    [Fact]
+    public void ASuspectedNeighbourIsBridgedUntilItAnswersAgainAndOnlyItsOwnClearingEndsTheBridge()
+    {
+        var commands = new List<string>();
+        var failover = new FailoverRoutes(15, new Logger(LogLevel.Warning, _ => { }), args => { commands.Add(string.Join(' ', args)); return (0, ""); });
+        var t0 = DateTimeOffset.UnixEpoch;
+        failover.Suspect("A", LostOnServer, t0);
+        failover.Update(Routes, t0);
+        Assert.Equal(["-6 route replace 2001:db8:42:a::1/128 via fe80::b dev vifib-s0 table 30463"], commands);
+        // A clearing for another link-local address (A on a new tunnel) leaves the bridge for the silent one.
+        failover.Cleared("A", new FailoverRoutes.Neighbour(IPAddress.Parse("fe80::a2"), "vifib-c0"));
+        failover.Update(Routes, t0.AddSeconds(1));
+        Assert.Single(failover.Bridges);
+        // It answers again: the bridge goes although babel still routes through it (it never stopped).
+        failover.Cleared("A", LostOnServer);
+        failover.Update(Routes, t0.AddSeconds(2));
+        Assert.Empty(failover.Bridges);
+        Assert.Equal("-6 route del 2001:db8:42:a::1/128 table 30463", commands[^1]);
+    }
+
+    [Fact]
+    public void ABridgeHoldsAPrefixBabelLostAltogetherUntilBabelRoutesItAgain()
+    {
+        var commands = new List<string>();
+        var failover = new FailoverRoutes(15, new Logger(LogLevel.Warning, _ => { }), args => { commands.Add(string.Join(' ', args)); return (0, ""); });
+        var t0 = DateTimeOffset.UnixEpoch;
+        var lostClient = new FailoverRoutes.Neighbour(IPAddress.Parse(Lost), "vifib-c0");
+        failover.Suspect("A", lostClient, t0);
+        failover.Update(Dump(
+            $"add route 1 prefix 2001:db8:42:a::1/128 from ::/0 installed yes id x metric 96 refmetric 0 via {Lost} if vifib-c0",
+            "add route 2 prefix 2001:db8:42:a::1/128 from ::/0 installed no id x metric 192 refmetric 96 via fe80::c if vifib-c1"), t0);
+        Assert.Equal(["-6 route replace 2001:db8:42:a::1/128 via fe80::c dev vifib-c1 table 30463"], commands);
+        // The tap was bounced: babeld flushed the routes learned on it, and C's route is unfeasible (an older seqno) until
+        // a request has gone to A and back. No installed route at all: the bridge holds.
+        var unfeasibleOnly = Dump("add route 2 prefix 2001:db8:42:a::1/128 from ::/0 installed no id x metric 192 refmetric 96 via fe80::c if vifib-c1");
+        failover.Update(unfeasibleOnly, t0.AddSeconds(1));
+        Assert.Single(failover.Bridges);
+        // babel routes it again (through C, at A's new seqno): the bridge goes.
+        failover.Update(Dump("add route 2 prefix 2001:db8:42:a::1/128 from ::/0 installed yes id x metric 192 refmetric 96 via fe80::c if vifib-c1"), t0.AddSeconds(3));
+        Assert.Empty(failover.Bridges);
+        Assert.Equal("-6 route del 2001:db8:42:a::1/128 table 30463", commands[^1]);
+        // A prefix babel never routed through A is not held by this rule (nothing was bridged for it).
+        Assert.Empty(FailoverRoutes.Plan(unfeasibleOnly, lostClient));
+    }
+
+    [Fact]
+    public void APrefixWithoutABridgeWhenLostIsBridgedOnceALoopFreeRouteAppearsWhileBabelHasNone()
+    {
+        // Saved from a failing cut: the far end (a server) had no loop-free alternative, bounced its tap, and then held
+        // only unfeasible routes to the cut node (an older seqno) while a neighbour announced it at 111, loop-free.
+        var commands = new List<string>();
+        var failover = new FailoverRoutes(15, new Logger(LogLevel.Warning, _ => { }), args => { commands.Add(string.Join(' ', args)); return (0, ""); });
+        var t0 = DateTimeOffset.UnixEpoch;
+        failover.Suspect("A", LostOnServer, t0);
+        failover.Update(Dump(
+            $"add route 1 prefix 2001:db8:42:a::1/128 from ::/0 installed yes id x metric 102 refmetric 0 via {Lost} if vifib-s0",
+            "add route 2 prefix 2001:db8:42:a::1/128 from ::/0 installed no id x metric 304 refmetric 202 via fe80::c if vifib-c0"), t0);
+        Assert.Empty(commands); // C routes through us (202 = its link to us plus our 102)
+        failover.Update(Dump(
+            "add route 2 prefix 2001:db8:42:a::1/128 from ::/0 installed no id x metric 213 refmetric 111 via fe80::c if vifib-c0"), t0.AddSeconds(1));
+        Assert.Equal(["-6 route replace 2001:db8:42:a::1/128 via fe80::c dev vifib-c0 table 30463"], commands);
+        failover.Cleared("A", LostOnServer);
+        failover.Update(Dump(
+            "add route 2 prefix 2001:db8:42:a::1/128 from ::/0 installed no id x metric 213 refmetric 111 via fe80::c if vifib-c0"), t0.AddSeconds(2));
+        Assert.Empty(failover.Bridges); // no longer held once the neighbour answers
     }
 }

@@ -138,6 +138,7 @@ public sealed class TunnelManagerTests : IDisposable
         foreach (var t in launcher.Started) t.Connected = true;
         var changes = await m.TickAsync(false, default);
         Assert.Equal(2, changes.NewlyConnected);
+        Assert.Equal(["vifib-c0", "vifib-c1"], changes.NewTaps.Order()); // bounced once for babel's handshake
         Assert.All(m.Snapshot(), t => Assert.Equal("up", t.State));
         Assert.Equal([IPAddress.Parse("203.0.113.9"), IPAddress.Parse("203.0.113.9")], m.ExternalIps()); // one vote per tunnel
     }
@@ -163,7 +164,9 @@ public sealed class TunnelManagerTests : IDisposable
         // Reloaded in place: no process stopped or started, each reloaded exactly once.
         Assert.Equal(2, launcher.Started.Count);
         Assert.All(launcher.Started, t => Assert.Equal((1, false), (t.Reloads, t.Stopped)));
-        Assert.Equal(2, (await m.TickAsync(false, default)).NewlyConnected);
+        var reconnected = await m.TickAsync(false, default);
+        Assert.Equal(2, reconnected.NewlyConnected);
+        Assert.Empty(reconnected.NewTaps); // the same taps, whose routes babel keeps: not bounced
         Assert.True(m.IsConnected(first));
     }
 
