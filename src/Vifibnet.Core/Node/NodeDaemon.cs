@@ -55,6 +55,8 @@ public sealed partial class NodeDaemon
     readonly SemaphoreSlim probeEvents = new(0);
     // Peers the probe found silent while their tunnel was reconnecting (not acted upon, nor their recovery).
     readonly HashSet<string> reconnectSilences = [];
+    // The babel neighbours last heard on each interface: a new one on a client tunnel's tap is its peer restarted.
+    readonly Dictionary<string, HashSet<IPAddress>> tapNeighbours = [];
     IReadOnlyDictionary<string, FailoverRoutes.Neighbour> peerNeighbours = new Dictionary<string, FailoverRoutes.Neighbour>();
     PeerDb? db;
     IPAddress? externalIp;
@@ -202,6 +204,7 @@ public sealed partial class NodeDaemon
                 var changes = now < firstTunnels ? TunnelChanges.None : await tunnels!.TickAsync(refresh, cancel).ConfigureAwait(false);
                 if (changes.NewlyConnected > 0) babel!.CheckInterfacesNow();
                 foreach (var tap in changes.NewTaps) _ = HurryHandshakeAsync(tap, cancel);
+                await GreetRestartedPeersAsync(changes.NewTaps, cancel).ConfigureAwait(false);
                 // Our servers' first clients (a start, a reboot: every client is new, and their taps are not): the shared tap
                 // is bounced the same way, which costs nothing yet. Later a bounce would cost the other clients their routes.
                 if (now < greetClientsUntil && tunnels!.LastIncoming.Count(greetedClients.Add) > 0)
@@ -268,14 +271,33 @@ public sealed partial class NodeDaemon
     /// earlier than a second: babeld holds its first hello on a new interface for up to a second, and a bounce before it
     /// is sent loses it.
     /// </summary>
-    async Task HurryHandshakeAsync(string tap, CancellationToken cancel)
+    async Task HurryHandshakeAsync(string tap, CancellationToken cancel, TimeSpan? delay = null)
     {
         try
         {
-            await Task.Delay(NewTunnelBounceDelay, cancel).ConfigureAwait(false);
+            await Task.Delay(delay ?? NewTunnelBounceDelay, cancel).ConfigureAwait(false);
             await LinkProbe.BounceAsync(tap, log, cancel).ConfigureAwait(false);
         }
         catch (OperationCanceledException) { }
+    }
+
+    /// <summary>
+    /// A peer whose node restarted comes back on our client tunnel's tap (openvpn reconnects on the same tap) as a new
+    /// babel neighbour: its new tap has a new link-local address. Its handshake would take 2-3 hellos (most of a reboot's
+    /// time); the tap is bounced at once, as for a new tunnel. A reload (a renewal) keeps both taps, so the address.
+    /// </summary>
+    async Task GreetRestartedPeersAsync(IReadOnlyList<string> newTaps, CancellationToken cancel)
+    {
+        var neighbours = await BabelControl.DumpNeighboursAsync(babelSettings.Socket, cancel).ConfigureAwait(false);
+        if (neighbours.Count == 0) return;
+        foreach (var tap in newTaps) tapNeighbours.Remove(tap); // a new tunnel on a reused device name: its first neighbour is no newcomer
+        foreach (var tap in BabelNeighbour.Newcomers(tapNeighbours, neighbours, d => d.StartsWith(TunnelManager.DevicePrefix, StringComparison.Ordinal)))
+        {
+            log.Info($"a new babel neighbour on {tap} (its peer restarted): the tap is bounced to hurry babel's handshake");
+            _ = HurryHandshakeAsync(tap, cancel, TimeSpan.Zero);
+        }
+        tapNeighbours.Clear();
+        foreach (var g in neighbours.GroupBy(n => n.Device)) tapNeighbours[g.Key] = g.Select(n => n.Address).ToHashSet();
     }
 
     /// <summary>How long after the start a new client of our servers has the shared tap bounced (<see cref="HurryHandshakeAsync"/>).</summary>

@@ -36,12 +36,19 @@ public static class BabelControl
         throw new IOException("babeld closed its local socket");
     }
 
+    /// <summary>Every neighbour babeld hears, or an empty list when it does not answer (starting, restarting).</summary>
+    public static Task<IReadOnlyList<BabelNeighbour>> DumpNeighboursAsync(string socketPath, CancellationToken cancel = default) =>
+        DumpAsync(socketPath, BabelNeighbour.ParseDump, cancel);
+
     /// <summary>Every route babeld knows, or an empty list when it does not answer (starting, restarting).</summary>
-    public static async Task<IReadOnlyList<BabelRoute>> DumpRoutesAsync(string socketPath, CancellationToken cancel = default)
+    public static Task<IReadOnlyList<BabelRoute>> DumpRoutesAsync(string socketPath, CancellationToken cancel = default) =>
+        DumpAsync(socketPath, BabelRoute.ParseDump, cancel);
+
+    static async Task<IReadOnlyList<T>> DumpAsync<T>(string socketPath, Func<IEnumerable<string>, IReadOnlyList<T>> parse, CancellationToken cancel)
     {
         try
         {
-            return BabelRoute.ParseDump(await RequestAsync(socketPath, "dump", TimeSpan.FromSeconds(3), cancel).ConfigureAwait(false));
+            return parse(await RequestAsync(socketPath, "dump", TimeSpan.FromSeconds(3), cancel).ConfigureAwait(false));
         }
         catch (Exception e) when (e is IOException or SocketException or OperationCanceledException && !cancel.IsCancellationRequested)
         {

@@ -18,6 +18,9 @@ public sealed class LinkProbe : IDisposable
     /// <summary>How often each neighbour is probed.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>How long a suspected neighbour babel no longer routes through is still probed.</summary>
+    static readonly TimeSpan ForgetSilent = TimeSpan.FromMinutes(5);
+
     const byte EchoRequest = 128, EchoReply = 129;
 
     sealed class Target(string peer, FailoverRoutes.Neighbour neighbour, IPEndPoint endPoint, ushort id, long now)
@@ -86,8 +89,10 @@ public sealed class LinkProbe : IDisposable
                 if (!neighbours.TryGetValue(peer, out var n) || n != t.Neighbour)
                 {
                     // A suspected neighbour babel no longer routes through (we made it drop them) is still probed while its
-                    // tap lives: its answer is how we learn to ask babel for its routes again.
-                    if (n is null && t.Suspected && InterfaceIndex(t.Neighbour.Device) == t.EndPoint.Address.ScopeId) continue;
+                    // tap lives: its answer is how we learn to ask babel for its routes again. Not forever: a server's tap
+                    // outlives its clients, and one gone for good would be probed ten times a second.
+                    if (n is null && t.Suspected && now - t.LastAnswer < ForgetSilent.TotalMilliseconds
+                        && InterfaceIndex(t.Neighbour.Device) == t.EndPoint.Address.ScopeId) continue;
                     targets.Remove(peer);
                     byId.Remove(t.Id);
                 }

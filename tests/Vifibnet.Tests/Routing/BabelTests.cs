@@ -76,4 +76,30 @@ public class BabelTests
         Assert.Equal("0", fixedCosts[fixedCosts.ToList().IndexOf("-M") + 1]);
         Assert.Equal(["interface vifib-s0 link-quality true", "interface vifib-c0 link-quality true"],
             args.Where(a => a.Contains("link-quality", StringComparison.Ordinal)));
-    }}
+    }
+
+    [Fact]
+    public void ANewNeighbourOnAClientTapThatHadOneIsItsPeerRestartedNotANewTunnelNorAReload()
+    {
+        var dump = BabelNeighbour.ParseDump([
+            "add interface vifib-c0 up true ipv6 fe80::1",
+            "add neighbour 5601 address fe80::a if vifib-c0 reach ff00 ureach 0000 rxcost 96 txcost 96 cost 96",
+            "add neighbour 5602 address fe80::b if vifib-c0 reach 8000 ureach 0000 rxcost 65535 txcost 65535 cost 65535",
+            "add neighbour 5603 address fe80::c if vifib-c1 reach 8000 ureach 0000 rxcost 65535 txcost 65535 cost 65535",
+            "add neighbour 5604 address fe80::d if vifib-s0 reach 8000 ureach 0000 rxcost 65535 txcost 65535 cost 65535",
+            "add route 1 prefix 2001:db8:42:2::1/128 from ::/0 installed yes id x metric 96 refmetric 0 via fe80::a if vifib-c0",
+        ]);
+        Assert.Equal(new BabelNeighbour(IPAddress.Parse("fe80::b"), "vifib-c0"), dump[1]);
+        Assert.Equal(4, dump.Count);
+        var before = new Dictionary<string, HashSet<IPAddress>>
+        {
+            ["vifib-c0"] = [IPAddress.Parse("fe80::a")], // the peer before its restart
+            ["vifib-s0"] = [IPAddress.Parse("fe80::e")], // a server's tap: not ours to bounce for one client
+        };
+        // c0: a new address beside the old one (restarted); c1: its first neighbour (a new tunnel, bounced on its own).
+        Assert.Equal(["vifib-c0"], BabelNeighbour.Newcomers(before, dump, d => d.StartsWith("vifib-c", StringComparison.Ordinal)));
+        // The same addresses again (a reload keeps both taps): nothing.
+        var after = dump.GroupBy(n => n.Device).ToDictionary(g => g.Key, g => g.Select(n => n.Address).ToHashSet());
+        Assert.Empty(BabelNeighbour.Newcomers(after, dump, d => d.StartsWith("vifib-c", StringComparison.Ordinal)));
+    }
+}

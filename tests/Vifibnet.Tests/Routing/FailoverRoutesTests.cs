@@ -15,6 +15,13 @@ public class FailoverRoutesTests
 
     static IReadOnlyList<BabelRoute> Dump(params string[] lines) => BabelRoute.ParseDump(lines);
 
+    /// <summary>Bridges whose `ip` commands are recorded, not run.</summary>
+    static (FailoverRoutes Failover, List<string> Commands) Recording(int hello)
+    {
+        var commands = new List<string>();
+        return (new FailoverRoutes(hello, new Logger(LogLevel.Warning, _ => { }), args => { commands.Add(string.Join(' ', args)); return (0, ""); }), commands);
+    }
+
     // Peer A (2001:db8:42:a::/64) was a client of our server; B and C are other neighbours.
     static readonly IReadOnlyList<BabelRoute> Routes = Dump(
         $"add route 1 prefix 2001:db8:42:a::1/128 from ::/0 installed yes id x metric 96 refmetric 0 via {Lost} if vifib-s0",
@@ -75,8 +82,7 @@ public class FailoverRoutesTests
     [Fact]
     public void ABridgeIsAddedInItsOwnTableAndRemovedOnceBabelNoLongerUsesTheLostNeighbour()
     {
-        var commands = new List<string>();
-        var failover = new FailoverRoutes(4, new Logger(LogLevel.Warning, _ => { }), args => { commands.Add(string.Join(' ', args)); return (0, ""); });
+        var (failover, commands) = Recording(hello: 4);
         var t0 = DateTimeOffset.UnixEpoch;
         failover.Lost("A", LostOnServer, t0);
         failover.Update(Routes, t0);
@@ -97,8 +103,7 @@ public class FailoverRoutesTests
     [Fact]
     public void ABridgeEndsAfterItsMaximumAgeEvenWhenBabelStillUsesTheLostNeighbour()
     {
-        var commands = new List<string>();
-        var failover = new FailoverRoutes(4, new Logger(LogLevel.Warning, _ => { }), args => { commands.Add(string.Join(' ', args)); return (0, ""); });
+        var (failover, commands) = Recording(hello: 4);
         var t0 = DateTimeOffset.UnixEpoch;
         failover.Lost("A", LostOnServer, t0);
         failover.Update(Routes, t0);
@@ -110,8 +115,7 @@ public class FailoverRoutesTests
     [Fact]
     public void ASuspectedNeighbourIsBridgedUntilItAnswersAgainAndOnlyItsOwnClearingEndsTheBridge()
     {
-        var commands = new List<string>();
-        var failover = new FailoverRoutes(15, new Logger(LogLevel.Warning, _ => { }), args => { commands.Add(string.Join(' ', args)); return (0, ""); });
+        var (failover, commands) = Recording(hello: 15);
         var t0 = DateTimeOffset.UnixEpoch;
         failover.Suspect("A", LostOnServer, t0);
         failover.Update(Routes, t0);
@@ -130,8 +134,7 @@ public class FailoverRoutesTests
     [Fact]
     public void ABridgeHoldsAPrefixBabelLostAltogetherUntilBabelRoutesItAgain()
     {
-        var commands = new List<string>();
-        var failover = new FailoverRoutes(15, new Logger(LogLevel.Warning, _ => { }), args => { commands.Add(string.Join(' ', args)); return (0, ""); });
+        var (failover, commands) = Recording(hello: 15);
         var t0 = DateTimeOffset.UnixEpoch;
         var lostClient = new FailoverRoutes.Neighbour(IPAddress.Parse(Lost), "vifib-c0");
         failover.Suspect("A", lostClient, t0);
@@ -157,8 +160,7 @@ public class FailoverRoutesTests
     {
         // Saved from a failing cut: the far end (a server) had no loop-free alternative, bounced its tap, and then held
         // only unfeasible routes to the cut node (an older seqno) while a neighbour announced it at 111, loop-free.
-        var commands = new List<string>();
-        var failover = new FailoverRoutes(15, new Logger(LogLevel.Warning, _ => { }), args => { commands.Add(string.Join(' ', args)); return (0, ""); });
+        var (failover, commands) = Recording(hello: 15);
         var t0 = DateTimeOffset.UnixEpoch;
         failover.Suspect("A", LostOnServer, t0);
         failover.Update(Dump(
