@@ -554,9 +554,11 @@ public sealed partial class NodeDaemon
                 (forwarding, forwarder) = (null, null);
                 stopForwarding.Dispose();
             }
-            if (tunnels is not null) await tunnels.StopAllAsync().ConfigureAwait(false);
-            if (servers is not null) await servers.StopAsync().ConfigureAwait(false);
+            // babeld first: its retractions still reach the neighbours over the live tunnels, which reroute at once instead
+            // of when their probes notice. Then every openvpn at once (each tells its peers it leaves: 1-2 s each, and
+            // one after the other they made a restart 2.4 s longer).
             if (babel is not null) { await babel.StopAsync().ConfigureAwait(false); babel.Dispose(); }
+            await Task.WhenAll(tunnels?.StopAllAsync() ?? Task.CompletedTask, servers?.StopAsync() ?? Task.CompletedTask).ConfigureAwait(false);
             probe?.Dispose();
             probe = null;
             failover?.Stop();
