@@ -50,6 +50,13 @@ public sealed class DemoRunner(MeshOptions options, Logger log, IProgress<DemoEv
         var converged = await watcher.WaitForAllPairsAsync(all, sw, Max(120, 30 * hello), cancel);
         Done("converge", converged, $"all {all.Count * (all.Count - 1)} pairs answer");
 
+        // A mesh at rest, as the bench and the tests cut it: pairs answer as soon as one path each way works, while the
+        // daemons may not yet count their tunnels up (which the cut is chosen from) nor babel have finished its handshakes.
+        sw.Restart();
+        Phase("settle", $"letting the mesh settle for two hellos ({2 * options.Hello} s)");
+        await Task.Delay(2 * hello, cancel);
+        Done("settle", sw.Elapsed, "every tunnel's handshake done");
+
         var cut = await MeshScenario.CutPathInUseAsync(mesh, cancel);
         sw.Restart();
         Phase("cut", $"{cut}: silent drop both ways, processes stay up");
