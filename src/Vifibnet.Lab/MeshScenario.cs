@@ -12,6 +12,17 @@ public static class MeshScenario
     /// </summary>
     public static async Task<PathCut> CutPathInUseAsync(MeshLab mesh, CancellationToken cancel, Func<MeshNode, bool>? allowed = null)
     {
+        // A mesh that just converged may route over tunnels its daemons do not count "up" yet (they poll openvpn each second).
+        for (var attempt = 1; ; attempt++)
+        {
+            if (await FindPathInUseAsync(mesh, cancel, allowed) is { } cut) return Apply(mesh, cut);
+            if (attempt == 10) throw new MeshLabException("no node routes through a client tunnel of its own: nothing to cut");
+            await Task.Delay(TimeSpan.FromSeconds(1), cancel);
+        }
+    }
+
+    static async Task<PathCut?> FindPathInUseAsync(MeshLab mesh, CancellationToken cancel, Func<MeshNode, bool>? allowed)
+    {
         PathCut? direct = null;
         var running = mesh.Nodes.Where(n => n.Running && (allowed?.Invoke(n) ?? true)).ToList();
         foreach (var from in running.OrderByDescending(n => n.Host.BehindNat).ThenBy(n => n.Number))
@@ -24,11 +35,11 @@ public static class MeshScenario
                 var via = tunnel is null ? null : mesh.Nodes.FirstOrDefault(n => n.Identity is not null && n.Prefix == tunnel.Peer);
                 if (via is null || !via.Running) continue;
                 var cut = new PathCut(from, to, via, device!);
-                if (via != to) return Apply(mesh, cut);
+                if (via != to) return cut;
                 direct ??= cut;
             }
         }
-        return Apply(mesh, direct ?? throw new MeshLabException("no node routes through a client tunnel of its own: nothing to cut"));
+        return direct;
     }
 
     static PathCut Apply(MeshLab mesh, PathCut cut)

@@ -44,6 +44,10 @@ public sealed class LocalUserAttackTests(ITestOutputHelper output)
         bed.StartUnderUmask(1, "000", "--hello", "4");
         bed.StartUnderUmask(2, "000", "--hello", "4");
         await bed.WaitForAllPairsAsync(2, since, TimeSpan.FromSeconds(90));
+        // Pairs answer within seconds now, before the daemon has seen (and restricted) a new tunnel's management socket, which
+        // openvpn creates 0777 inside the owner-only run directory: the modes are checked once every tunnel is up.
+        await MeshProbe.Until(async () => (await bed.TunnelsAsync(1)) is { Count: > 0 } t && t.All(x => x.State == "up"),
+            TimeSpan.FromSeconds(20), () => "node 1's tunnels to be up");
 
         var dir1 = bed.Dir(1);
         var run = Path.Combine(dir1, "run");
