@@ -57,6 +57,8 @@ public sealed partial class NodeDaemon
     readonly HashSet<string> reconnectSilences = [];
     // The babel neighbours last heard on each interface: a new one on a client tunnel's tap is its peer restarted.
     readonly Dictionary<string, HashSet<IPAddress>> tapNeighbours = [];
+    // The neighbours of the tunnel pass's own babeld dump (one dump a tick serves both).
+    IReadOnlyList<BabelNeighbour> lastNeighbours = [];
     IReadOnlyDictionary<string, FailoverRoutes.Neighbour> peerNeighbours = new Dictionary<string, FailoverRoutes.Neighbour>();
     PeerDb? db;
     IPAddress? externalIp;
@@ -154,7 +156,7 @@ public sealed partial class NodeDaemon
             babel = BabelProcess.Start(babelArgs, babelSettings, log.For("babeld"), babelInterfaces);
             tunnels = new TunnelManager(Identity.Network, Identity.Prefix.ToBinary(), options.Interfaces, options.ConnectionCount,
                 options.RefreshRate, options.TunnelRefresh, db, new OpenVpnTunnelLauncher(openVpnSettings, Identity.Network, log.For("openvpn")),
-                policy, c => BabelControl.DumpRoutesAsync(babelSettings.Socket, c), Random.Shared, log.For("tunnels"),
+                policy, DumpBabelAsync, Random.Shared, log.For("tunnels"),
                 servers.ConnectedPeersAsync);
             if (options.Ips.Count == 0 && db.GetConfig("external-ip") is { } remembered && IPAddress.TryParse(remembered, out var ip)
                 && UnderlayAddress.Check(ip, Identity.Network) is null)
@@ -204,7 +206,7 @@ public sealed partial class NodeDaemon
                 var changes = now < firstTunnels ? TunnelChanges.None : await tunnels!.TickAsync(refresh, cancel).ConfigureAwait(false);
                 if (changes.NewlyConnected > 0) babel!.CheckInterfacesNow();
                 foreach (var tap in changes.NewTaps) _ = HurryHandshakeAsync(tap, cancel);
-                await GreetRestartedPeersAsync(changes.NewTaps, cancel).ConfigureAwait(false);
+                GreetRestartedPeers(changes.NewTaps, cancel);
                 // Our servers' first clients (a start, a reboot: every client is new, and their taps are not): the shared tap
                 // is bounced the same way, which costs nothing yet. Later a bounce would cost the other clients their routes.
                 if (now < greetClientsUntil && tunnels!.LastIncoming.Count(greetedClients.Add) > 0)
@@ -286,18 +288,26 @@ public sealed partial class NodeDaemon
     /// babel neighbour: its new tap has a new link-local address. Its handshake would take 2-3 hellos (most of a reboot's
     /// time); the tap is bounced at once, as for a new tunnel. A reload (a renewal) keeps both taps, so the address.
     /// </summary>
-    async Task GreetRestartedPeersAsync(IReadOnlyList<string> newTaps, CancellationToken cancel)
+    void GreetRestartedPeers(IReadOnlyList<string> newTaps, CancellationToken cancel)
     {
-        var neighbours = await BabelControl.DumpNeighboursAsync(babelSettings.Socket, cancel).ConfigureAwait(false);
+        var neighbours = lastNeighbours;
         if (neighbours.Count == 0) return;
         foreach (var tap in newTaps) tapNeighbours.Remove(tap); // a new tunnel on a reused device name: its first neighbour is no newcomer
-        foreach (var tap in BabelNeighbour.Newcomers(tapNeighbours, neighbours, d => d.StartsWith(TunnelManager.DevicePrefix, StringComparison.Ordinal)))
+        foreach (var tap in BabelNeighbour.Newcomers(tapNeighbours, neighbours, TunnelManager.IsClientTap))
         {
             log.Info($"a new babel neighbour on {tap} (its peer restarted): the tap is bounced to hurry babel's handshake");
             _ = HurryHandshakeAsync(tap, cancel, TimeSpan.Zero);
         }
         tapNeighbours.Clear();
         foreach (var g in neighbours.GroupBy(n => n.Device)) tapNeighbours[g.Key] = g.Select(n => n.Address).ToHashSet();
+    }
+
+    /// <summary>babeld's routes for the tunnel pass; the neighbours of the same dump are kept for <see cref="GreetRestartedPeers"/>.</summary>
+    async Task<IReadOnlyList<BabelRoute>> DumpBabelAsync(CancellationToken cancel)
+    {
+        var dump = await BabelControl.DumpAsync(babelSettings.Socket, cancel).ConfigureAwait(false);
+        lastNeighbours = dump.Neighbours;
+        return dump.Routes;
     }
 
     /// <summary>How long after the start a new client of our servers has the shared tap bounced (<see cref="HurryHandshakeAsync"/>).</summary>
@@ -324,7 +334,7 @@ public sealed partial class NodeDaemon
                     if (!reconnectSilences.Remove(e.Peer)) events.Add(e);
                     continue;
                 }
-                var reconnecting = e.Neighbour.Device.StartsWith(TunnelManager.DevicePrefix, StringComparison.Ordinal)
+                var reconnecting = TunnelManager.IsClientTap(e.Neighbour.Device)
                     ? await tunnels!.IsReconnectingAsync(e.Neighbour.Device, cancel).ConfigureAwait(false)
                     : servers!.IsReconnecting(e.Peer);
                 if (!reconnecting) events.Add(e);
@@ -346,7 +356,7 @@ public sealed partial class NodeDaemon
             // client's routes for 2.7-4.5 hellos (40-68 s at hello 15). The bridges carry them when every one has a
             // loop-free alternative; when one has none, the whole tap is bounced, which costs the live clients' routes
             // until their next full dump (1-2 s on the tunnels: BabelSettings.TunnelUpdateInterval), and is done only then.
-            var bounce = events.Where(e => e.Neighbour.Device.StartsWith(TunnelManager.DevicePrefix, StringComparison.Ordinal)).Select(e => e.Neighbour.Device).ToHashSet();
+            var bounce = events.Where(e => TunnelManager.IsClientTap(e.Neighbour.Device)).Select(e => e.Neighbour.Device).ToHashSet();
             foreach (var e in events.Where(e => e.Suspected && !bounce.Contains(e.Neighbour.Device) && !failover!.Bridged(routes, e.Neighbour)))
             {
                 log.Info($"{e.Peer} on {e.Neighbour.Device}: a route through it has no loop-free bridge; the shared tap is bounced");
@@ -555,8 +565,8 @@ public sealed partial class NodeDaemon
                 stopForwarding.Dispose();
             }
             // babeld first: its retractions still reach the neighbours over the live tunnels, which reroute at once instead
-            // of when their probes notice. Then every openvpn at once (each tells its peers it leaves: 1-2 s each, and
-            // one after the other they made a restart 2.4 s longer).
+            // of when their probes notice. Then every openvpn at once (each tells its peers it leaves; one after the
+            // other, with babeld last, the whole stop took 2.4 s of every restart).
             if (babel is not null) { await babel.StopAsync().ConfigureAwait(false); babel.Dispose(); }
             await Task.WhenAll(tunnels?.StopAllAsync() ?? Task.CompletedTask, servers?.StopAsync() ?? Task.CompletedTask).ConfigureAwait(false);
             probe?.Dispose();

@@ -36,23 +36,27 @@ public static class BabelControl
         throw new IOException("babeld closed its local socket");
     }
 
-    /// <summary>Every neighbour babeld hears, or an empty list when it does not answer (starting, restarting).</summary>
-    public static Task<IReadOnlyList<BabelNeighbour>> DumpNeighboursAsync(string socketPath, CancellationToken cancel = default) =>
-        DumpAsync(socketPath, BabelNeighbour.ParseDump, cancel);
+    /// <summary>babeld's table: its routes and the neighbours it hears, from one `dump`.</summary>
+    public sealed record Dump(IReadOnlyList<BabelRoute> Routes, IReadOnlyList<BabelNeighbour> Neighbours)
+    {
+        public static Dump Empty { get; } = new([], []);
+    }
 
-    /// <summary>Every route babeld knows, or an empty list when it does not answer (starting, restarting).</summary>
-    public static Task<IReadOnlyList<BabelRoute>> DumpRoutesAsync(string socketPath, CancellationToken cancel = default) =>
-        DumpAsync(socketPath, BabelRoute.ParseDump, cancel);
-
-    static async Task<IReadOnlyList<T>> DumpAsync<T>(string socketPath, Func<IEnumerable<string>, IReadOnlyList<T>> parse, CancellationToken cancel)
+    /// <summary>Every route babeld knows and every neighbour it hears, or empty lists when it does not answer (starting, restarting).</summary>
+    public static async Task<Dump> DumpAsync(string socketPath, CancellationToken cancel = default)
     {
         try
         {
-            return parse(await RequestAsync(socketPath, "dump", TimeSpan.FromSeconds(3), cancel).ConfigureAwait(false));
+            var lines = await RequestAsync(socketPath, "dump", TimeSpan.FromSeconds(3), cancel).ConfigureAwait(false);
+            return new Dump(BabelRoute.ParseDump(lines), BabelNeighbour.ParseDump(lines));
         }
         catch (Exception e) when (e is IOException or SocketException or OperationCanceledException && !cancel.IsCancellationRequested)
         {
-            return [];
+            return Dump.Empty;
         }
     }
+
+    /// <summary>Every route babeld knows, or an empty list when it does not answer (starting, restarting).</summary>
+    public static async Task<IReadOnlyList<BabelRoute>> DumpRoutesAsync(string socketPath, CancellationToken cancel = default) =>
+        (await DumpAsync(socketPath, cancel).ConfigureAwait(false)).Routes;
 }

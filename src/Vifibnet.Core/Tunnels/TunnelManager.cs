@@ -17,6 +17,9 @@ public sealed class TunnelManager
     /// <summary>Client tap devices are vifib-c0, vifib-c1 ...: known in advance so babeld can be told them at start.</summary>
     public const string DevicePrefix = "vifib-c";
 
+    /// <summary>Whether <paramref name="device"/> is a client tunnel's tap (the peer's alone, unlike a server's).</summary>
+    public static bool IsClientTap(string device) => device.StartsWith(DevicePrefix, StringComparison.Ordinal);
+
     sealed class Tunnel(string peer, string remote, ITunnelHandle handle, DateTimeOffset since)
     {
         public string Peer { get; } = peer;
