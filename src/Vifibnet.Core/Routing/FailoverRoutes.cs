@@ -23,7 +23,11 @@ public sealed class FailoverRoutes
     public const int RulePreference = 30463;
 
     /// <summary>A lost neighbour: where the peer's routes went (link-local next hop and device).</summary>
-    public sealed record Neighbour(IPAddress Via, string Device);
+    public sealed record Neighbour(IPAddress Via, string Device)
+    {
+        /// <summary>Whether <paramref name="route"/> goes through this neighbour.</summary>
+        public bool Carries(BabelRoute route) => route.Device == Device && Equals(route.Via, Via);
+    }
 
     /// <summary>A bridge route in our table: <paramref name="Prefix"/> through <paramref name="Via"/> on <paramref name="Device"/> instead of the lost neighbour.</summary>
     public sealed record Bridge(string Prefix, Neighbour Lost, IPAddress Via, string Device, DateTimeOffset Since);
@@ -63,7 +67,7 @@ public sealed class FailoverRoutes
     public static IReadOnlyList<(string Prefix, BabelRoute Alternative, int OurMetric)> Plan(IReadOnlyList<BabelRoute> routes, Neighbour lostNeighbour,
         IReadOnlyDictionary<string, int>? held = null)
     {
-        bool ThroughLost(BabelRoute r) => r.Device == lostNeighbour.Device && Equals(r.Via, lostNeighbour.Via);
+        bool ThroughLost(BabelRoute r) => lostNeighbour.Carries(r);
         var routed = routes.Where(r => r.Installed && r.Metric < BabelRoute.Infinity).Select(r => r.Prefix).ToHashSet();
         var dead = routes.Where(r => r.Installed && ThroughLost(r)).DistinctBy(r => r.Prefix).Select(r => (r.Prefix, r.Metric)).ToList();
         dead.AddRange((held ?? new Dictionary<string, int>()).Where(h => !routed.Contains(h.Key) && dead.All(d => d.Prefix != h.Key)).Select(h => (h.Key, h.Value)));
@@ -96,7 +100,7 @@ public sealed class FailoverRoutes
 
     /// <summary>Whether every route babel has installed through <paramref name="neighbour"/> has a bridge (none: true).</summary>
     public bool Bridged(IReadOnlyList<BabelRoute> routes, Neighbour neighbour) =>
-        routes.Where(r => r.Installed && r.Device == neighbour.Device && Equals(r.Via, neighbour.Via))
+        routes.Where(r => r.Installed && neighbour.Carries(r))
             .All(r => bridges.TryGetValue(r.Prefix, out var b) && b.Lost == neighbour);
 
     /// <summary>Removes what a killed earlier run left and adds the rule that looks our table up.</summary>
@@ -157,7 +161,7 @@ public sealed class FailoverRoutes
         foreach (var (_, (neighbour, since)) in lost)
         {
             if (!routedThroughLost.TryGetValue(neighbour, out var held)) routedThroughLost[neighbour] = held = [];
-            foreach (var r in routes.Where(r => r.Installed && r.Device == neighbour.Device && Equals(r.Via, neighbour.Via)))
+            foreach (var r in routes.Where(r => r.Installed && neighbour.Carries(r)))
                 held.TryAdd(r.Prefix, r.Metric);
             foreach (var (prefix, alternative, _) in Plan(routes, neighbour, held))
                 wanted.TryAdd(prefix, new Bridge(prefix, neighbour, alternative.Via!, alternative.Device, since));
