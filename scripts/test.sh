@@ -43,6 +43,10 @@ else
   [ $pstatus -eq 0 ] || status=1
 fi
 [ "$failed" -eq 0 ] || status=1
-[ -z "$xfailed" ] || { echo "xunit tests that failed:"; echo "$xfailed" | sed 's/^/  /'; }
+if [ -n "$xfailed" ]; then
+  echo "xunit tests that failed, each with its error message and where it was raised:"
+  # From each "Failed NAME" line: the error message (at most 12 lines) and the first 4 lines of its stack trace.
+  awk '/^ +Failed [A-Za-z]/ {on=1; n=0; s=-1} on && s<0 && /^ +Stack Trace:/ {s=0} on {if (s<0 && n<14) print; else if (s>=0 && s<5) print; if (s>=0) s++; n++} on && (/^ +Standard Output Messages:/ || s>=5) {on=0}' "$xlog" | grep -v "Standard Output Messages:" | cut -c1-300
+fi
 echo "tests: $passed passed, $failed failed, $skipped skipped"
 exit $status

@@ -499,7 +499,7 @@ public sealed partial class NodeDaemon
     /// <summary>Client tunnels and the peers connected to our servers.</summary>
     public async Task<IReadOnlyList<TunnelInfo>> GetTunnelsAsync(CancellationToken cancel)
     {
-        var clients = tunnels?.Snapshot() ?? [];
+        var clients = tunnels is null ? [] : await tunnels.SnapshotAsync(cancel).ConfigureAwait(false);
         var served = servers is null ? [] : await servers.SnapshotAsync(BabelRoute.CountInstalledByDevice(await BabelControl.DumpRoutesAsync(babelSettings.Socket, cancel).ConfigureAwait(false)), cancel).ConfigureAwait(false);
         return [.. clients, .. served];
     }
@@ -509,7 +509,7 @@ public sealed partial class NodeDaemon
     {
         var (identity, peers, manager) = (Identity, db, tunnels);
         if (identity is null || peers is null || manager is null) throw new NodeDaemonException(NodeErrorKind.NotReady, $"the node is {State}, not running yet");
-        var clients = manager.Snapshot();
+        var clients = await manager.SnapshotAsync(cancel).ConfigureAwait(false);
         var served = servers is null ? 0 : (await servers.ConnectedPeersAsync(cancel).ConfigureAwait(false)).Count;
         return new NodeStatus(State.ToString().ToLowerInvariant(), identity.Network.ToString(), identity.Prefix.ToBinary(),
             identity.Prefix.ToCommonName(), identity.Address.ToString(), options.Registry?.ToString(),

@@ -208,17 +208,32 @@ public sealed class TunnelManager
 
     static long Traffic(Tunnel t) => Math.Max(0, Total(t.Handle.ReadCounters()) - t.TrafficBaseline);
 
-    /// <summary>Our client tunnels now.</summary>
+    /// <summary>Our client tunnels as the last pass saw them.</summary>
     public IReadOnlyList<TunnelInfo> Snapshot()
     {
-        lock (gate)
-            return [.. tunnels.Values.OrderBy(t => t.Handle.Device, StringComparer.Ordinal).Select(t =>
-            {
-                var (rx, tx) = t.Handle.ReadCounters();
-                var state = t.Handle.HasExited ? "dead" : t.Connected ? "up" : "connecting";
-                return new TunnelInfo(t.Peer, t.Handle.Device, "client", t.Remote, state, t.Since,
-                    routeCounts.GetValueOrDefault(t.Handle.Device), rx, tx);
-            })];
+        lock (gate) return [.. tunnels.Values.OrderBy(t => t.Handle.Device, StringComparer.Ordinal).Select(t => Info(t, t.Connected))];
+    }
+
+    /// <summary>
+    /// Our client tunnels now, for the user (`vifibnet tunnels`, Get-VifibTunnel): a tunnel the last pass saw connecting is
+    /// asked again, since the mesh may route over it up to a tick (2 s) before the pass counts it "up". Asking changes
+    /// nothing: the pass still notices the connection and acts on it.
+    /// </summary>
+    public async Task<IReadOnlyList<TunnelInfo>> SnapshotAsync(CancellationToken cancel)
+    {
+        List<Tunnel> current;
+        lock (gate) current = [.. tunnels.Values.OrderBy(t => t.Handle.Device, StringComparer.Ordinal)];
+        var list = new List<TunnelInfo>(current.Count);
+        foreach (var t in current)
+            list.Add(Info(t, t.Connected || (!t.Handle.HasExited && await t.Handle.IsConnectedAsync(cancel).ConfigureAwait(false))));
+        return list;
+    }
+
+    TunnelInfo Info(Tunnel t, bool connected)
+    {
+        var (rx, tx) = t.Handle.ReadCounters();
+        var state = t.Handle.HasExited ? "dead" : connected ? "up" : "connecting";
+        return new TunnelInfo(t.Peer, t.Handle.Device, "client", t.Remote, state, t.Since, routeCounts.GetValueOrDefault(t.Handle.Device), rx, tx);
     }
 
     /// <summary>Our addresses as the servers we connect to saw them.</summary>

@@ -33,14 +33,21 @@ public sealed class MeshEndToEndTests(ITestOutputHelper output)
                 Assert.DoesNotContain(tunnels, t => t.Direction == "server" && t.State == "up");
                 Assert.Contains(tunnels, t => t.Direction == "client" && t.State == "up");
             }
-            // The two NATed nodes have no tunnel to each other, yet answer: their route goes through a third node.
+            // The two NATed nodes have no tunnel to each other, yet answer: their route goes through a third node. Right
+            // after convergence babel may still be moving that route (new tunnels' taps are bounced to hurry babel's
+            // handshake, which flushes the routes on them for a second): the route is looked at until it is installed.
             var (a, b) = (natted[0], natted[1]);
-            var device = await MeshProbe.RouteDeviceAsync(a, b, CancellationToken.None);
-            Assert.NotNull(device);
-            var via = (await ControlClient.GetTunnelsAsync(a.Directory)).Single(t => t.Interface == device).Peer;
+            string? device = null, via = null;
+            await MeshProbe.Until(async () =>
+            {
+                device = await MeshProbe.RouteDeviceAsync(a, b, CancellationToken.None);
+                via = (await ControlClient.GetTunnelsAsync(a.Directory)).FirstOrDefault(t => t.Interface == device)?.Peer;
+                return via is not null;
+            }, TimeSpan.FromSeconds(15), () => $"{a.Label} to have a babel route to {b.Label} over one of its tunnels (last seen: device {device ?? "none"})");
             Assert.NotEqual(b.Prefix, via);
             Assert.Contains(via, mesh.Nodes.Where(n => !n.Host.BehindNat).Select(n => n.Prefix));
-            Assert.Equal(0, mesh.Lab.TryExec(a.Namespace, "ping", "-6", "-c", "1", "-W", "2", b.Address.ToString()).ExitCode);
+            // Any of three echo requests answered: the pair is reachable (a loss-free path is not what this asserts).
+            Assert.Equal(0, mesh.Lab.TryExec(a.Namespace, "ping", "-6", "-c", "3", "-i", "0.5", "-W", "2", b.Address.ToString()).ExitCode);
         });
     }
 

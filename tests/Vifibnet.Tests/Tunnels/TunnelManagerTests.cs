@@ -131,6 +131,22 @@ public sealed class TunnelManagerTests : IDisposable
     }
 
     [Fact]
+    public async Task TheUsersListShowsATunnelUpAsSoonAsOpenvpnIsConnectedWithoutTakingThePassesNews()
+    {
+        var m = Manager();
+        await m.TickAsync(false, default);
+        launcher.Started[0].Connected = true;
+        // The pass has not looked yet: its own view still says connecting, the user's list asks openvpn.
+        Assert.All(m.Snapshot(), t => Assert.Equal("connecting", t.State));
+        var listed = await m.SnapshotAsync(default);
+        Assert.Equal(["up", "connecting"], listed.OrderBy(t => t.Interface, StringComparer.Ordinal).Select(t => t.State));
+        // Asking changed nothing: the next pass still sees the new connection, and bounces its tap for babel.
+        var changes = await m.TickAsync(false, default);
+        Assert.Equal(1, changes.NewlyConnected);
+        Assert.Equal([launcher.Started[0].Device], changes.NewTaps);
+    }
+
+    [Fact]
     public async Task ConnectedTunnelsAreUpAndReportTheExternalIp()
     {
         var m = Manager();
