@@ -102,7 +102,7 @@ for (var hi = 0; hi < hellos.Length; hi++)
             lossy = figures.Select(x => x.Lossy).OfType<Vifibnet.Lab.LossyRun>().Select(l => new
             {
                 loss_percent = l.LossPercent, seconds = Math.Round(l.Duration.TotalSeconds), probe_s = MeshBenchRun.LossProbeSeconds, rounds = l.Rounds,
-                probes = l.Probes, answered = l.Answered, answered_percent = Math.Round(100 * l.AnsweredShare, 2), tunnels_torn_down = l.TunnelsTornDown,
+                probes = l.Probes, answered = l.Answered, answered_percent = Math.Round(100 * l.AnsweredShare, 2), tunnels_torn_down = l.TunnelsTornDown, handshakes_lost = l.HandshakesLost, server_side_timeouts = l.ServerTimeouts,
             }).FirstOrDefault(),
             load_average = new[] { load0, load1 },
         };

@@ -18,6 +18,11 @@ public sealed class PairSilence : IDisposable
     // Per pair, its longest silence between two replies so far and when that silence began.
     readonly Dictionary<(int From, int To), (TimeSpan Silence, TimeSpan Began)> longest = [];
     readonly List<Processes.ChildProcess> pingers = [];
+    // When the last silence longer than OutageGap ended, per pair: when a cut or a reboot healed for that pair.
+    readonly Dictionary<(int From, int To), TimeSpan> lastOutageEnd = [];
+
+    /// <summary>A pair without an answer this long is dark: 5 echo requests missed at once, not one lost packet.</summary>
+    public static readonly TimeSpan OutageGap = TimeSpan.FromSeconds(1);
 
     PairSilence() { }
 
@@ -48,6 +53,7 @@ public sealed class PairSilence : IDisposable
     {
         var gap = now - lastReply[pair];
         if (gap > longest.GetValueOrDefault(pair).Silence) longest[pair] = (gap, lastReply[pair]);
+        if (gap > OutageGap) lastOutageEnd[pair] = now;
         lastReply[pair] = now;
     }
 
@@ -67,6 +73,22 @@ public sealed class PairSilence : IDisposable
         var ongoing = (Silence: now - lastReply[pair], Began: lastReply[pair]);
         var done = longest.GetValueOrDefault(pair);
         return done.Silence >= ongoing.Silence ? done : ongoing;
+    }
+
+    /// <summary>
+    /// How long after <paramref name="since"/> the last pair dark after it answered again (zero when none went dark); null
+    /// while a pair is still dark. Timed to the reply, so to 0.2 s, where a watcher pinging the pairs in rounds is not.
+    /// </summary>
+    public TimeSpan? HealedAfter(DateTimeOffset since)
+    {
+        lock (gate)
+        {
+            var now = clock.Elapsed;
+            if (lastReply.Values.Any(last => now - last > OutageGap)) return null;
+            var from = since - started;
+            var healed = lastOutageEnd.Values.Where(end => end > from).DefaultIfEmpty(from).Max();
+            return healed - from;
+        }
     }
 
     public void Dispose()

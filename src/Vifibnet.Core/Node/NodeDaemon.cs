@@ -208,9 +208,11 @@ public sealed partial class NodeDaemon
                 foreach (var tap in changes.NewTaps) _ = HurryHandshakeAsync(tap, cancel);
                 GreetRestartedPeers(changes.NewTaps, cancel);
                 // Our servers' first clients (a start, a reboot: every client is new, and their taps are not): the shared tap
-                // is bounced the same way, which costs nothing yet. Later a bounce would cost the other clients their routes.
+                // is bounced the same way, which costs nothing while babel routes nothing through it. Once it does, a bounce
+                // would cost the other clients their routes for a second or two (bench/mesh: pairs through a rebooted node
+                // went dark again 10-14 s after its start), so the later clients' handshakes are not hurried on this side.
                 if (now < greetClientsUntil && tunnels!.LastIncoming.Count(greetedClients.Add) > 0)
-                    foreach (var tap in servers!.Devices) _ = HurryHandshakeAsync(tap, cancel);
+                    foreach (var tap in servers!.Devices) _ = HurryHandshakeAsync(tap, cancel, onlyWhileUnused: true);
                 BridgeLostPeers(now);
             }
             catch (Exception e) when (e is not OperationCanceledException)
@@ -273,11 +275,17 @@ public sealed partial class NodeDaemon
     /// earlier than a second: babeld holds its first hello on a new interface for up to a second, and a bounce before it
     /// is sent loses it.
     /// </summary>
-    async Task HurryHandshakeAsync(string tap, CancellationToken cancel, TimeSpan? delay = null)
+    async Task HurryHandshakeAsync(string tap, CancellationToken cancel, TimeSpan? delay = null, bool onlyWhileUnused = false)
     {
         try
         {
             await Task.Delay(delay ?? NewTunnelBounceDelay, cancel).ConfigureAwait(false);
+            if (onlyWhileUnused && (await BabelControl.DumpRoutesAsync(babelSettings.Socket, cancel).ConfigureAwait(false))
+                    .Any(r => r.Installed && r.Device == tap))
+            {
+                log.Debug($"{tap} carries routes already: not bounced for its new clients");
+                return;
+            }
             await LinkProbe.BounceAsync(tap, log, cancel).ConfigureAwait(false);
         }
         catch (OperationCanceledException) { }
