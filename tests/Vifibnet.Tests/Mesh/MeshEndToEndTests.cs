@@ -52,6 +52,27 @@ public sealed class MeshEndToEndTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task ANodeThatFoundNoPeerAtItsStartAsksTheRegistryAgainWithinSecondsNotAtItsNextRefresh()
+    {
+        // A NATed node (it can only open tunnels, nobody can reach it) started alone: the registry knows no address yet.
+        const int refresh = 60;
+        MeshNode? loner = null;
+        await using var bed = await MeshTestBed.StartAsync(output, nodes: 4, configure: o => o with { PeersDbRefresh = refresh }, start: async mesh =>
+        {
+            loner = mesh.Nodes.First(n => n.Host.BehindNat);
+            mesh.StartNode(loner);
+            await MeshProbe.Until(() => Task.FromResult(LogOf(loner).Contains("peer DB refreshed: 0 peers from the registry, 0 new, 0 known", StringComparison.Ordinal)),
+                TimeSpan.FromSeconds(30), $"{loner.Label} to find no peer at its start");
+            foreach (var n in mesh.Nodes.Where(n => n != loner)) mesh.StartNode(n);
+        });
+        // It asked again after 2 s, 4 s, ...: not after --peers-db-refresh (60 s), as it did.
+        Assert.True(bed.Converged < TimeSpan.FromSeconds(refresh / 2),
+            $"all pairs answered {bed.Converged.TotalSeconds:0.0} s after {loner!.Label} started alone: it waited for its refresh ({refresh} s)");
+        Assert.Contains("no peer known yet: asking the registry again in 2 s", LogOf(loner));
+        static string LogOf(MeshNode node) => Path.Combine(node.Directory, "vifibnet.log") is var log && File.Exists(log) ? File.ReadAllText(log) : "";
+    }
+
+    [Fact]
     public async Task ACutPathInUseIsRoutedAround()
     {
         await using var bed = await MeshTestBed.StartAsync(output);

@@ -34,9 +34,15 @@ public sealed class MeshTestBed : IAsyncDisposable
         Watcher = new MeshWatcher(mesh, new InlineProgress<MeshSnapshot>(Show));
     }
 
-    /// <summary>Builds the internet, starts the registry, registers and starts every node, and waits for all pairs to answer.</summary>
+    /// <summary>How long after the first node's start all pairs answered.</summary>
+    public TimeSpan Converged { get; private set; }
+
+    /// <summary>
+    /// Builds the internet, starts the registry, registers and starts every node (or has <paramref name="start"/> start
+    /// them), and waits for all pairs to answer.
+    /// </summary>
     public static async Task<MeshTestBed> StartAsync(ITestOutputHelper output, int nodes = 8, Underlay underlay = Underlay.IPv4,
-        Func<MeshOptions, MeshOptions>? configure = null, int hello = Hello)
+        Func<MeshOptions, MeshOptions>? configure = null, int hello = Hello, Func<MeshLab, Task>? start = null)
     {
         Requires.Root();
         Requires.Tool("openvpn", "openvpn");
@@ -54,8 +60,10 @@ public sealed class MeshTestBed : IAsyncDisposable
             await mesh.StartRegistryAsync(CancellationToken.None);
             await Task.WhenAll(mesh.Nodes.Select(n => mesh.RegisterAsync(n, CancellationToken.None)));
             var sw = Stopwatch.StartNew();
-            foreach (var n in mesh.Nodes) mesh.StartNode(n);
-            var t = await bed.Watcher.WaitForAllPairsAsync(bed.All, sw, ConvergeTimeout * Math.Max(1, hello / Hello / 2), CancellationToken.None);
+            if (start is null)
+                foreach (var n in mesh.Nodes) mesh.StartNode(n);
+            else await start(mesh);
+            var t = bed.Converged = await bed.Watcher.WaitForAllPairsAsync(bed.All, sw, ConvergeTimeout * Math.Max(1, hello / Hello / 2), CancellationToken.None);
             output.WriteLine($"all {nodes * (nodes - 1)} pairs answer {t.TotalSeconds:0.0} s after start");
             return bed;
         }
