@@ -58,7 +58,7 @@ Version: $version
 Architecture: $arch
 Maintainer: Vifibnet maintainers <maintainers@users.noreply.r-seed-e25eea6e.example>
 Installed-Size: $size
-Depends: openvpn, babeld, iproute2, util-linux (>= 2.33), libc6 (>= 2.34), libssl3 | libssl3t64
+Depends: openvpn, babeld, iproute2, iputils-ping, util-linux (>= 2.33), libc6 (>= 2.34), libssl3 | libssl3t64
 Recommends: miniupnpd
 Section: net
 Priority: optional

@@ -51,6 +51,7 @@ public sealed partial class NodeDaemon
     IReadOnlyList<string>? babelArgs;
     TunnelManager? tunnels;
     FailoverRoutes? failover;
+    StarvedRoutes? starved;
     LinkProbe? probe;
     readonly SemaphoreSlim probeEvents = new(0);
     // Peers the probe found silent while their tunnel was reconnecting (not acted upon, nor their recovery).
@@ -147,6 +148,7 @@ public sealed partial class NodeDaemon
             serversHaveCrl = File.Exists(paths.CrlFile);
             failover = new FailoverRoutes(options.Hello, log.For("failover"));
             failover.Start();
+            starved = new StarvedRoutes(log.For("failover"));
             if (options.ProbeTimeout > TimeSpan.Zero)
                 probe = LinkProbe.Start(options.ProbeTimeout, () => probeEvents.Release(), log.For("probe"));
             servers = NodeServers.Start(options.Servers, openVpnSettings, log.For("openvpn"));
@@ -213,7 +215,7 @@ public sealed partial class NodeDaemon
                 // went dark again 10-14 s after its start), so the later clients' handshakes are not hurried on this side.
                 if (now < greetClientsUntil && tunnels!.LastIncoming.Count(greetedClients.Add) > 0)
                     foreach (var tap in servers!.Devices) _ = HurryHandshakeAsync(tap, cancel, onlyWhileUnused: true);
-                BridgeLostPeers(now);
+                BridgeLostPeers(now, cancel);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -242,7 +244,7 @@ public sealed partial class NodeDaemon
     /// Peers whose tunnel went (a server client dropped after --tunnel-timeout, a client tunnel's openvpn gone) get their
     /// routes bridged through babel's next best until babel itself notices (see <see cref="FailoverRoutes"/>).
     /// </summary>
-    void BridgeLostPeers(DateTimeOffset now)
+    void BridgeLostPeers(DateTimeOffset now, CancellationToken cancel)
     {
         var routes = tunnels!.LastRoutes;
         // A client tunnel whose openvpn lives on but is not up is our own reload on a renewed certificate (or its first
@@ -253,6 +255,10 @@ public sealed partial class NodeDaemon
         foreach (var (peer, neighbour) in peerNeighbours)
             if (!connected.Contains(peer)) failover!.Lost(peer, neighbour, now);
         failover!.Update(routes, now);
+        // What no lost neighbour explains: prefixes babel routed and now has only unfeasible routes for (StarvedRoutes).
+        // Our own subnet is never starved: routes neighbours echo back for it are ignored.
+        if (routes.Count > 0)
+            _ = starved!.Update([.. routes.Where(r => !Identity!.Subnet.Contains(r.Destination))], failover.Bridges.Select(b => b.Prefix).ToHashSet(), now, cancel);
         // Only the peers we have a tunnel with: a peer reached through another node has no tunnel of ours to lose.
         var subnets = new List<(string Peer, NetworkPrefix Subnet)>();
         foreach (var peer in connected)

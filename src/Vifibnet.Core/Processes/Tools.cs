@@ -3,7 +3,7 @@ namespace Vifibnet.Processes;
 /// <summary>Finds the system programs the node drives, and says which Debian package brings a missing one.</summary>
 public static class Tools
 {
-    public const string OpenVpn = "openvpn", Babeld = "babeld", Ip = "ip";
+    public const string OpenVpn = "openvpn", Babeld = "babeld", Ip = "ip", Ping = "ping";
 
     static readonly Dictionary<string, string> Packages = new()
     {
@@ -11,7 +11,7 @@ public static class Tools
         [Babeld] = "babeld",
         [Ip] = "iproute2",
         ["nft"] = "nftables",
-        ["ping"] = "iputils-ping",
+        [Ping] = "iputils-ping",
     };
 
     static IEnumerable<string> PathDirectories =>
