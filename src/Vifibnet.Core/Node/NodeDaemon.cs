@@ -57,7 +57,7 @@ public sealed partial class NodeDaemon
     // Peers the probe found silent while their tunnel was reconnecting (not acted upon, nor their recovery).
     readonly HashSet<string> reconnectSilences = [];
     // The babel neighbours last heard on each interface: a new one on a client tunnel's tap is its peer restarted.
-    readonly Dictionary<string, HashSet<IPAddress>> tapNeighbours = [];
+    readonly RestartedPeers restartedPeers = new(TunnelManager.IsClientTap);
     // The neighbours of the tunnel pass's own babeld dump (one dump a tick serves both).
     IReadOnlyList<BabelNeighbour> lastNeighbours = [];
     IReadOnlyDictionary<string, FailoverRoutes.Neighbour> peerNeighbours = new Dictionary<string, FailoverRoutes.Neighbour>();
@@ -306,14 +306,11 @@ public sealed partial class NodeDaemon
     {
         var neighbours = lastNeighbours;
         if (neighbours.Count == 0) return;
-        foreach (var tap in newTaps) tapNeighbours.Remove(tap); // a new tunnel on a reused device name: its first neighbour is no newcomer
-        foreach (var tap in BabelNeighbour.Newcomers(tapNeighbours, neighbours, TunnelManager.IsClientTap))
+        foreach (var tap in restartedPeers.Update(newTaps, neighbours, DateTimeOffset.UtcNow))
         {
             log.Info($"a new babel neighbour on {tap} (its peer restarted): the tap is bounced to hurry babel's handshake");
             _ = HurryHandshakeAsync(tap, cancel, TimeSpan.Zero);
         }
-        tapNeighbours.Clear();
-        foreach (var g in neighbours.GroupBy(n => n.Device)) tapNeighbours[g.Key] = g.Select(n => n.Address).ToHashSet();
     }
 
     /// <summary>babeld's routes for the tunnel pass; the neighbours of the same dump are kept for <see cref="GreetRestartedPeers"/>.</summary>
