@@ -489,7 +489,7 @@ public sealed partial class NodeDaemon
             return options.PeersDbRefresh;
         }
         var wait = emptyDbRetry < options.PeersDbRefresh ? emptyDbRetry : options.PeersDbRefresh;
-        emptyDbRetry *= 2;
+        emptyDbRetry = wait * 2; // capped: a first node alone for days must not double a TimeSpan past its range
         log.Info($"no peer known yet: asking the registry again in {wait.TotalSeconds:0} s");
         return wait;
     }
