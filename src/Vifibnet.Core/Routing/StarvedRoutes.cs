@@ -93,11 +93,14 @@ public sealed class StarvedRoutes(Logger log, Func<string[], (int ExitCode, stri
 
     async Task TryAsync(string prefix, IReadOnlyList<BabelRoute> candidates, CancellationToken cancel)
     {
+        BabelRoute? onTrial = null;
         try
         {
             foreach (var candidate in candidates)
             {
+                cancel.ThrowIfCancellationRequested(); // the daemon stops: nothing more goes into the table
                 if (!Install(prefix, candidate)) continue;
+                onTrial = candidate;
                 var verdict = await probe(Target(candidate), cancel).ConfigureAwait(false);
                 if (verdict is Verdict.Answered or Verdict.Silent)
                 {
@@ -107,15 +110,13 @@ public sealed class StarvedRoutes(Logger log, Func<string[], (int ExitCode, stri
                         fresh = !bridges.TryGetValue(prefix, out var old) || !Equals(old.Via.Via, candidate.Via) || old.Via.Device != candidate.Device;
                         bridges[prefix] = (candidate, DateTimeOffset.UtcNow);
                     }
+                    onTrial = null;
                     if (fresh) log.Info($"starved {prefix} (babel has only unfeasible routes): bridged through {candidate.Via} on {candidate.Device}, metric {candidate.Metric} ({verdict.ToString().ToLowerInvariant()})");
                     return;
                 }
                 log.Debug($"starved {prefix}: not through {candidate.Via} on {candidate.Device} ({verdict.ToString().ToLowerInvariant()})");
-                lock (gate)
-                {
-                    Remove(prefix, candidate);
-                    bridges.Remove(prefix);
-                }
+                lock (gate) Remove(prefix, candidate);
+                onTrial = null;
             }
         }
         catch (OperationCanceledException) { }
@@ -126,7 +127,12 @@ public sealed class StarvedRoutes(Logger log, Func<string[], (int ExitCode, stri
         }
         finally
         {
-            lock (gate) trying.Remove(prefix);
+            lock (gate)
+            {
+                // A trial cut short leaves no untracked route behind to shadow babel's once it routes the prefix again.
+                if (onTrial is not null) Remove(prefix, onTrial);
+                trying.Remove(prefix);
+            }
         }
     }
 

@@ -77,6 +77,20 @@ public sealed class StarvedRoutesTests
         Assert.Empty(starved.Bridges);
     }
 
+    [Fact]
+    public async Task ATrialThatFailsLeavesNoRouteBehind()
+    {
+        var commands = new List<string>();
+        var starved = new StarvedRoutes(new Logger(LogLevel.Warning, _ => { }), args => { commands.Add(string.Join(' ', args)); return (0, ""); },
+            (_, _) => throw new InvalidOperationException("ping is not installed"));
+        await starved.Update(Starving, new HashSet<string>(), DateTimeOffset.UtcNow, default);
+        Assert.Equal([
+            "-6 route replace 2001:db8:42:b::1/128 via fe80::a dev vifib-c0 table 30463",
+            "-6 route del 2001:db8:42:b::1/128 via fe80::a dev vifib-c0 table 30463",
+        ], commands);
+        Assert.Empty(starved.Bridges);
+    }
+
     // iputils ping's own words, from a loop, a "no route" and a blackhole between two namespaces, and an answer.
     [Theory]
     [InlineData("PING 2001:db8:99::1(2001:db8:99::1) 56 data bytes\nFrom 2001:db8:ff::1 icmp_seq=1 Time exceeded: Hop limit\n\n--- 2001:db8:99::1 ping statistics ---\n2 packets transmitted, 0 received, +2 errors, 100% packet loss, time 1006ms", StarvedRoutes.Verdict.Looped)]
