@@ -12,7 +12,8 @@ public static class MeshScenario
     /// </summary>
     public static async Task<PathCut> CutPathInUseAsync(MeshLab mesh, CancellationToken cancel, Func<MeshNode, bool>? allowed = null)
     {
-        // A mesh that just converged may route over tunnels its daemons do not count "up" yet (they poll openvpn each second).
+        // A mesh that just converged may not route any pair over a client tunnel that openvpn already calls connected: babel
+        // still completes its handshakes, and the first routes may go over the servers' taps.
         for (var attempt = 1; ; attempt++)
         {
             if (await FindPathInUseAsync(mesh, cancel, allowed) is { } cut) return Apply(mesh, cut);

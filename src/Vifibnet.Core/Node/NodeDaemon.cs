@@ -208,7 +208,7 @@ public sealed partial class NodeDaemon
                 var changes = now < firstTunnels ? TunnelChanges.None : await tunnels!.TickAsync(refresh, cancel).ConfigureAwait(false);
                 if (changes.NewlyConnected > 0) babel!.CheckInterfacesNow();
                 foreach (var tap in changes.NewTaps) _ = HurryHandshakeAsync(tap, cancel);
-                GreetRestartedPeers(changes.NewTaps, cancel);
+                GreetRestartedPeers(changes.NewTaps, now, cancel);
                 // Our servers' first clients (a start, a reboot: every client is new, and their taps are not): the shared tap
                 // is bounced the same way, which costs nothing while babel routes nothing through it. Once it does, a bounce
                 // would cost the other clients their routes for a second or two (bench/mesh: pairs through a rebooted node
@@ -302,11 +302,11 @@ public sealed partial class NodeDaemon
     /// babel neighbour: its new tap has a new link-local address. Its handshake would take 2-3 hellos (most of a reboot's
     /// time); the tap is bounced at once, as for a new tunnel. A reload (a renewal) keeps both taps, so the address.
     /// </summary>
-    void GreetRestartedPeers(IReadOnlyList<string> newTaps, CancellationToken cancel)
+    void GreetRestartedPeers(IReadOnlyList<string> newTaps, DateTimeOffset now, CancellationToken cancel)
     {
         var neighbours = lastNeighbours;
         if (neighbours.Count == 0) return;
-        foreach (var tap in restartedPeers.Update(newTaps, neighbours, DateTimeOffset.UtcNow))
+        foreach (var tap in restartedPeers.Update(newTaps, neighbours, now))
         {
             log.Info($"a new babel neighbour on {tap} (its peer restarted): the tap is bounced to hurry babel's handshake");
             _ = HurryHandshakeAsync(tap, cancel, TimeSpan.Zero);

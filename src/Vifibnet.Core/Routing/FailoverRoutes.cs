@@ -51,7 +51,7 @@ public sealed class FailoverRoutes
         // babel drops a silent neighbour after 2-3 hellos: a bridge older than that only outlives its use.
         MaxAge = TimeSpan.FromSeconds(3 * hello + 10);
         this.log = log;
-        this.ip = ip ?? (args => Command.TryRun(Tools.Ip, args));
+        this.ip = ip ?? RunIp;
     }
 
     public IReadOnlyCollection<Bridge> Bridges => bridges.Values;
@@ -67,9 +67,8 @@ public sealed class FailoverRoutes
     public static IReadOnlyList<(string Prefix, BabelRoute Alternative, int OurMetric)> Plan(IReadOnlyList<BabelRoute> routes, Neighbour lostNeighbour,
         IReadOnlyDictionary<string, int>? held = null)
     {
-        bool ThroughLost(BabelRoute r) => lostNeighbour.Carries(r);
         var routed = routes.Where(r => r.Installed && r.Metric < BabelRoute.Infinity).Select(r => r.Prefix).ToHashSet();
-        var dead = routes.Where(r => r.Installed && ThroughLost(r)).DistinctBy(r => r.Prefix).Select(r => (r.Prefix, r.Metric)).ToList();
+        var dead = routes.Where(r => r.Installed && lostNeighbour.Carries(r)).DistinctBy(r => r.Prefix).Select(r => (r.Prefix, r.Metric)).ToList();
         dead.AddRange((held ?? new Dictionary<string, int>()).Where(h => !routed.Contains(h.Key) && dead.All(d => d.Prefix != h.Key)).Select(h => (h.Key, h.Value)));
         var plan = new List<(string, BabelRoute, int)>();
         foreach (var (prefix, ourMetric) in dead)
@@ -78,7 +77,7 @@ public sealed class FailoverRoutes
             // clients, and babeld cannot tell a tap is wired), so a neighbour whose own route comes back through us announces
             // at least its link to us (never below babel's wired cost) plus our own metric. Anything announcing that much
             // may be such a loop, and none is taken: no bridge is better than one that sends the packets back to us.
-            var alternative = routes.Where(r => r.Prefix == prefix && !ThroughLost(r) && r.Via is not null && r.Metric < BabelRoute.Infinity
+            var alternative = routes.Where(r => r.Prefix == prefix && !lostNeighbour.Carries(r) && r.Via is not null && r.Metric < BabelRoute.Infinity
                     && r.RefMetric < Math.Min(r.Metric - r.RefMetric, BabelRoute.WiredLinkCost) + ourMetric)
                 .MinBy(r => r.Metric);
             if (alternative is not null) plan.Add((prefix, alternative, ourMetric));
@@ -168,14 +167,14 @@ public sealed class FailoverRoutes
         }
         foreach (var old in bridges.Values.Where(b => !wanted.ContainsKey(b.Prefix)).ToList())
         {
-            ip(["-6", "route", "del", old.Prefix, "table", Num(Table)]);
+            ip(DeleteRoute(old.Prefix));
             bridges.Remove(old.Prefix);
             log.Debug($"bridge for {old.Prefix} removed: babel no longer routes it through {old.Lost.Via} on {old.Lost.Device}");
         }
         foreach (var b in wanted.Values)
         {
             if (bridges.TryGetValue(b.Prefix, out var current) && current.Via.Equals(b.Via) && current.Device == b.Device) continue;
-            var (code, output) = ip(["-6", "route", "replace", b.Prefix, "via", b.Via.ToString(), "dev", b.Device, "table", Num(Table)]);
+            var (code, output) = ip(ReplaceRoute(b.Prefix, b.Via, b.Device));
             if (code != 0)
             {
                 log.Warning($"cannot bridge {b.Prefix} through {b.Via} on {b.Device}: {output.Trim()}");
@@ -185,6 +184,19 @@ public sealed class FailoverRoutes
             log.Debug($"bridge for {b.Prefix}: through {b.Via} on {b.Device} instead of {b.Lost.Via} on {b.Lost.Device}");
         }
     }
+
+    /// <summary>`ip` arguments putting <paramref name="prefix"/> through <paramref name="via"/> on <paramref name="device"/> in our table (also <see cref="StarvedRoutes"/>' bridges).</summary>
+    internal static string[] ReplaceRoute(string prefix, IPAddress via, string device) =>
+        ["-6", "route", "replace", prefix, "via", via.ToString(), "dev", device, "table", Num(Table)];
+
+    /// <summary>`ip` arguments removing <paramref name="prefix"/> from our table: any route, or only the one through <paramref name="via"/> on <paramref name="device"/>.</summary>
+    internal static string[] DeleteRoute(string prefix, IPAddress? via = null, string? device = null) =>
+        via is null || device is null
+            ? ["-6", "route", "del", prefix, "table", Num(Table)]
+            : ["-6", "route", "del", prefix, "via", via.ToString(), "dev", device, "table", Num(Table)];
+
+    /// <summary>The real `ip`, the runner both kinds of bridge use unless a test records the arguments instead.</summary>
+    internal static (int ExitCode, string Output) RunIp(string[] args) => Command.TryRun(Tools.Ip, args);
 
     static string Num(int n) => n.ToString(CultureInfo.InvariantCulture);
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using Vifibnet.Logging;
 using Vifibnet.Processes;
@@ -22,7 +21,7 @@ public sealed class StarvedRoutes(Logger log, Func<string[], (int ExitCode, stri
     /// <summary>How long a bridge stands before it is tried again (another node's route may have turned back through us).</summary>
     public static readonly TimeSpan Recheck = TimeSpan.FromSeconds(5);
 
-    readonly Func<string[], (int ExitCode, string Output)> ip = ip ?? (args => Command.TryRun(Tools.Ip, args));
+    readonly Func<string[], (int ExitCode, string Output)> ip = ip ?? FailoverRoutes.RunIp;
     readonly Func<IPAddress, CancellationToken, Task<Verdict>> probe = probe ?? ProbeAsync;
     readonly object gate = new();
     readonly Dictionary<string, (BabelRoute Via, DateTimeOffset Since)> bridges = [];
@@ -138,7 +137,7 @@ public sealed class StarvedRoutes(Logger log, Func<string[], (int ExitCode, stri
 
     bool Install(string prefix, BabelRoute via)
     {
-        var (code, output) = ip(["-6", "route", "replace", prefix, "via", via.Via!.ToString(), "dev", via.Device, "table", Num(FailoverRoutes.Table)]);
+        var (code, output) = ip(FailoverRoutes.ReplaceRoute(prefix, via.Via!, via.Device));
         if (code != 0) log.Warning($"cannot bridge starved {prefix} through {via.Via} on {via.Device}: {output.Trim()}");
         return code == 0;
     }
@@ -146,13 +145,11 @@ public sealed class StarvedRoutes(Logger log, Func<string[], (int ExitCode, stri
     // Only our own route: a bridge FailoverRoutes put in its place since is left alone.
     void Remove(string prefix, BabelRoute via)
     {
-        ip(["-6", "route", "del", prefix, "via", via.Via!.ToString(), "dev", via.Device, "table", Num(FailoverRoutes.Table)]);
+        ip(FailoverRoutes.DeleteRoute(prefix, via.Via, via.Device));
         bridges.Remove(prefix);
     }
 
     /// <summary>Two echo requests 0.3 s apart and a second's wait: time for a loop's hop-limit report, short enough to heal in seconds.</summary>
     static async Task<Verdict> ProbeAsync(IPAddress target, CancellationToken cancel) =>
         Read((await Task.Run(() => Command.TryRun(Tools.Ping, "-6", "-n", "-c", "2", "-i", "0.3", "-W", "1", target.ToString()), cancel).ConfigureAwait(false)).Output);
-
-    static string Num(int n) => n.ToString(CultureInfo.InvariantCulture);
 }
